@@ -1,0 +1,240 @@
+package dev.camelmsnftp.protocol;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import dev.camelmsnftp.protocol.MsnftpException.Kind;
+import dev.camelmsnftp.protocol.MsnftpException.Phase;
+
+/**
+ * The TCP connection of one session: a non-blocking {@link SocketChannel} with its own {@link Selector}, so that
+ * every read and write waits at most until a deadline, and {@link #cancel()} from another thread wakes it at once.
+ * Incoming bytes collect in one direct buffer from which both lines and data blocks are taken.
+ */
+final class MsnftpChannel implements Closeable {
+
+    /** Longest line we accept, without its line end (SPEC 4). */
+    static final int MAX_LINE = 1024;
+
+    private final SocketChannel channel;
+    private final Selector selector;
+    private final SelectionKey key;
+    /** Unread input between position and limit (read mode). */
+    private final ByteBuffer in;
+    private volatile boolean cancelled;
+
+    MsnftpChannel(SocketChannel channel, int inputBufferSize) throws IOException {
+        this.channel = channel;
+        channel.configureBlocking(false);
+        Selector opened = Selector.open();
+        try {
+            this.key = channel.register(opened, 0);
+        } catch (IOException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        this.selector = opened;
+        this.in = ByteBuffer.allocateDirect(inputBufferSize).flip();
+    }
+
+    static long deadline(Duration timeout) {
+        return System.nanoTime() + timeout.toNanos();
+    }
+
+    /** The unread input; callers consume from its position and must not change its limit. */
+    ByteBuffer input() {
+        return in;
+    }
+
+    /**
+     * Reads more input, waiting until {@code deadline} for at least one byte. Unread input is kept (moved to the start
+     * of the buffer), so slices of the buffer taken before are no longer valid.
+     */
+    void fill(long deadline, Phase phase) throws IOException {
+        in.compact();
+        try {
+            if (!in.hasRemaining()) {
+                throw new IllegalStateException("input buffer full");
+            }
+            while (true) {
+                checkCancelled(phase);
+                int n = channel.read(in);
+                if (n > 0) {
+                    return;
+                }
+                if (n < 0) {
+                    throw new MsnftpException(Kind.CONNECTION_LOST, phase, "The peer closed the connection");
+                }
+                await(SelectionKey.OP_READ, deadline, phase);
+            }
+        } finally {
+            in.flip();
+        }
+    }
+
+    /** Reads input already sent without waiting; returns whether any came. Throws on EOF. */
+    boolean fillNow(Phase phase) throws IOException {
+        in.compact();
+        try {
+            int n = in.hasRemaining() ? channel.read(in) : 0;
+            if (n < 0) {
+                throw new MsnftpException(Kind.CONNECTION_LOST, phase, "The peer closed the connection");
+            }
+            return n > 0;
+        } finally {
+            in.flip();
+        }
+    }
+
+    /** The next non-empty line, waiting until {@code deadline}. */
+    String readLine(long deadline, Phase phase) throws IOException {
+        String line;
+        while ((line = bufferedLine(phase)) == null) {
+            fill(deadline, phase);
+        }
+        return line;
+    }
+
+    /** The next non-empty line if one has fully arrived, else {@code null}; never waits. */
+    String pollLine(Phase phase) throws IOException {
+        String line = bufferedLine(phase);
+        if (line == null && fillNow(phase)) {
+            line = bufferedLine(phase);
+        }
+        return line;
+    }
+
+    /**
+     * Takes the next non-empty line from the buffer: it ends at LF, a CR before it is dropped, empty lines are
+     * skipped (aMSN writes {@code CCL\n\n}).
+     */
+    private String bufferedLine(Phase phase) throws MsnftpException {
+        while (true) {
+            int start = in.position();
+            int end = -1;
+            for (int i = start; i < in.limit(); i++) {
+                if (in.get(i) == '\n') {
+                    end = i;
+                    break;
+                }
+            }
+            if (end < 0) {
+                if (in.remaining() > MAX_LINE) {
+                    throw new MsnftpException(Kind.PROTOCOL_ERROR, phase, "Line longer than " + MAX_LINE + " bytes");
+                }
+                return null;
+            }
+            int length = end - start;
+            if (length > 0 && in.get(end - 1) == '\r') {
+                length--;
+            }
+            if (length > MAX_LINE) {
+                throw new MsnftpException(Kind.PROTOCOL_ERROR, phase, "Line longer than " + MAX_LINE + " bytes");
+            }
+            byte[] bytes = new byte[length];
+            in.get(start, bytes);
+            in.position(end + 1);
+            if (length > 0) {
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** Writes one line with CRLF. */
+    void writeLine(String line, long deadline, Phase phase) throws IOException {
+        write(ByteBuffer.wrap((line + "\r\n").getBytes(StandardCharsets.UTF_8)), deadline, phase);
+    }
+
+    void write(ByteBuffer buffer, long deadline, Phase phase) throws IOException {
+        while (buffer.hasRemaining()) {
+            checkCancelled(phase);
+            if (channel.write(buffer) == 0) {
+                await(SelectionKey.OP_WRITE, deadline, phase);
+            }
+        }
+    }
+
+    /**
+     * Writes every buffer fully with gathering writes; the peer may be silent (not reading) for at most
+     * {@code silence} at a time.
+     */
+    void write(ByteBuffer[] buffers, int count, Duration silence, Phase phase) throws IOException {
+        int first = 0;
+        long deadline = deadline(silence);
+        while (first < count) {
+            checkCancelled(phase);
+            if (channel.write(buffers, first, count - first) > 0) {
+                deadline = deadline(silence);
+            } else {
+                await(SelectionKey.OP_WRITE, deadline, phase);
+            }
+            while (first < count && !buffers[first].hasRemaining()) {
+                first++;
+            }
+        }
+    }
+
+    /** Best effort, for goodbyes on a failing path: whatever the socket takes now, never waiting. */
+    void writeNow(byte[] bytes) {
+        try {
+            channel.write(ByteBuffer.wrap(bytes));
+        } catch (IOException | RuntimeException ignored) {
+            // the connection is being given up anyway
+        }
+    }
+
+    private void await(int operation, long deadline, Phase phase) throws IOException {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            throw new MsnftpException(Kind.TIMEOUT, phase,
+                    "The peer did not " + (operation == SelectionKey.OP_READ ? "send anything" : "read") + " in time");
+        }
+        key.interestOps(operation);
+        try {
+            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+        } catch (ClosedSelectorException e) {
+            checkCancelled(phase);
+            throw e;
+        }
+        selector.selectedKeys().clear();
+        key.interestOps(0);
+    }
+
+    private void checkCancelled(Phase phase) throws MsnftpException {
+        if (cancelled) {
+            throw new MsnftpException(Kind.CANCELLED, phase, "Cancelled");
+        }
+    }
+
+    /** Makes the session's current or next wait end with {@link Kind#CANCELLED}; safe from any thread. */
+    void cancel() {
+        cancelled = true;
+        selector.wakeup();
+    }
+
+    boolean isCancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public void close() {
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+    }
+}

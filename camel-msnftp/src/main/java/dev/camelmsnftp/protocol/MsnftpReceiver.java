@@ -1,0 +1,357 @@
+package dev.camelmsnftp.protocol;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+
+import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.MsnftpException.Kind;
+import dev.camelmsnftp.protocol.MsnftpException.Phase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static dev.camelmsnftp.protocol.MsnftpChannel.deadline;
+
+/**
+ * The receiver role of an MSNFTP session (SPEC 4), over a connected socket whichever side connected: speaks first
+ * ({@code VER}, then {@code USR} with our user and the AuthCookie), checks {@code FIL} against the offered size,
+ * sends {@code TFR}, reads blocks into the sink until it has every byte, sends {@code BYE 16777989}. With keys it
+ * speaks {@code MSN_SECURE_FTP}, decrypts, and checks the sender's MAC line; a wrong or missing MAC fails the
+ * transfer although BYE already said success.
+ * <p>
+ * Anything after the last byte of the file is ignored, but for the MAC line: bytes before {@code MAC} on its line
+ * (such as the {@code 1 0 0} block some senders add) are skipped. If the sink fails (disk full, not writable) the
+ * sender is told with {@code BYE 2147942405}. One instance runs once; {@link #cancel()} may be called from any thread
+ * and sends {@code CCL}. The sink is not closed here; the socket always is.
+ */
+public final class MsnftpReceiver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MsnftpReceiver.class);
+
+    private final String localUser;
+    private final long authCookie;
+    private final TransferKeys keys;
+    private final WritableByteChannel sink;
+    private final long size;
+    private final Duration timeout;
+    private final Duration byeTimeout;
+    private final ProgressListener progress;
+    private final Object lock = new Object();
+    private MsnftpChannel channel;
+    private boolean cancelled;
+
+    private MsnftpReceiver(Builder b) {
+        this.localUser = MsnftpSender.withoutSipScheme(Objects.requireNonNull(b.localUser, "localUser"));
+        this.authCookie = b.authCookie;
+        this.keys = b.keys;
+        this.sink = Objects.requireNonNull(b.sink, "sink");
+        this.size = b.size;
+        this.timeout = b.timeout;
+        this.byeTimeout = b.byeTimeout;
+        this.progress = b.progress;
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The dialect this receiver speaks: encrypted when it has keys. */
+    public Dialect dialect() {
+        return keys == null ? Dialect.MSNFTP : Dialect.MSN_SECURE_FTP;
+    }
+
+    /**
+     * Runs the session on {@code socket} (switched to non-blocking) and closes it.
+     *
+     * @return what was received, with the BYE code we sent
+     * @throws MsnftpException when the session did not complete; the sink may then hold part of the file
+     */
+    public MsnftpResult run(SocketChannel socket) throws MsnftpException {
+        MsnftpChannel ch = open(socket);
+        Phase phase = Phase.HANDSHAKE;
+        try {
+            handshake(ch);
+            phase = Phase.DATA;
+            SecureBodies secure = keys == null ? null : SecureBodies.forReceiving(keys, 8192);
+            receiveBlocks(ch, secure);
+            phase = Phase.BYE;
+            ch.writeLine("BYE " + ByeCodes.SUCCESS, deadline(byeTimeout), Phase.BYE);
+            if (secure != null) {
+                phase = Phase.MAC;
+                checkMac(ch, secure.finishMac());
+            }
+            LOG.debug("Received {} bytes ({})", size, dialect());
+            return new MsnftpResult(size, ByeCodes.SUCCESS, dialect());
+        } catch (MsnftpException e) {
+            if (e.kind() == Kind.CANCELLED && phase != Phase.MAC) {
+                ch.writeNow("CCL\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new MsnftpException(Kind.CONNECTION_LOST, phase, "Connection failed: " + e.getMessage(), e);
+        } finally {
+            ch.close();
+        }
+    }
+
+    private MsnftpChannel open(SocketChannel socket) throws MsnftpException {
+        synchronized (lock) {
+            try {
+                channel = new MsnftpChannel(socket, Frames.INPUT_BUFFER);
+            } catch (IOException e) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+                throw new MsnftpException(Kind.CONNECTION_LOST, Phase.HANDSHAKE, "Cannot use the connection", e);
+            }
+            if (cancelled) {
+                channel.cancel();
+            }
+            return channel;
+        }
+    }
+
+    private void handshake(MsnftpChannel ch) throws IOException {
+        long deadline = deadline(timeout);
+        ch.writeLine(Versions.line(dialect()), deadline, Phase.HANDSHAKE);
+        String ver = ch.readLine(deadline, Phase.HANDSHAKE);
+        if (!Versions.offers(ver, dialect())) {
+            throw new MsnftpException(Kind.VERSION_MISMATCH, Phase.HANDSHAKE,
+                    "The sender answered " + Lines.quote(ver) + " to VER " + dialect());
+        }
+        String usr = "USR " + localUser + " " + authCookie;
+        if (usr.getBytes(StandardCharsets.UTF_8).length + 2 >= Frames.SIPE_LINE_LIMIT) {
+            LOG.warn("The USR line for {} is {} bytes with CRLF: pidgin-sipe reads lines into 50 bytes and may reset"
+                     + " the connection", localUser, usr.length() + 2);
+        }
+        ch.writeLine(usr, deadline, Phase.HANDSHAKE);
+        String fil;
+        try {
+            fil = ch.readLine(deadline(timeout), Phase.HANDSHAKE);
+        } catch (MsnftpException e) {
+            if (e.kind() == Kind.CONNECTION_LOST) {
+                throw new MsnftpException(Kind.AUTHENTICATION_FAILED, Phase.HANDSHAKE,
+                        "The sender closed the connection after our USR line, as senders do when the user or"
+                        + " AuthCookie does not match",
+                        e);
+            }
+            throw e;
+        }
+        String[] words = Lines.words(fil);
+        if (!Lines.is(fil, "FIL") || words.length != 2 || Lines.number(words[1]) < 0) {
+            throw Lines.unexpected(fil, Phase.HANDSHAKE, "FIL <size>");
+        }
+        if (Lines.number(words[1]) != size) {
+            ch.writeNow("CCL\r\n".getBytes(StandardCharsets.US_ASCII));
+            throw new MsnftpException(Kind.PROTOCOL_ERROR, Phase.HANDSHAKE,
+                    "The sender announced FIL " + words[1] + " but offered " + size + " bytes");
+        }
+        ch.writeLine("TFR", deadline(timeout), Phase.HANDSHAKE);
+    }
+
+    /**
+     * Reads blocks until {@code size} body bytes arrived. Every chunk of input is parsed into as many whole blocks as
+     * it holds, whose bodies (decrypted in place) go to the sink in one gathering write. Empty data blocks are refused:
+     * no client sends them, and they would let a sender keep a transfer alive forever.
+     */
+    private void receiveBlocks(MsnftpChannel ch, SecureBodies secure) throws IOException {
+        ByteBuffer in = ch.input();
+        ByteBuffer[] bodies = new ByteBuffer[Frames.INPUT_BUFFER / Frames.HEADER + 1];
+        long received = 0;
+        while (received < size) {
+            int count = 0;
+            long pending = 0;
+            while (received + pending < size && in.remaining() >= Frames.HEADER) {
+                int at = in.position();
+                int flag = in.get(at) & 0xff;
+                int length = (in.get(at + 1) & 0xff) | (in.get(at + 2) & 0xff) << 8;
+                if (flag != Frames.FLAG_DATA) {
+                    throw badBlock(ch, flag, received + pending);
+                }
+                if (length == 0 || length > Frames.BLOCK_BODY) {
+                    throw new MsnftpException(Kind.PROTOCOL_ERROR, Phase.DATA,
+                            "Data block of " + length + " bytes; 1 to " + Frames.BLOCK_BODY + " are allowed");
+                }
+                if (received + pending + length > size) {
+                    throw new MsnftpException(Kind.PROTOCOL_ERROR, Phase.DATA,
+                            "The sender sent more than the " + size + " bytes announced");
+                }
+                if (in.remaining() < Frames.HEADER + length) {
+                    break;
+                }
+                ByteBuffer body = in.slice(at + Frames.HEADER, length);
+                if (secure != null) {
+                    secure.open(body);
+                }
+                bodies[count++] = body;
+                pending += length;
+                in.position(at + Frames.HEADER + length);
+            }
+            write(ch, bodies, count);
+            received += pending;
+            if (pending > 0) {
+                progress.onProgress(received, size);
+            }
+            if (received < size) {
+                ch.fill(deadline(timeout), Phase.DATA);
+            }
+        }
+    }
+
+    /**
+     * A block whose flag is not 0: the sender's abort, its BYE instead of a block, or garbage. Bodies parsed before it
+     * are dropped: the transfer has failed.
+     */
+    private MsnftpException badBlock(MsnftpChannel ch, int flag, long received) throws IOException {
+        if (flag == Frames.FLAG_ABORT) {
+            return new MsnftpException(Kind.CANCELLED_BY_PEER, Phase.DATA,
+                    "The sender aborted after " + received + " of " + size + " bytes");
+        }
+        if (flag == 'B' || flag == 'C') {
+            String line = ch.readLine(deadline(timeout), Phase.DATA);
+            return Lines.unexpected(line, Phase.DATA, "a data block");
+        }
+        return new MsnftpException(Kind.PROTOCOL_ERROR, Phase.DATA, "Block flag " + flag + " is neither 0 nor 1");
+    }
+
+    private void write(MsnftpChannel ch, ByteBuffer[] bodies, int count) throws MsnftpException {
+        if (count == 0) {
+            return;
+        }
+        try {
+            if (sink instanceof GatheringByteChannel gathering) {
+                int first = 0;
+                while (first < count) {
+                    gathering.write(bodies, first, count - first);
+                    while (first < count && !bodies[first].hasRemaining()) {
+                        first++;
+                    }
+                }
+            } else {
+                for (int i = 0; i < count; i++) {
+                    while (bodies[i].hasRemaining()) {
+                        sink.write(bodies[i]);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            ch.writeNow(("BYE " + ByeCodes.OUT_OF_DISK + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            throw new MsnftpException(Kind.LOCAL_IO, Phase.DATA,
+                    "Cannot write the received file (told the sender BYE " + ByeCodes.OUT_OF_DISK + "): " + e.getMessage(),
+                    ByeCodes.OUT_OF_DISK, e);
+        }
+    }
+
+    /** Reads lines until one has {@code MAC <base64>}; compares it with ours in constant time. */
+    private void checkMac(MsnftpChannel ch, byte[] expected) throws IOException {
+        long deadline = deadline(byeTimeout);
+        String line;
+        int at;
+        try {
+            do {
+                line = ch.readLine(deadline, Phase.MAC);
+                at = line.indexOf("MAC ");
+            } while (at < 0);
+        } catch (MsnftpException e) {
+            if (e.kind() == Kind.CONNECTION_LOST) {
+                throw new MsnftpException(Kind.MAC_MISMATCH, Phase.MAC,
+                        "The sender closed the connection without sending the MAC", e);
+            }
+            throw e;
+        }
+        String encoded = line.substring(at + 4).split("[\\s\\x00]", 2)[0];
+        byte[] mac;
+        try {
+            mac = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw new MsnftpException(Kind.MAC_MISMATCH, Phase.MAC, "The MAC line is not base64");
+        }
+        if (!MessageDigest.isEqual(mac, expected)) {
+            throw new MsnftpException(Kind.MAC_MISMATCH, Phase.MAC,
+                    "The MAC does not match the received bytes: the file was altered or the keys differ");
+        }
+    }
+
+    /**
+     * Cancels the session: {@code CCL} is sent, the current or next wait ends, and {@link #run} throws
+     * {@link Kind#CANCELLED}. Safe from any thread, before or during {@link #run}.
+     */
+    public void cancel() {
+        synchronized (lock) {
+            cancelled = true;
+            if (channel != null) {
+                channel.cancel();
+            }
+        }
+    }
+
+    /** Configures a {@link MsnftpReceiver}. */
+    public static final class Builder {
+        private String localUser;
+        private long authCookie;
+        private TransferKeys keys;
+        private WritableByteChannel sink;
+        private long size;
+        private Duration timeout = Duration.ofSeconds(60);
+        private Duration byeTimeout = Duration.ofSeconds(30);
+        private ProgressListener progress = ProgressListener.NONE;
+
+        /** Our own SIP address ({@code sip:} optional), sent in USR. */
+        public Builder localUser(String localUser) {
+            this.localUser = localUser;
+            return this;
+        }
+
+        /** The AuthCookie from the listening party's ACCEPT, sent in USR. */
+        public Builder authCookie(long authCookie) {
+            this.authCookie = authCookie;
+            return this;
+        }
+
+        /** Speak {@code MSN_SECURE_FTP} with these keys (those of our ACCEPT); without keys, plain MSNFTP. */
+        public Builder keys(TransferKeys keys) {
+            this.keys = keys;
+            return this;
+        }
+
+        /** Where the file goes, and its size as offered in the INVITE ({@code FIL} must say the same). */
+        public Builder sink(WritableByteChannel sink, long size) {
+            this.sink = sink;
+            this.size = size;
+            return this;
+        }
+
+        /** The longest silence of the sender before giving up. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** How long to wait for the MAC line after our BYE. */
+        public Builder byeTimeout(Duration byeTimeout) {
+            this.byeTimeout = Objects.requireNonNull(byeTimeout);
+            return this;
+        }
+
+        public Builder progress(ProgressListener progress) {
+            this.progress = Objects.requireNonNull(progress);
+            return this;
+        }
+
+        public MsnftpReceiver build() {
+            return new MsnftpReceiver(this);
+        }
+    }
+}

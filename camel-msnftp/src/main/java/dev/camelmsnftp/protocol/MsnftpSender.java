@@ -1,0 +1,307 @@
+package dev.camelmsnftp.protocol;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.MsnftpException.Kind;
+import dev.camelmsnftp.protocol.MsnftpException.Phase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static dev.camelmsnftp.protocol.MsnftpChannel.deadline;
+
+/**
+ * The sender role of an MSNFTP session (SPEC 4), over a connected socket whichever side connected: waits for the
+ * receiver's {@code VER} and {@code USR}, checks the user and AuthCookie (on a mismatch it closes without sending a
+ * byte of the file), sends {@code FIL}, waits for {@code TFR}, streams the file in 2045-byte blocks with no end
+ * block, stops at once on {@code CCL}, and returns the receiver's success {@code BYE} code. With keys it speaks
+ * {@code MSN_SECURE_FTP} and sends the MAC line after BYE.
+ * <p>
+ * One instance runs once. {@link #cancel()} may be called from any thread. The source is read only after the
+ * receiver authenticated and is not closed here; the socket is always closed.
+ */
+public final class MsnftpSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MsnftpSender.class);
+
+    private final String peerUser;
+    private final long authCookie;
+    private final TransferKeys keys;
+    private final ReadableByteChannel source;
+    private final long size;
+    private final Duration timeout;
+    private final Duration byeTimeout;
+    private final ProgressListener progress;
+    private final Object lock = new Object();
+    private MsnftpChannel channel;
+    private boolean cancelled;
+
+    private MsnftpSender(Builder b) {
+        this.peerUser = withoutSipScheme(Objects.requireNonNull(b.peerUser, "peerUser"));
+        this.authCookie = b.authCookie;
+        this.keys = b.keys;
+        this.source = Objects.requireNonNull(b.source, "source");
+        this.size = b.size;
+        this.timeout = b.timeout;
+        this.byeTimeout = b.byeTimeout;
+        this.progress = b.progress;
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The dialect this sender speaks: encrypted when it has keys. */
+    public Dialect dialect() {
+        return keys == null ? Dialect.MSNFTP : Dialect.MSN_SECURE_FTP;
+    }
+
+    /**
+     * Runs the session on {@code socket} (blocking or not; it is switched to non-blocking) and closes it.
+     *
+     * @return the success BYE code and what was sent
+     * @throws MsnftpException when the session did not complete, with what happened
+     */
+    public MsnftpResult run(SocketChannel socket) throws MsnftpException {
+        MsnftpChannel ch = open(socket);
+        Phase phase = Phase.HANDSHAKE;
+        boolean midChunk = false;
+        try {
+            handshake(ch);
+            phase = Phase.DATA;
+            SecureBodies secure = keys == null ? null : SecureBodies.forSending(keys, 8192);
+            Chunks chunks = new Chunks();
+            long sent = 0;
+            while (sent < size) {
+                int length = (int) Math.min(Frames.CHUNK_BODY, size - sent);
+                int count = chunks.frame(length, secure);
+                midChunk = true;
+                ch.write(chunks.frames, count, timeout, Phase.DATA);
+                midChunk = false;
+                sent += length;
+                progress.onProgress(sent, size);
+                String line = sent < size ? ch.pollLine(Phase.DATA) : null;
+                if (line != null) {
+                    throw Lines.unexpected(line, Phase.DATA, "nothing before the end of the file");
+                }
+            }
+            phase = Phase.BYE;
+            long bye = awaitBye(ch);
+            if (secure != null) {
+                phase = Phase.MAC;
+                ch.write(ByteBuffer.wrap(SecureBodies.macLine(secure.finishMac())), deadline(byeTimeout), Phase.MAC);
+            }
+            LOG.debug("Sent {} bytes ({}), receiver said BYE {}", size, dialect(), bye);
+            return new MsnftpResult(size, bye, dialect());
+        } catch (MsnftpException e) {
+            if (phase == Phase.DATA && !midChunk && (e.kind() == Kind.CANCELLED || e.kind() == Kind.LOCAL_IO)) {
+                ch.writeNow(Frames.ABORT_BLOCK);
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new MsnftpException(Kind.CONNECTION_LOST, phase, "Connection failed: " + e.getMessage(), e);
+        } finally {
+            ch.close();
+        }
+    }
+
+    private MsnftpChannel open(SocketChannel socket) throws MsnftpException {
+        synchronized (lock) {
+            try {
+                channel = new MsnftpChannel(socket, Frames.INPUT_BUFFER);
+            } catch (IOException e) {
+                closeQuietly(socket);
+                throw new MsnftpException(Kind.CONNECTION_LOST, Phase.HANDSHAKE, "Cannot use the connection", e);
+            }
+            if (cancelled) {
+                channel.cancel();
+            }
+            return channel;
+        }
+    }
+
+    private void handshake(MsnftpChannel ch) throws IOException {
+        long deadline = deadline(timeout);
+        String ver = ch.readLine(deadline, Phase.HANDSHAKE);
+        if (!Versions.offers(ver, dialect())) {
+            throw new MsnftpException(Kind.VERSION_MISMATCH, Phase.HANDSHAKE,
+                    "The receiver offered " + Lines.quote(ver) + " but this transfer needs " + dialect());
+        }
+        ch.writeLine(Versions.line(dialect()), deadline, Phase.HANDSHAKE);
+        checkUsr(ch.readLine(deadline, Phase.HANDSHAKE));
+        ch.writeLine("FIL " + size, deadline, Phase.HANDSHAKE);
+        String tfr = ch.readLine(deadline(timeout), Phase.HANDSHAKE);
+        if (!Lines.is(tfr, "TFR")) {
+            throw Lines.unexpected(tfr, Phase.HANDSHAKE, "TFR");
+        }
+    }
+
+    private void checkUsr(String line) throws MsnftpException {
+        String[] words = Lines.words(line);
+        if (words.length != 3 || !Lines.is(line, "USR")) {
+            throw new MsnftpException(Kind.AUTHENTICATION_FAILED, Phase.HANDSHAKE,
+                    "Expected USR <user> <AuthCookie> but got " + Lines.quote(line));
+        }
+        if (!withoutSipScheme(words[1]).equalsIgnoreCase(peerUser)) {
+            throw new MsnftpException(Kind.AUTHENTICATION_FAILED, Phase.HANDSHAKE,
+                    "The receiver says it is " + Lines.quote(words[1]) + ", not " + peerUser);
+        }
+        if (Lines.number(words[2]) != authCookie) {
+            throw new MsnftpException(Kind.AUTHENTICATION_FAILED, Phase.HANDSHAKE,
+                    "The receiver " + peerUser + " presented a wrong AuthCookie");
+        }
+    }
+
+    private long awaitBye(MsnftpChannel ch) throws IOException {
+        String line = ch.readLine(deadline(byeTimeout), Phase.BYE);
+        String[] words = Lines.words(line);
+        if (Lines.is(line, "BYE") && words.length == 2 && ByeCodes.isSuccess(ByeCodes.parse(words[1]))) {
+            return ByeCodes.parse(words[1]);
+        }
+        throw Lines.unexpected(line, Phase.BYE, "BYE");
+    }
+
+    /**
+     * Cancels the session: its current or next wait ends, a flag-1 block is sent when between blocks, and
+     * {@link #run} throws {@link Kind#CANCELLED}. Safe from any thread, before or during {@link #run}.
+     */
+    public void cancel() {
+        synchronized (lock) {
+            cancelled = true;
+            if (channel != null) {
+                channel.cancel();
+            }
+        }
+    }
+
+    static String withoutSipScheme(String user) {
+        return user.toLowerCase(Locale.ROOT).startsWith("sip:") ? user.substring(4) : user;
+    }
+
+    private static void closeQuietly(SocketChannel socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already failing
+        }
+    }
+
+    /**
+     * One chunk of up to 32 blocks framed for a single gathering write: header and body buffers alternate, the
+     * bodies are views of one direct buffer the file is read into, so the plain path copies nothing.
+     */
+    private final class Chunks {
+        private final ByteBuffer data = ByteBuffer.allocateDirect(Frames.CHUNK_BODY);
+        private final ByteBuffer headers = ByteBuffer.allocateDirect(Frames.BLOCKS_PER_CHUNK * Frames.HEADER);
+        private final ByteBuffer[] frames = new ByteBuffer[2 * Frames.BLOCKS_PER_CHUNK];
+
+        Chunks() {
+            for (int i = 0; i < Frames.BLOCKS_PER_CHUNK; i++) {
+                frames[2 * i] = headers.slice(i * Frames.HEADER, Frames.HEADER);
+                frames[2 * i + 1] = data.slice(i * Frames.BLOCK_BODY, Frames.BLOCK_BODY);
+            }
+        }
+
+        /** Reads {@code length} bytes of the file and frames them; returns the number of buffers to write. */
+        int frame(int length, SecureBodies secure) throws MsnftpException {
+            data.clear().limit(length);
+            readSource(data);
+            data.flip();
+            if (secure != null) {
+                secure.seal(data);
+            }
+            int blocks = (length + Frames.BLOCK_BODY - 1) / Frames.BLOCK_BODY;
+            for (int i = 0; i < blocks; i++) {
+                int body = Math.min(Frames.BLOCK_BODY, length - i * Frames.BLOCK_BODY);
+                headers.put(i * Frames.HEADER, (byte) Frames.FLAG_DATA)
+                        .put(i * Frames.HEADER + 1, (byte) body)
+                        .put(i * Frames.HEADER + 2, (byte) (body >> 8));
+                frames[2 * i].clear();
+                frames[2 * i + 1].clear().limit(body);
+            }
+            return 2 * blocks;
+        }
+
+        private void readSource(ByteBuffer into) throws MsnftpException {
+            try {
+                while (into.hasRemaining()) {
+                    if (source.read(into) < 0) {
+                        throw new MsnftpException(Kind.LOCAL_IO, Phase.DATA,
+                                "The file ended before the " + size + " bytes offered");
+                    }
+                }
+            } catch (MsnftpException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new MsnftpException(Kind.LOCAL_IO, Phase.DATA, "Cannot read the file to send: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Configures a {@link MsnftpSender}. */
+    public static final class Builder {
+        private String peerUser;
+        private long authCookie;
+        private TransferKeys keys;
+        private ReadableByteChannel source;
+        private long size;
+        private Duration timeout = Duration.ofSeconds(60);
+        private Duration byeTimeout = Duration.ofSeconds(30);
+        private ProgressListener progress = ProgressListener.NONE;
+
+        /** The invitee's address: the user the receiver must present in USR ({@code sip:} optional). */
+        public Builder peerUser(String peerUser) {
+            this.peerUser = peerUser;
+            return this;
+        }
+
+        /** The AuthCookie the receiver must present in USR. */
+        public Builder authCookie(long authCookie) {
+            this.authCookie = authCookie;
+            return this;
+        }
+
+        /** Speak {@code MSN_SECURE_FTP} with these keys (from the receiver's ACCEPT); without keys, plain MSNFTP. */
+        public Builder keys(TransferKeys keys) {
+            this.keys = keys;
+            return this;
+        }
+
+        /** The file: exactly {@code size} bytes are read from {@code source}. */
+        public Builder source(ReadableByteChannel source, long size) {
+            this.source = source;
+            this.size = size;
+            return this;
+        }
+
+        /** The longest silence (nothing read, nothing written) before giving up. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** How long to wait for BYE after the last block: the receiver may be flushing to disk. */
+        public Builder byeTimeout(Duration byeTimeout) {
+            this.byeTimeout = Objects.requireNonNull(byeTimeout);
+            return this;
+        }
+
+        public Builder progress(ProgressListener progress) {
+            this.progress = Objects.requireNonNull(progress);
+            return this;
+        }
+
+        public MsnftpSender build() {
+            return new MsnftpSender(this);
+        }
+    }
+}
