@@ -1,0 +1,604 @@
+package dev.camelmsnftp.protocol;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.MsnftpException.Kind;
+import dev.camelmsnftp.protocol.MsnftpException.Phase;
+import dev.camelmsnftp.testsupport.Threads;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.ENCRYPTION_KEY;
+import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.HASH_KEY;
+import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.concat;
+import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.framed;
+import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.independentMacLine;
+import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.independentRc4;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What our sender and receiver do with peers that bend the protocol (tolerated, as real clients do) or break it
+ * (each failure kind, triggered by a scripted raw-socket peer). After every test our socket is closed and no thread
+ * is left behind.
+ */
+class MsnftpPeerBehaviourTest {
+
+    static final String USER = "bob@corp.example";
+    static final long COOKIE = 4242;
+    static final Duration SHORT = Duration.ofMillis(500);
+    static final byte[] FILE = MsnftpTranscriptTest.FILE;
+    static final int SIZE = FILE.length;
+
+    private ExecutorService executor;
+    private Set<Thread> baseline;
+    private Loopback.RawPair pair;
+
+    @BeforeEach
+    void start() {
+        baseline = Threads.snapshot();
+        executor = Executors.newSingleThreadExecutor();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        executor.shutdownNow();
+        assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        if (pair != null) {
+            assertThat(pair.ours().isOpen()).as("our socket is closed").isFalse();
+            pair.close();
+        }
+        Threads.awaitNoNewThreads(baseline, Duration.ofSeconds(5));
+    }
+
+    private RawPeer connect(boolean weConnect) throws IOException {
+        pair = Loopback.raw(weConnect);
+        return new RawPeer(pair.peer());
+    }
+
+    private static ReadableByteChannel file() {
+        return Channels.newChannel(new ByteArrayInputStream(FILE));
+    }
+
+    private Future<MsnftpResult> send(MsnftpSender.Builder sender) {
+        MsnftpSender built = sender.build();
+        return executor.submit(() -> built.run(pair.ours()));
+    }
+
+    private Future<MsnftpResult> receive(MsnftpReceiver.Builder receiver) {
+        MsnftpReceiver built = receiver.build();
+        return executor.submit(() -> built.run(pair.ours()));
+    }
+
+    private static MsnftpSender.Builder sender() {
+        return MsnftpSender.builder().peerUser(USER).authCookie(COOKIE).source(file(), SIZE).timeout(Duration.ofSeconds(5))
+                .byeTimeout(Duration.ofSeconds(5));
+    }
+
+    private static MsnftpReceiver.Builder receiver(WritableByteChannel sink) {
+        return MsnftpReceiver.builder().localUser(USER).authCookie(COOKIE).sink(sink, SIZE).timeout(Duration.ofSeconds(5))
+                .byeTimeout(Duration.ofSeconds(5));
+    }
+
+    private static MsnftpException failure(Future<MsnftpResult> result) throws Exception {
+        try {
+            MsnftpResult unexpected = result.get(15, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure, got " + unexpected);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(MsnftpException.class);
+            return (MsnftpException) e.getCause();
+        }
+    }
+
+    /** Plays a sender up to TFR. */
+    private static void senderHandshake(RawPeer peer, String dialect) throws IOException {
+        assertThat(peer.readLine()).isEqualTo("VER " + dialect + "\r\n");
+        peer.send("VER " + dialect + "\r\n");
+        assertThat(peer.readLine()).isEqualTo("USR " + USER + " " + COOKIE + "\r\n");
+        peer.send("FIL " + SIZE + "\r\n");
+        assertThat(peer.readLine()).isEqualTo("TFR\r\n");
+    }
+
+    @Nested
+    class Tolerated {
+
+        @Test
+        void senderAcceptsVerWithAnIdAndAList() throws Exception {
+            for (String ver : new String[] { "VER 0 MSNFTP\r\n", "VER MSNFTP2 MSNFTP\n" }) {
+                RawPeer peer = connect(true);
+                Future<MsnftpResult> result = send(sender());
+                peer.send(ver);
+                assertThat(peer.readLine()).isEqualTo("VER MSNFTP\r\n");
+                peer.send("USR " + USER + " " + COOKIE + "\n");
+                assertThat(peer.readLine()).isEqualTo("FIL 5000\r\n");
+                peer.send("TFR\n");
+                assertThat(peer.read(SIZE + 9)).isEqualTo(framed(FILE));
+                peer.send("BYE 16777989\n");
+                assertThat(result.get(10, TimeUnit.SECONDS).byeCode()).isEqualTo(ByeCodes.SUCCESS);
+                assertThat(pair.ours().isOpen()).isFalse();
+                pair.close();
+            }
+        }
+
+        @Test
+        void receiverAcceptsLfOnlyLinesAndIgnoresATrailingAbortBlockAfterTheFile() throws Exception {
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            RawPeer peer = connect(false);
+            Future<MsnftpResult> result = receive(receiver(Channels.newChannel(received)));
+            assertThat(peer.readLine()).isEqualTo("VER MSNFTP\r\n");
+            peer.send("\nVER MSNFTP\n\n");
+            assertThat(peer.readLine()).isEqualTo("USR bob@corp.example 4242\r\n");
+            peer.send("FIL 5000\n");
+            assertThat(peer.readLine()).isEqualTo("TFR\r\n");
+            peer.send(concat(framed(FILE), Frames.ABORT_BLOCK));
+            assertThat(peer.readLine()).isEqualTo("BYE 16777989\r\n");
+            assertThat(result.get(10, TimeUnit.SECONDS).bytes()).isEqualTo(SIZE);
+            assertThat(received.toByteArray()).isEqualTo(FILE);
+        }
+
+        @Test
+        void encryptedReceiverFindsTheMacAfterATrailingAbortBlock() throws Exception {
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            RawPeer peer = connect(false);
+            Future<MsnftpResult> result = receive(
+                    receiver(Channels.newChannel(received)).keys(TransferKeys.of(ENCRYPTION_KEY, HASH_KEY)));
+            senderHandshake(peer, "MSN_SECURE_FTP");
+            peer.send(concat(framed(independentRc4(FILE)), Frames.ABORT_BLOCK));
+            assertThat(peer.readLine()).isEqualTo("BYE 16777989\r\n");
+            peer.send(independentMacLine(FILE));
+            assertThat(result.get(10, TimeUnit.SECONDS).encrypted()).isTrue();
+            assertThat(received.toByteArray()).isEqualTo(FILE);
+        }
+
+        @Test
+        void senderTakesAmsnStyleCclWithBlankLinesAsACancel() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender());
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            peer.send("CCL\n\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(e.phase()).isEqualTo(Phase.HANDSHAKE);
+        }
+    }
+
+    @Nested
+    class SenderFailures {
+
+        @Test
+        void wrongUserClosesWithoutOneByteOfTheFile() throws Exception {
+            RawPeer peer = connect(false);
+            Future<MsnftpResult> result = send(sender());
+            peer.send("VER MSNFTP\r\nUSR mallory@corp.example 4242\r\n");
+            assertThat(new String(peer.readToEnd(), StandardCharsets.US_ASCII)).isEqualTo("VER MSNFTP\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.AUTHENTICATION_FAILED);
+            assertThat(e.getMessage()).contains("mallory@corp.example");
+        }
+
+        @Test
+        void wrongAuthCookieClosesWithoutOneByteOfTheFile() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender());
+            peer.send("VER MSNFTP\r\nUSR bob@corp.example 4243\r\n");
+            assertThat(new String(peer.readToEnd(), StandardCharsets.US_ASCII)).isEqualTo("VER MSNFTP\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.AUTHENTICATION_FAILED);
+            assertThat(e.getMessage()).doesNotContain("4242").doesNotContain("4243");
+        }
+
+        @Test
+        void noCommonDialectClosesWithoutAnswering() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender());
+            peer.send("VER MSNFTP2 MSNFTP3\r\n");
+            assertThat(peer.readToEnd()).isEmpty();
+            assertThat(failure(result).kind()).isEqualTo(Kind.VERSION_MISMATCH);
+        }
+
+        @Test
+        void encryptedSenderNeverFallsBackToPlain() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender().keys(TransferKeys.random()));
+            peer.send("VER MSNFTP\r\n");
+            assertThat(peer.readToEnd()).isEmpty();
+            assertThat(failure(result).kind()).isEqualTo(Kind.VERSION_MISMATCH);
+        }
+
+        @Test
+        void overLongLineIsAProtocolError() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender());
+            peer.send("VER " + "M".repeat(1100));
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.PROTOCOL_ERROR);
+            assertThat(e.getMessage()).contains("1024");
+        }
+
+        @Test
+        void cclMidTransferStopsTheSenderAtOnce() throws Exception {
+            int size = 64 * 1024 * 1024;
+            RawPeer peer = connect(true);
+            pair.peer().setReceiveBufferSize(64 * 1024);
+            Future<MsnftpResult> result = send(sender().source(new Zeros(size), size));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            peer.send("TFR\r\n");
+            peer.read(10 * 2048);
+            peer.send("CCL\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(e.phase()).isEqualTo(Phase.DATA);
+            long rest = peer.readToEnd().length;
+            assertThat(rest).as("bytes after CCL").isLessThan(size / 4);
+        }
+
+        @Test
+        void failureByeCodesAreUnsignedAndKept() throws Exception {
+            for (long code : new long[] { ByeCodes.OUT_OF_DISK, ByeCodes.RECEIVER_CANCELLED }) {
+                RawPeer peer = connect(true);
+                Future<MsnftpResult> result = send(sender());
+                senderSide(peer);
+                peer.read(SIZE + 9);
+                peer.send("BYE " + code + "\r\n");
+                MsnftpException e = failure(result);
+                assertThat(e.kind()).isEqualTo(Kind.CANCELLED_BY_PEER);
+                assertThat(e.byeCode()).hasValue(code);
+                assertThat(e.getMessage()).contains(Long.toString(code));
+                assertThat(pair.ours().isOpen()).isFalse();
+                pair.close();
+            }
+            assertThat(ByeCodes.describe(ByeCodes.OUT_OF_DISK)).contains("disk");
+        }
+
+        @Test
+        void silentReceiverTimesOut() throws Exception {
+            connect(true);
+            long start = System.nanoTime();
+            MsnftpException e = failure(send(sender().timeout(SHORT)));
+            assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+            assertThat(e.phase()).isEqualTo(Phase.HANDSHAKE);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+
+        @Test
+        void receiverThatStopsReadingUnblocksTheSenderWithinTheTimeOut() throws Exception {
+            int size = 256 * 1024 * 1024;
+            RawPeer peer = connect(true);
+            pair.peer().setReceiveBufferSize(64 * 1024);
+            Future<MsnftpResult> result = send(sender().source(new Zeros(size), size).timeout(SHORT));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            peer.send("TFR\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+            assertThat(e.phase()).isEqualTo(Phase.DATA);
+        }
+
+        @Test
+        void receiverClosingMidTransferIsConnectionLost() throws Exception {
+            int size = 64 * 1024 * 1024;
+            RawPeer peer = connect(false);
+            Future<MsnftpResult> result = send(sender().source(new Zeros(size), size));
+            senderSide(peer);
+            peer.read(4096);
+            pair.peer().setSoLinger(true, 0);
+            pair.peer().close();
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.CONNECTION_LOST);
+        }
+
+        @Test
+        void sourceShorterThanOfferedAbortsWithAFlagOneBlock() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender().source(file(), SIZE + 10));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            assertThat(peer.readLine()).isEqualTo("FIL 5010\r\n");
+            peer.send("TFR\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.LOCAL_IO);
+            assertThat(peer.readToEnd()).as("no partial chunk, just the abort block").isEqualTo(Frames.ABORT_BLOCK);
+        }
+
+        @Test
+        void cancelBetweenBlocksSendsTheAbortBlock() throws Exception {
+            int size = 64 * 1024 * 1024;
+            RawPeer peer = connect(true);
+            MsnftpSender sender = sender().source(new Zeros(size), size).build();
+            Future<MsnftpResult> result = executor.submit(() -> sender.run(pair.ours()));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            peer.send("TFR\r\n");
+            peer.read(2048);
+            sender.cancel();
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.CANCELLED);
+        }
+
+        private void senderSide(RawPeer peer) throws IOException {
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            peer.send("TFR\r\n");
+        }
+    }
+
+    @Nested
+    class ReceiverFailures {
+
+        private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+
+        private Future<MsnftpResult> receiving() throws IOException {
+            return receive(receiver(Channels.newChannel(received)));
+        }
+
+        @Test
+        void blockLongerThan2045IsAProtocolError() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receiving();
+            senderHandshake(peer, "MSNFTP");
+            peer.send(new byte[] { 0, (byte) 0xff, (byte) 0xff });
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.PROTOCOL_ERROR);
+            assertThat(e.getMessage()).contains("65535");
+        }
+
+        @Test
+        void flagOtherThanZeroOrOneIsAProtocolError() throws Exception {
+            RawPeer peer = connect(false);
+            Future<MsnftpResult> result = receiving();
+            senderHandshake(peer, "MSNFTP");
+            peer.send(new byte[] { 2, 1, 0, 'x' });
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.PROTOCOL_ERROR);
+            assertThat(e.getMessage()).contains("flag 2");
+        }
+
+        @Test
+        void emptyDataBlockIsAProtocolError() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receiving();
+            senderHandshake(peer, "MSNFTP");
+            peer.send(new byte[] { 0, 0, 0 });
+            assertThat(failure(result).kind()).isEqualTo(Kind.PROTOCOL_ERROR);
+        }
+
+        @Test
+        void moreBytesThanAnnouncedIsAProtocolError() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receiving();
+            senderHandshake(peer, "MSNFTP");
+            byte[] wire = framed(FILE);
+            wire[wire.length - 910 - 2] = (byte) 0x8f; // last block says 911 bytes
+            peer.send(concat(wire, new byte[] { 'x' }));
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.PROTOCOL_ERROR);
+            assertThat(e.getMessage()).contains("more than the 5000 bytes");
+        }
+
+        @Test
+        void filSizeMismatchIsCancelledWithCcl() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receiving();
+            peer.readLine();
+            peer.send("VER MSNFTP\r\n");
+            peer.readLine();
+            peer.send("FIL 5001\r\n");
+            assertThat(new String(peer.readToEnd(), StandardCharsets.US_ASCII)).isEqualTo("CCL\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.PROTOCOL_ERROR);
+            assertThat(e.getMessage()).contains("FIL 5001");
+        }
+
+        @Test
+        void senderClosingAfterUsrMeansItRefusedOurCredentials() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receiving();
+            peer.readLine();
+            peer.send("VER MSNFTP\r\n");
+            peer.readLine();
+            pair.peer().close();
+            assertThat(failure(result).kind()).isEqualTo(Kind.AUTHENTICATION_FAILED);
+        }
+
+        @Test
+        void senderSpeakingAnotherDialectIsAVersionMismatch() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receive(
+                    receiver(Channels.newChannel(received)).keys(TransferKeys.of(ENCRYPTION_KEY, HASH_KEY)));
+            assertThat(peer.readLine()).isEqualTo("VER MSN_SECURE_FTP\r\n");
+            peer.send("VER MSNFTP\r\n");
+            assertThat(failure(result).kind()).isEqualTo(Kind.VERSION_MISMATCH);
+        }
+
+        @Test
+        void overLongLineIsAProtocolError() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receiving();
+            peer.readLine();
+            peer.send("VER MSNFTP\r\n");
+            peer.readLine();
+            peer.send("FIL " + "9".repeat(2000));
+            assertThat(failure(result).kind()).isEqualTo(Kind.PROTOCOL_ERROR);
+        }
+
+        @Test
+        void abortBlockIsACancelByThePeer() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receiving();
+            senderHandshake(peer, "MSNFTP");
+            peer.send(concat(new byte[] { 0, (byte) 0xfd, 0x07 }, new byte[2045]));
+            peer.send(Frames.ABORT_BLOCK);
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(e.getMessage()).contains("2045 of 5000");
+        }
+
+        @Test
+        void senderByeInsteadOfABlockIsACancelWithItsCode() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receiving();
+            senderHandshake(peer, "MSNFTP");
+            peer.send("BYE 2164261683\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(e.byeCode()).hasValue(ByeCodes.SENDER_CANCELLED);
+        }
+
+        @Test
+        void wrongMacFailsAlthoughByeSaidSuccess() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receive(
+                    receiver(Channels.newChannel(received)).keys(TransferKeys.of(ENCRYPTION_KEY, HASH_KEY)));
+            senderHandshake(peer, "MSN_SECURE_FTP");
+            byte[] tampered = framed(independentRc4(FILE));
+            tampered[100] ^= 1;
+            peer.send(tampered);
+            assertThat(peer.readLine()).isEqualTo("BYE 16777989\r\n");
+            peer.send(independentMacLine(FILE));
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.MAC_MISMATCH);
+            assertThat(e.phase()).isEqualTo(Phase.MAC);
+        }
+
+        @Test
+        void missingMacFails() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receive(
+                    receiver(Channels.newChannel(received)).keys(TransferKeys.of(ENCRYPTION_KEY, HASH_KEY)));
+            senderHandshake(peer, "MSN_SECURE_FTP");
+            peer.send(framed(independentRc4(FILE)));
+            assertThat(peer.readLine()).isEqualTo("BYE 16777989\r\n");
+            pair.peer().close();
+            assertThat(failure(result).kind()).isEqualTo(Kind.MAC_MISMATCH);
+        }
+
+        @Test
+        void silentSenderTimesOut() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receive(receiver(Channels.newChannel(received)).timeout(SHORT));
+            senderHandshake(peer, "MSNFTP");
+            peer.send(new byte[] { 0, (byte) 0xfd, 0x07, 1, 2, 3 });
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+            assertThat(e.phase()).isEqualTo(Phase.DATA);
+        }
+
+        @Test
+        void eofMidTransferIsConnectionLost() throws Exception {
+            RawPeer peer = connect(false);
+            Future<MsnftpResult> result = receiving();
+            senderHandshake(peer, "MSNFTP");
+            peer.send(new byte[] { 0, (byte) 0xfd, 0x07, 1, 2, 3 });
+            pair.peer().close();
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.CONNECTION_LOST);
+            assertThat(e.phase()).isEqualTo(Phase.DATA);
+        }
+
+        @Test
+        void sinkFailureTellsTheSenderOutOfDisk() throws Exception {
+            RawPeer peer = connect(true);
+            WritableByteChannel full = new WritableByteChannel() {
+                @Override
+                public int write(ByteBuffer src) throws IOException {
+                    throw new IOException("No space left on device");
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Future<MsnftpResult> result = receive(receiver(full));
+            senderHandshake(peer, "MSNFTP");
+            peer.send(framed(FILE));
+            assertThat(peer.readLine()).isEqualTo("BYE 2147942405\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.LOCAL_IO);
+            assertThat(e.byeCode()).hasValue(ByeCodes.OUT_OF_DISK);
+            assertThat(e.getMessage()).contains("No space left");
+        }
+
+        @Test
+        void cancelSendsCcl() throws Exception {
+            RawPeer peer = connect(true);
+            MsnftpReceiver receiver = receiver(Channels.newChannel(received)).build();
+            Future<MsnftpResult> result = executor.submit(() -> receiver.run(pair.ours()));
+            senderHandshake(peer, "MSNFTP");
+            receiver.cancel();
+            assertThat(new String(peer.readToEnd(), StandardCharsets.US_ASCII)).isEqualTo("CCL\r\n");
+            assertThat(failure(result).kind()).isEqualTo(Kind.CANCELLED);
+        }
+
+        @Test
+        void cancelBeforeRunFailsAtOnce() {
+            connect0();
+            MsnftpReceiver receiver = receiver(Channels.newChannel(received)).build();
+            receiver.cancel();
+            assertThatThrownBy(() -> receiver.run(pair.ours())).isInstanceOfSatisfying(MsnftpException.class,
+                    e -> assertThat(e.kind()).isEqualTo(Kind.CANCELLED));
+        }
+
+        private void connect0() {
+            pair = Loopback.raw(true);
+        }
+    }
+
+    /** {@code size} zero bytes, produced on demand: large sources without large memory. */
+    static final class Zeros implements ReadableByteChannel {
+        private long left;
+
+        Zeros(long size) {
+            this.left = size;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(dst.remaining(), left);
+            dst.position(dst.position() + n);
+            left -= n;
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
