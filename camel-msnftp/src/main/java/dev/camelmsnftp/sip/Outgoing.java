@@ -1,0 +1,152 @@
+package dev.camelmsnftp.sip;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ResponseEvent;
+import javax.sip.SipException;
+import javax.sip.message.Response;
+
+import dev.camelmsnftp.sip.SipAgentException.Kind;
+import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request we sent, until its final response: retries once with digest credentials on 401/407, fails on a
+ * 3xx-6xx, a transaction time-out or our own time-out. Completes its future on the agent's executor, never on the
+ * JAIN-SIP event thread.
+ */
+final class Outgoing implements SharedStack.ResponseHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outgoing.class);
+
+    private final SipAgent agent;
+    private final String description;
+    private final Dialog dialog;
+    private final Consumer<ResponseEvent> onSuccess;
+    private final CompletableFuture<SipResponse> future = new CompletableFuture<>();
+    private volatile ClientTransaction transaction;
+    private volatile ScheduledFuture<?> timeout;
+    private boolean retried;
+
+    /**
+     * @param dialog    the dialog to send in, or null out of dialog
+     * @param onSuccess run on the event thread for a 2xx before the future completes (an INVITE's ACK), or null
+     */
+    Outgoing(SipAgent agent, ClientTransaction transaction, Dialog dialog, Consumer<ResponseEvent> onSuccess) {
+        this.agent = agent;
+        this.transaction = transaction;
+        this.dialog = dialog;
+        this.onSuccess = onSuccess;
+        this.description = transaction.getRequest().getMethod() + " to " + transaction.getRequest().getRequestURI();
+        transaction.setApplicationData(this);
+    }
+
+    CompletableFuture<SipResponse> future() {
+        return future;
+    }
+
+    ClientTransaction transaction() {
+        return transaction;
+    }
+
+    /** Sends the request and arms the time-out. */
+    CompletableFuture<SipResponse> send() {
+        agent.track(this);
+        timeout = agent.schedule(() -> fail(new SipAgentException(Kind.TIMEOUT,
+                "No final response to " + description + " within " + agent.config().requestTimeout())),
+                agent.config().requestTimeout());
+        try {
+            if (dialog != null) {
+                dialog.sendRequest(transaction);
+            } else {
+                transaction.sendRequest();
+            }
+        } catch (SipException | RuntimeException e) {
+            fail(new SipAgentException(Kind.TRANSPORT, 0, "Cannot send " + description + ": " + e.getMessage(), e));
+        }
+        return future;
+    }
+
+    @Override
+    public void onResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        int status = response.getStatusCode();
+        if (status < 200 || future.isDone()) {
+            return;
+        }
+        if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED) && retryWithCredentials(
+                response)) {
+            return;
+        }
+        if (status < 300) {
+            if (onSuccess != null) {
+                try {
+                    onSuccess.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("Handling the answer to {} failed", description, e);
+                }
+            }
+            complete(new SipResponse(status, response.getReasonPhrase()));
+            return;
+        }
+        boolean authentication = status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED
+                                 || status == Response.FORBIDDEN && retried;
+        fail(new SipAgentException(authentication ? Kind.AUTHENTICATION_FAILED : Kind.REJECTED, status,
+                description + " was answered " + status + " " + response.getReasonPhrase()
+                                                                          + (authentication ? " (credentials missing or refused)" : ""),
+                null));
+    }
+
+    private boolean retryWithCredentials(Response challenge) {
+        AuthenticationHelper helper = agent.authenticationHelper();
+        if (retried || helper == null) {
+            return false;
+        }
+        retried = true;
+        try {
+            ClientTransaction retry = helper.handleChallenge(challenge, transaction, agent.provider(), 5, true);
+            retry.setApplicationData(this);
+            transaction = retry;
+            if (dialog != null && retry.getRequest().getHeader("To") != null
+                && ((javax.sip.header.ToHeader) retry.getRequest().getHeader("To")).getTag() != null) {
+                dialog.sendRequest(retry);
+            } else {
+                retry.sendRequest();
+            }
+            LOG.debug("{} challenged with {}; retried with credentials", description, challenge.getStatusCode());
+            return true;
+        } catch (SipException | RuntimeException e) {
+            fail(new SipAgentException(Kind.AUTHENTICATION_FAILED, challenge.getStatusCode(),
+                    "Cannot answer the digest challenge to " + description + ": " + e.getMessage(), e));
+            return true;
+        }
+    }
+
+    @Override
+    public void onTimeout() {
+        fail(new SipAgentException(Kind.TIMEOUT, "The SIP transaction of " + description + " timed out"));
+    }
+
+    void complete(SipResponse response) {
+        finish();
+        agent.completeLater(future, response, null);
+    }
+
+    void fail(SipAgentException failure) {
+        finish();
+        agent.completeLater(future, null, failure);
+    }
+
+    private void finish() {
+        ScheduledFuture<?> armed = timeout;
+        if (armed != null) {
+            armed.cancel(false);
+        }
+        agent.untrack(this);
+    }
+}

@@ -1,0 +1,360 @@
+package dev.camelmsnftp.sip;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sip.ClientTransaction;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.SipURI;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import gov.nist.javax.sip.SipStackImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JAIN-SIP stack on one local listening point (host, port, transport), shared by every agent that asks for it and
+ * stopped when the last one releases it. JAIN-SIP allows one listener per stack, so this class is that listener: it
+ * hands requests to the agent they are addressed to and responses to the handler of their transaction. It runs on
+ * JAIN-SIP's single event thread and does no more there than routing.
+ */
+final class SharedStack implements SipListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedStack.class);
+    private static final Map<Key, SharedStack> STACKS = new HashMap<>();
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(3);
+    /** Stack creation is serialised so that the threads each stack starts can be told apart. */
+    private static final Object CREATION = new Object();
+
+    /** What identifies a listening point. */
+    record Key(String host, int port, SipTransport transport) {
+    }
+
+    /** What an agent receives from its stack. */
+    interface Agent {
+        void onRequest(RequestEvent event);
+
+        void onDialogTerminated(DialogTerminatedEvent event);
+    }
+
+    /** Told about the outcome of one client transaction (set as its application data). */
+    interface ResponseHandler {
+        void onResponse(ResponseEvent event);
+
+        void onTimeout();
+    }
+
+    private final Key key;
+    private final SipStackImpl stack;
+    private final SipProvider provider;
+    private final Set<Thread> ownThreads;
+    private final Map<String, Agent> agents = new ConcurrentHashMap<>();
+    private int references;
+
+    private SharedStack(Key key, SipStackImpl stack, SipProvider provider, Set<Thread> ownThreads) {
+        this.key = key;
+        this.stack = stack;
+        this.provider = provider;
+        this.ownThreads = ownThreads;
+    }
+
+    /**
+     * The stack for {@code (host, port, transport)}, created when nobody uses it yet. Port 0 picks a free port. The
+     * caller must {@link #release} it.
+     */
+    static SharedStack acquire(String host, int port, SipTransport transport, Map<String, String> properties)
+            throws SipAgentException {
+        synchronized (STACKS) {
+            if (port != 0) {
+                SharedStack existing = STACKS.get(new Key(host, port, transport));
+                if (existing != null) {
+                    existing.references++;
+                    return existing;
+                }
+            }
+            SharedStack created = create(host, port, transport, properties);
+            created.references = 1;
+            STACKS.put(created.key, created);
+            return created;
+        }
+    }
+
+    private static SharedStack create(String host, int port, SipTransport transport, Map<String, String> properties)
+            throws SipAgentException {
+        IOException lastFailure = null;
+        for (int attempt = 0; attempt < (port == 0 ? 5 : 1); attempt++) {
+            int actualPort;
+            try {
+                actualPort = port != 0 ? port : freePort(host, transport);
+            } catch (IOException e) {
+                lastFailure = e;
+                continue;
+            }
+            try {
+                return start(new Key(host, actualPort, transport), properties);
+            } catch (IOException e) {
+                lastFailure = e;
+            }
+        }
+        throw new SipAgentException(SipAgentException.Kind.TRANSPORT, 0,
+                "Cannot listen on " + host + ":" + port + "/" + transport.wireName() + ": "
+                                                                     + (lastFailure == null ? "" : lastFailure.getMessage()),
+                lastFailure);
+    }
+
+    private static SharedStack start(Key key, Map<String, String> settings) throws IOException {
+        Properties properties = new Properties();
+        properties.setProperty("javax.sip.STACK_NAME",
+                "msnftp-" + key.host() + "-" + key.port() + "-" + key.transport().wireName() + "-" + NAMES.incrementAndGet());
+        // JAIN-SIP's logs and message traces go to SLF4J through our bridges; no log files
+        properties.setProperty("gov.nist.javax.sip.STACK_LOGGER", JainSipLogging.class.getName());
+        properties.setProperty("gov.nist.javax.sip.SERVER_LOGGER", JainSipLogging.Messages.class.getName());
+        properties.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        properties.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "1048576");
+        properties.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
+        // no congestion auditor: it drops queued requests, and its timer thread outlives a stack stopped early
+        properties.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "0");
+        properties.putAll(settings);
+        synchronized (CREATION) {
+            Set<Thread> before = Thread.getAllStackTraces().keySet();
+            SipStackImpl stack = null;
+            try {
+                stack = new SipStackImpl(properties);
+                ListeningPoint point = stack.createListeningPoint(key.host(), key.port(), key.transport().wireName());
+                SipProvider provider = stack.createSipProvider(point);
+                SharedStack shared = new SharedStack(key, stack, provider, new HashSet<>());
+                provider.addSipListener(shared);
+                stack.start();
+                for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                    if (!before.contains(thread) && isJainSipThread(thread)) {
+                        shared.ownThreads.add(thread);
+                    }
+                }
+                LOG.debug("SIP stack listening on {}:{}/{}", key.host(), key.port(), key.transport().wireName());
+                return shared;
+            } catch (Exception e) {
+                if (stack != null) {
+                    stopQuickly(stack, before);
+                }
+                throw new IOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Finds a port free for the transport: for UDP the datagram port, for TCP/TLS the stream port. */
+    private static int freePort(String host, SipTransport transport) throws IOException {
+        InetAddress address = InetAddress.getByName(host);
+        if (transport == SipTransport.UDP) {
+            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(address, 0))) {
+                return socket.getLocalPort();
+            }
+        }
+        try (ServerSocket socket = new ServerSocket(0, 1, address)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    Key key() {
+        return key;
+    }
+
+    int port() {
+        return key.port();
+    }
+
+    SipProvider provider() {
+        return provider;
+    }
+
+    SipStackImpl stack() {
+        return stack;
+    }
+
+    /** Routes requests for {@code user} to {@code agent}. */
+    void attach(String user, Agent agent) throws SipAgentException {
+        if (agents.putIfAbsent(user.toLowerCase(Locale.ROOT), agent) != null) {
+            throw new SipAgentException(SipAgentException.Kind.TRANSPORT,
+                    "An agent for " + user + " already listens on " + key.host() + ":" + key.port());
+        }
+    }
+
+    /**
+     * Stops routing {@code user} to {@code agent} (when it is the one attached) and releases the stack; the last
+     * release stops it and frees its port and threads.
+     */
+    void release(String user, Agent agent) {
+        if (agent != null) {
+            agents.remove(user.toLowerCase(Locale.ROOT), agent);
+        }
+        synchronized (STACKS) {
+            if (--references > 0) {
+                return;
+            }
+            STACKS.remove(key);
+        }
+        stopQuickly(stack, null);
+        awaitThreads(ownThreads);
+        LOG.debug("SIP stack on {}:{}/{} stopped", key.host(), key.port(), key.transport().wireName());
+    }
+
+    /**
+     * Stops the stack without its one-second pause. JAIN-SIP's stop closes its sockets, then sleeps a second "to let
+     * processing complete", ignoring an interrupt; with the interrupt flag set the sleep returns at once. Nothing else
+     * on that path waits. Threads the stack leaves behind (its non-daemon EventScanner) are interrupted by the caller.
+     */
+    private static void stopQuickly(SipStackImpl stack, Set<Thread> before) {
+        boolean wasInterrupted = Thread.interrupted();
+        Thread.currentThread().interrupt();
+        try {
+            stack.stop();
+        } catch (RuntimeException e) {
+            // JAIN-SIP 1.3 races with itself when stopped right after start: UDPMessageProcessor.stop() throws an NPE
+            // while its thread has not yet run. The processor's socket is closed by then and it was removed from the
+            // stack, so a second stop() skips it and completes the rest (timers, sockets, event scanner).
+            LOG.debug("Stopping the SIP stack failed ({}); stopping it again", e.toString());
+            try {
+                stack.stop();
+            } catch (RuntimeException again) {
+                LOG.warn("Could not stop the SIP stack cleanly", again);
+            }
+        } finally {
+            Thread.interrupted();
+            if (wasInterrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (before != null) {
+            Set<Thread> started = new HashSet<>();
+            for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                if (!before.contains(thread) && isJainSipThread(thread)) {
+                    started.add(thread);
+                }
+            }
+            awaitThreads(started);
+        }
+    }
+
+    /**
+     * Ends the stack's threads: the EventScanner is left blocked on its queue by stop() (RestComm/jain-sip#198), so it
+     * is interrupted; the others end by themselves once their sockets are closed. Waiting for them means the ports are
+     * really free when this returns: a socket closed while a thread is blocked in it is only released when that thread
+     * leaves.
+     */
+    private static void awaitThreads(Set<Thread> threads) {
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        for (Thread thread : threads) {
+            if (isEventScanner(thread)) {
+                thread.interrupt();
+            }
+        }
+        for (Thread thread : threads) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                thread.join(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        threads.stream().filter(Thread::isAlive)
+                .forEach(thread -> LOG.debug("JAIN-SIP thread {} still running after stop", thread.getName()));
+    }
+
+    /** The threads a JAIN-SIP 1.3 stack starts, by name. */
+    private static boolean isJainSipThread(Thread thread) {
+        String name = thread.getName();
+        return name.startsWith("EventScanner") || name.startsWith("MessageProcessorThread")
+               || name.startsWith("DefaultSipTimer") || name.startsWith("BlockingQueueDispatchAuditor");
+    }
+
+    /** JAIN-SIP's event thread: non-daemon, and left blocked on its queue after stop (RestComm/jain-sip#198). */
+    private static boolean isEventScanner(Thread thread) {
+        return thread.getName().startsWith("EventScanner");
+    }
+
+    // --- SipListener: runs on JAIN-SIP's event thread; route only.
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        Agent agent = null;
+        if (request.getRequestURI() instanceof SipURI uri && uri.getUser() != null) {
+            agent = agents.get(uri.getUser().toLowerCase(Locale.ROOT));
+        }
+        if (agent == null && agents.size() == 1) {
+            agent = agents.values().iterator().next();
+        }
+        if (agent == null) {
+            if (!Request.ACK.equals(request.getMethod())) {
+                SipMessages.respondStatelessly(provider, request, Response.NOT_FOUND);
+            }
+            return;
+        }
+        try {
+            agent.onRequest(event);
+        } catch (RuntimeException e) {
+            LOG.warn("Failed to handle {} from {}", request.getMethod(), request.getHeader("From"), e);
+        }
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        ClientTransaction transaction = event.getClientTransaction();
+        if (transaction != null && transaction.getApplicationData() instanceof ResponseHandler handler) {
+            handler.onResponse(event);
+        } else {
+            LOG.debug("Response {} matches no request of ours", event.getResponse().getStatusCode());
+        }
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        if (!event.isServerTransaction() && event.getClientTransaction() != null
+            && event.getClientTransaction().getApplicationData() instanceof ResponseHandler handler) {
+            handler.onTimeout();
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        LOG.debug("SIP I/O failure toward {}:{}/{}", event.getHost(), event.getPort(), event.getTransport());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+        // nothing to do: our handlers complete on the final response or the time-out
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+        for (Agent agent : agents.values()) {
+            agent.onDialogTerminated(event);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package dev.camelmsnftp.sip;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * The settings of a {@link SipAgent}, mirroring the SIP options of the component (SPEC 5). Immutable; build with
+ * {@link #builder(String)}.
+ */
+public final class SipAgentConfig {
+
+    /** The version-stamped {@code User-Agent} of every request and response. */
+    public static final String DEFAULT_USER_AGENT = "camel-msnftp/" + Optional
+            .ofNullable(SipAgentConfig.class.getPackage().getImplementationVersion()).orElse("dev");
+
+    private final SipAddress localUser;
+    private final String sipHost;
+    private final int sipPort;
+    private final SipTransport transport;
+    private final String advertisedHost;
+    private final HostPort registrar;
+    private final HostPort outboundProxy;
+    private final String authUsername;
+    private final String password;
+    private final SipMode mode;
+    private final Duration requestTimeout;
+    private final Duration sessionIdleTimeout;
+    private final Duration registrationExpiry;
+    private final TlsSettings tls;
+    private final String userAgent;
+    private final Map<String, String> stackProperties;
+    private final Executor listenerExecutor;
+    private final int listenerThreads;
+
+    private SipAgentConfig(Builder b) {
+        this.localUser = SipAddress.parse(b.localUser);
+        this.sipHost = b.sipHost;
+        this.sipPort = b.sipPort;
+        this.transport = b.transport;
+        this.advertisedHost = b.advertisedHost;
+        this.registrar = b.registrar;
+        this.outboundProxy = b.outboundProxy;
+        this.authUsername = b.authUsername;
+        this.password = b.password;
+        this.mode = b.mode;
+        this.requestTimeout = positive(b.requestTimeout, "requestTimeout");
+        this.sessionIdleTimeout = positive(b.sessionIdleTimeout, "sessionIdleTimeout");
+        this.registrationExpiry = positive(b.registrationExpiry, "registrationExpiry");
+        this.tls = b.tls;
+        this.userAgent = b.userAgent;
+        this.stackProperties = Map.copyOf(b.stackProperties);
+        this.listenerExecutor = b.listenerExecutor;
+        this.listenerThreads = b.listenerThreads;
+        if (sipPort < 0 || sipPort > 65535) {
+            throw new IllegalArgumentException("sipPort must be 0..65535: " + sipPort);
+        }
+        if (transport == SipTransport.TLS) {
+            if (tls == null) {
+                throw new IllegalArgumentException("The tls transport needs TLS key/trust store settings");
+            }
+            tls.check();
+        }
+        if (listenerThreads < 1) {
+            throw new IllegalArgumentException("listenerThreads must be >= 1");
+        }
+    }
+
+    /** Settings for {@code localUser} ({@code alice@corp.example}, {@code sip:} optional), with the SPEC defaults. */
+    public static Builder builder(String localUser) {
+        return new Builder(localUser);
+    }
+
+    private static Duration positive(Duration value, String name) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+        return value;
+    }
+
+    public SipAddress localUser() {
+        return localUser;
+    }
+
+    public String sipHost() {
+        return sipHost;
+    }
+
+    /** The configured port; 0 means a free one is chosen (see {@link SipAgent#localPort()}). */
+    public int sipPort() {
+        return sipPort;
+    }
+
+    public SipTransport transport() {
+        return transport;
+    }
+
+    /** The host written in Via, Contact and SDP, when the bind address is not the one peers can reach. */
+    public Optional<String> advertisedHost() {
+        return Optional.ofNullable(advertisedHost);
+    }
+
+    public Optional<HostPort> registrar() {
+        return Optional.ofNullable(registrar);
+    }
+
+    public Optional<HostPort> outboundProxy() {
+        return Optional.ofNullable(outboundProxy);
+    }
+
+    /** The digest user name: {@code authUsername}, else the user part of {@code localUser}. */
+    public String authUsername() {
+        return authUsername != null ? authUsername : localUser.user();
+    }
+
+    Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    public SipMode mode() {
+        return mode;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public Duration sessionIdleTimeout() {
+        return sessionIdleTimeout;
+    }
+
+    public Duration registrationExpiry() {
+        return registrationExpiry;
+    }
+
+    public Optional<TlsSettings> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    public String userAgent() {
+        return userAgent;
+    }
+
+    public Map<String, String> stackProperties() {
+        return stackProperties;
+    }
+
+    public Optional<Executor> listenerExecutor() {
+        return Optional.ofNullable(listenerExecutor);
+    }
+
+    public int listenerThreads() {
+        return listenerThreads;
+    }
+
+    @Override
+    public String toString() {
+        return "SipAgentConfig[localUser=" + localUser + ", listen=" + sipHost + ":" + sipPort + "/" + transport.wireName()
+               + ", registrar=" + registrar + ", outboundProxy=" + outboundProxy + ", mode=" + mode + ", password="
+               + (password == null ? "none" : "***") + "]";
+    }
+
+    /** Builds a {@link SipAgentConfig}. */
+    public static final class Builder {
+        private final String localUser;
+        private String sipHost = "0.0.0.0";
+        private int sipPort = 5060;
+        private SipTransport transport = SipTransport.UDP;
+        private String advertisedHost;
+        private HostPort registrar;
+        private HostPort outboundProxy;
+        private String authUsername;
+        private String password;
+        private SipMode mode = SipMode.SESSION;
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration sessionIdleTimeout = Duration.ofSeconds(60);
+        private Duration registrationExpiry = Duration.ofMinutes(10);
+        private TlsSettings tls;
+        private String userAgent = DEFAULT_USER_AGENT;
+        private final Map<String, String> stackProperties = new LinkedHashMap<>();
+        private Executor listenerExecutor;
+        private int listenerThreads = 8;
+
+        private Builder(String localUser) {
+            this.localUser = Objects.requireNonNull(localUser, "localUser");
+        }
+
+        /** The local address to listen on ({@code 0.0.0.0} for all). */
+        public Builder sipHost(String sipHost) {
+            this.sipHost = Objects.requireNonNull(sipHost);
+            return this;
+        }
+
+        /** The local port; 0 picks a free one. */
+        public Builder sipPort(int sipPort) {
+            this.sipPort = sipPort;
+            return this;
+        }
+
+        public Builder transport(SipTransport transport) {
+            this.transport = Objects.requireNonNull(transport);
+            return this;
+        }
+
+        public Builder advertisedHost(String advertisedHost) {
+            this.advertisedHost = advertisedHost;
+            return this;
+        }
+
+        /** {@code host[:port]} to REGISTER at; none means no registration. */
+        public Builder registrar(String registrar) {
+            this.registrar = registrar == null || registrar.isBlank() ? null : HostPort.parse(registrar, 5060);
+            return this;
+        }
+
+        /** {@code host[:port][/transport]} every request goes through. */
+        public Builder outboundProxy(String outboundProxy) {
+            this.outboundProxy = outboundProxy == null || outboundProxy.isBlank() ? null : HostPort.parse(outboundProxy, 5060);
+            return this;
+        }
+
+        public Builder authUsername(String authUsername) {
+            this.authUsername = authUsername;
+            return this;
+        }
+
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        public Builder mode(SipMode mode) {
+            this.mode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** How long to wait for the final response to a request. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /** How long an IM session we opened stays open with no message, for reuse, before we send BYE. */
+        public Builder sessionIdleTimeout(Duration sessionIdleTimeout) {
+            this.sessionIdleTimeout = sessionIdleTimeout;
+            return this;
+        }
+
+        /** The registration lifetime we ask for; refreshed before it ends. */
+        public Builder registrationExpiry(Duration registrationExpiry) {
+            this.registrationExpiry = registrationExpiry;
+            return this;
+        }
+
+        public Builder tls(TlsSettings tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder userAgent(String userAgent) {
+            this.userAgent = Objects.requireNonNull(userAgent);
+            return this;
+        }
+
+        /** A raw JAIN-SIP stack property ({@code gov.nist.javax.sip.*}), for what the options do not cover. */
+        public Builder stackProperty(String name, String value) {
+            this.stackProperties.put(name, value);
+            return this;
+        }
+
+        /** Runs listeners on this executor instead of the agent's own bounded pool. */
+        public Builder listenerExecutor(Executor listenerExecutor) {
+            this.listenerExecutor = listenerExecutor;
+            return this;
+        }
+
+        /** The size of the agent's own listener pool. */
+        public Builder listenerThreads(int listenerThreads) {
+            this.listenerThreads = listenerThreads;
+            return this;
+        }
+
+        public SipAgentConfig build() {
+            return new SipAgentConfig(this);
+        }
+    }
+}

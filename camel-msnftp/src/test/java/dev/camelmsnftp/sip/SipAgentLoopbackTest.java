@@ -1,0 +1,124 @@
+package dev.camelmsnftp.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.camelmsnftp.testsupport.SelfSignedCertificate;
+import dev.camelmsnftp.testsupport.Threads;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Two agents, alice and bob, on loopback: each transport, each mode, invitation bodies both ways. */
+class SipAgentLoopbackTest {
+
+    static final String INVITE_TYPE = "text/x-msmsgsinvite; charset=UTF-8";
+    static final String BODY = "Application-Name: File Transfer\r\n"
+                               + "Application-GUID: {5D3E02AB-6190-11d3-BBBB-00C04F795683}\r\n"
+                               + "Invitation-Command: INVITE\r\nInvitation-Cookie: 85366\r\n"
+                               + "Application-File: Résumé 漢字 😀.pdf\r\nApplication-FileSize: 187\r\n";
+
+    @TempDir
+    static Path certificates;
+    static Path keyStore;
+
+    private final List<SipAgent> agents = new ArrayList<>();
+    private Set<Thread> baseline;
+
+    @BeforeAll
+    static void certificate() throws Exception {
+        keyStore = SelfSignedCertificate.create(certificates, "agents");
+    }
+
+    @BeforeEach
+    void baseline() {
+        baseline = Threads.snapshot();
+    }
+
+    @AfterEach
+    void stopAgents() {
+        agents.forEach(SipAgent::close);
+        Threads.awaitNoNewThreads(baseline, Duration.ofSeconds(10));
+    }
+
+    SipAgent agent(String user, SipTransport transport, SipMode mode) throws SipAgentException {
+        SipAgentConfig.Builder config = SipAgentConfig.builder(user + "@corp.example").sipHost("127.0.0.1").sipPort(0)
+                .transport(transport).mode(mode).requestTimeout(Duration.ofSeconds(5));
+        if (transport == SipTransport.TLS) {
+            config.tls(TlsSettings.of(keyStore, SelfSignedCertificate.PASSWORD));
+        }
+        SipAgent agent = SipAgent.start(config.build());
+        agents.add(agent);
+        return agent;
+    }
+
+    static String address(SipAgent agent) {
+        return "sip:" + agent.config().localUser().user() + "@127.0.0.1:" + agent.localPort();
+    }
+
+    static Stream<Arguments> transportsAndModes() {
+        return Stream.of(SipTransport.values()).flatMap(t -> Stream.of(SipMode.values()).map(m -> Arguments.of(t, m)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("transportsAndModes")
+    void invitationBodiesTravelBothWaysByteIdentical(SipTransport transport, SipMode mode) throws Exception {
+        SipAgent alice = agent("alice", transport, mode);
+        SipAgent bob = agent("bob", transport, mode);
+        BlockingQueue<IncomingMessage> atBob = new LinkedBlockingQueue<>();
+        BlockingQueue<IncomingMessage> atAlice = new LinkedBlockingQueue<>();
+        bob.addMessageListener("text/x-msmsgsinvite", message -> {
+            atBob.add(message);
+            return 200;
+        });
+        alice.addMessageListener("TEXT/X-MSMSGSINVITE", message -> {
+            atAlice.add(message);
+            return 200;
+        });
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+
+        SipResponse response = alice.sendMessage(address(bob), INVITE_TYPE, body).get(10, TimeUnit.SECONDS);
+        assertThat(response.status()).isEqualTo(200);
+        IncomingMessage received = atBob.poll(10, TimeUnit.SECONDS);
+        assertThat(received).isNotNull();
+        assertThat(received.body()).isEqualTo(body);
+        assertThat(received.mediaType()).isEqualTo("text/x-msmsgsinvite");
+        assertThat(received.contentType()).containsIgnoringCase("charset=UTF-8");
+        assertThat(received.from().addressOfRecord()).isEqualTo("alice@corp.example");
+        assertThat(received.inDialog()).isEqualTo(mode == SipMode.SESSION);
+
+        byte[] answer = "Invitation-Command: ACCEPT\r\nInvitation-Cookie: 85366\r\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(received.reply(INVITE_TYPE, answer).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        IncomingMessage reply = atAlice.poll(10, TimeUnit.SECONDS);
+        assertThat(reply).isNotNull();
+        assertThat(reply.body()).isEqualTo(answer);
+        // in a dialog the callee's From is the caller's original To (here the direct address); out of dialog, bob's AOR
+        assertThat(reply.from().user()).isEqualTo("bob");
+        if (mode == SipMode.PAGER) {
+            assertThat(reply.from().addressOfRecord()).isEqualTo("bob@corp.example");
+        }
+        assertThat(reply.inDialog()).isEqualTo(mode == SipMode.SESSION);
+        assertThat(reply.callId()).as("the reply travels in the same IM session")
+                .satisfies(callId -> {
+                    if (mode == SipMode.SESSION) {
+                        assertThat(callId).isEqualTo(received.callId());
+                    }
+                });
+        assertThat(bob.receivedRequests().getOrDefault("INVITE", 0L)).isEqualTo(mode == SipMode.SESSION ? 1L : 0L);
+    }
+}
