@@ -1,0 +1,273 @@
+package dev.camelmsnftp.component;
+
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+/**
+ * The options of the {@code msnftp:} component (SPEC section 5). Set once on the component and copied per
+ * endpoint, where URI parameters override them.
+ */
+@UriParams
+public class MsnftpConfiguration implements Cloneable {
+
+    @UriParam(label = "common")
+    @Metadata(required = true, description = "Our own SIP address: the From of what we send, the user in MSNFTP USR,"
+                                             + " and the Contact user, e.g. alice@corp.example.")
+    private String localUser;
+
+    @UriParam(label = "common", defaultValue = "0.0.0.0", description = "The local address the SIP stack listens on.")
+    private String sipHost = "0.0.0.0";
+
+    @UriParam(label = "common", defaultValue = "5060", description = "The local port the SIP stack listens on; 0 picks a free port.")
+    private int sipPort = 5060;
+
+    @UriParam(label = "common", defaultValue = "udp", enums = "udp,tcp,tls", description = "The SIP transport.")
+    private String sipTransport = "udp";
+
+    @UriParam(label = "common", description = "A registrar (host[:port]) to REGISTER localUser at; none means no registration.")
+    private String registrar;
+
+    @UriParam(label = "common", description = "An outbound proxy (host[:port][/transport]) that every SIP request goes through.")
+    private String outboundProxy;
+
+    @UriParam(label = "security", security = "secret", description = "The user name for SIP digest authentication.")
+    private String authUsername;
+
+    @UriParam(label = "security", security = "secret", description = "The password for SIP digest authentication.")
+    private String password;
+
+    @UriParam(label = "common", defaultValue = "0.0.0.0", description = "The local address our MSNFTP listener binds to.")
+    private String ftpHost = "0.0.0.0";
+
+    @UriParam(label = "common", defaultValue = "0",
+              description = "The port of our MSNFTP listener: 0 for any free port, a fixed port, or a range such as 6891-6900.")
+    private String ftpPort = "0";
+
+    @UriParam(label = "common",
+              description = "The IP address to put in IP-Address of our ACCEPT; by default the bind address, or the local"
+                            + " address toward the peer when bound to a wildcard.")
+    private String advertisedAddress;
+
+    @UriParam(label = "producer", defaultValue = "false",
+              description = "false sends Connectivity: N so that the receiver listens (flow B); true lets the receiver choose"
+                            + " (flow A or C).")
+    private boolean connectivity;
+
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Offer to listen even when the INVITE has no Connectivity: N (flow C). Old senders (aMSN, MSN < 5)"
+                            + " hang on it.")
+    private boolean alwaysListen;
+
+    @UriParam(label = "security", defaultValue = "auto", enums = "auto,required,disabled",
+              description = "auto: the encrypted variant (MSN_SECURE_FTP) when the peer asks for or offers it, plain otherwise;"
+                            + " required: refuse plain transfers; disabled: refuse encrypted ones.")
+    private String encryption = "auto";
+
+    @UriParam(label = "common", defaultValue = "session", enums = "session,pager",
+              description = "How we carry our invitations: session (an IM session set up with INVITE, as OCS does) or pager"
+                            + " (out-of-dialog MESSAGE). Both are always accepted.")
+    private String sipMode = "session";
+
+    @UriParam(label = "common", defaultValue = "30s", javaType = "java.time.Duration",
+              description = "How long to wait for an answer to an INVITE, and for the TCP connection.")
+    private long acceptTimeout = 30_000;
+
+    @UriParam(label = "common", defaultValue = "60s", javaType = "java.time.Duration",
+              description = "The longest silence on the TCP connection during a transfer.")
+    private long transferTimeout = 60_000;
+
+    @UriParam(label = "consumer", defaultValue = "0", description = "Reject INVITEs for larger files (CANCEL REJECT); 0 means no limit.")
+    private long maxFileSize;
+
+    @UriParam(label = "common",
+              description = "Where the consumer writes received files before handing them on (and the producer spools streams"
+                            + " of unknown length); a temporary folder by default.")
+    private String workDir;
+
+    @UriParam(label = "common", defaultValue = "16",
+              description = "Transfers in flight at once; further INVITEs get CANCEL FAIL (consumer) or wait (producer).")
+    private int maxConcurrentTransfers = 16;
+
+    @UriParam(label = "producer",
+              description = "The file name to offer, a simple expression; by default the CamelFileName header, else the exchange id.")
+    private String fileName;
+
+    /** A copy for one endpoint, so that URI parameters do not change the component's settings. */
+    public MsnftpConfiguration copy() {
+        try {
+            return (MsnftpConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    public String getLocalUser() {
+        return localUser;
+    }
+
+    public void setLocalUser(String localUser) {
+        this.localUser = localUser;
+    }
+
+    public String getSipHost() {
+        return sipHost;
+    }
+
+    public void setSipHost(String sipHost) {
+        this.sipHost = sipHost;
+    }
+
+    public int getSipPort() {
+        return sipPort;
+    }
+
+    public void setSipPort(int sipPort) {
+        this.sipPort = sipPort;
+    }
+
+    public String getSipTransport() {
+        return sipTransport;
+    }
+
+    public void setSipTransport(String sipTransport) {
+        this.sipTransport = sipTransport;
+    }
+
+    public String getRegistrar() {
+        return registrar;
+    }
+
+    public void setRegistrar(String registrar) {
+        this.registrar = registrar;
+    }
+
+    public String getOutboundProxy() {
+        return outboundProxy;
+    }
+
+    public void setOutboundProxy(String outboundProxy) {
+        this.outboundProxy = outboundProxy;
+    }
+
+    public String getAuthUsername() {
+        return authUsername;
+    }
+
+    public void setAuthUsername(String authUsername) {
+        this.authUsername = authUsername;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public String getFtpHost() {
+        return ftpHost;
+    }
+
+    public void setFtpHost(String ftpHost) {
+        this.ftpHost = ftpHost;
+    }
+
+    public String getFtpPort() {
+        return ftpPort;
+    }
+
+    public void setFtpPort(String ftpPort) {
+        this.ftpPort = ftpPort;
+    }
+
+    public String getAdvertisedAddress() {
+        return advertisedAddress;
+    }
+
+    public void setAdvertisedAddress(String advertisedAddress) {
+        this.advertisedAddress = advertisedAddress;
+    }
+
+    public boolean isConnectivity() {
+        return connectivity;
+    }
+
+    public void setConnectivity(boolean connectivity) {
+        this.connectivity = connectivity;
+    }
+
+    public boolean isAlwaysListen() {
+        return alwaysListen;
+    }
+
+    public void setAlwaysListen(boolean alwaysListen) {
+        this.alwaysListen = alwaysListen;
+    }
+
+    public String getEncryption() {
+        return encryption;
+    }
+
+    public void setEncryption(String encryption) {
+        this.encryption = encryption;
+    }
+
+    public String getSipMode() {
+        return sipMode;
+    }
+
+    public void setSipMode(String sipMode) {
+        this.sipMode = sipMode;
+    }
+
+    public long getAcceptTimeout() {
+        return acceptTimeout;
+    }
+
+    public void setAcceptTimeout(long acceptTimeout) {
+        this.acceptTimeout = acceptTimeout;
+    }
+
+    public long getTransferTimeout() {
+        return transferTimeout;
+    }
+
+    public void setTransferTimeout(long transferTimeout) {
+        this.transferTimeout = transferTimeout;
+    }
+
+    public long getMaxFileSize() {
+        return maxFileSize;
+    }
+
+    public void setMaxFileSize(long maxFileSize) {
+        this.maxFileSize = maxFileSize;
+    }
+
+    public String getWorkDir() {
+        return workDir;
+    }
+
+    public void setWorkDir(String workDir) {
+        this.workDir = workDir;
+    }
+
+    public int getMaxConcurrentTransfers() {
+        return maxConcurrentTransfers;
+    }
+
+    public void setMaxConcurrentTransfers(int maxConcurrentTransfers) {
+        this.maxConcurrentTransfers = maxConcurrentTransfers;
+    }
+
+    public String getFileName() {
+        return fileName;
+    }
+
+    public void setFileName(String fileName) {
+        this.fileName = fileName;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.camelmsnftp.component;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.Metadata;
+
+/**
+ * The headers of the {@code msnftp:} component (SPEC section 5). File name and size use Camel's own
+ * {@code CamelFileName} / {@code CamelFileLength} so that {@code file:} routes work unchanged.
+ */
+public final class MsnftpConstants {
+
+    @Metadata(description = "The Invitation-Cookie of the transfer (1..4294967295).", javaType = "long")
+    public static final String INVITATION_COOKIE = "CamelMsnftpInvitationCookie";
+
+    @Metadata(description = "Producer: the name to offer (when the fileName option is not set). Consumer: the offered name,"
+                            + " reduced to a safe plain file name.",
+              javaType = "String")
+    public static final String FILE_NAME = Exchange.FILE_NAME;
+
+    @Metadata(description = "Producer: the size sent. Consumer: the size received.", javaType = "long")
+    public static final String FILE_LENGTH = Exchange.FILE_LENGTH;
+
+    @Metadata(description = "The MSNFTP BYE code (unsigned 32-bit): the one the receiver sent (producer) or the one we sent"
+                            + " (consumer). 16777989 is success.",
+              javaType = "long")
+    public static final String BYE_CODE = "CamelMsnftpByeCode";
+
+    @Metadata(description = "Producer: the recipient. Consumer: the sender's SIP address.", javaType = "String")
+    public static final String REMOTE_USER = "CamelMsnftpRemoteUser";
+
+    @Metadata(label = "producer", description = "On failure: the Cancel-Code the receiver sent, if any.", javaType = "String")
+    public static final String CANCEL_CODE = "CamelMsnftpCancelCode";
+
+    @Metadata(description = "Whether the encrypted variant (MSN_SECURE_FTP) was used.", javaType = "boolean")
+    public static final String ENCRYPTED = "CamelMsnftpEncrypted";
+
+    @Metadata(label = "consumer", description = "The file name exactly as the sender offered it.", javaType = "String")
+    public static final String ORIGINAL_FILE_NAME = "CamelMsnftpOriginalFileName";
+
+    private MsnftpConstants() {
+    }
+}
