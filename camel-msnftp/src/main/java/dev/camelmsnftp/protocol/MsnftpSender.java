@@ -151,7 +151,7 @@ public final class MsnftpSender {
             throw new MsnftpException(Kind.AUTHENTICATION_FAILED, Phase.HANDSHAKE,
                     "Expected USR <user> <AuthCookie> but got " + Lines.quote(line));
         }
-        if (!withoutSipScheme(words[1]).equalsIgnoreCase(peerUser)) {
+        if (!sameUser(withoutSipScheme(words[1]), peerUser)) {
             throw new MsnftpException(Kind.AUTHENTICATION_FAILED, Phase.HANDSHAKE,
                     "The receiver says it is " + Lines.quote(words[1]) + ", not " + peerUser);
         }
@@ -181,6 +181,18 @@ public final class MsnftpSender {
                 channel.cancel();
             }
         }
+    }
+
+    /**
+     * Whether USR's user is the invitee: the whole address compared without case, or only the user part when the
+     * invitee is known by its user alone (addressed directly by IP and port, it has no domain to compare).
+     */
+    private static boolean sameUser(String presented, String expected) {
+        if (expected.indexOf('@') >= 0) {
+            return presented.equalsIgnoreCase(expected);
+        }
+        int at = presented.indexOf('@');
+        return (at < 0 ? presented : presented.substring(0, at)).equalsIgnoreCase(expected);
     }
 
     static String withoutSipScheme(String user) {
@@ -258,7 +270,10 @@ public final class MsnftpSender {
         private Duration byeTimeout = Duration.ofSeconds(30);
         private ProgressListener progress = ProgressListener.NONE;
 
-        /** The invitee's address: the user the receiver must present in USR ({@code sip:} optional). */
+        /**
+         * The invitee's address: the user the receiver must present in USR ({@code sip:} optional). A bare user (no
+         * {@code @}) is compared with the user part of USR only.
+         */
         public Builder peerUser(String peerUser) {
             this.peerUser = peerUser;
             return this;

@@ -206,6 +206,11 @@ public final class SipAgent implements AutoCloseable {
         return stack.port();
     }
 
+    /** The host peers reach us at: written in Via, Contact and SDP. */
+    public String advertisedHost() {
+        return messages.host();
+    }
+
     /** Our Contact URI. */
     public String contactUri() {
         try {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -52,7 +52,7 @@ public record PortRange(int first, int last) {
      *
      * @throws BindException when every port of the range is taken
      */
-    public ServerSocket bind(InetAddress address) throws IOException {
+    public ServerSocketChannel bind(InetAddress address) throws IOException {
         if (isAny()) {
             return bindTo(address, 0);
         }
@@ -69,13 +69,13 @@ public record PortRange(int first, int last) {
         throw new BindException("No free port in " + this + " on " + address.getHostAddress());
     }
 
-    private static ServerSocket bindTo(InetAddress address, int port) throws IOException {
-        ServerSocket socket = new ServerSocket();
+    private static ServerSocketChannel bindTo(InetAddress address, int port) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
         try {
-            socket.bind(new InetSocketAddress(address, port), 1);
-            return socket;
+            channel.bind(new InetSocketAddress(address, port), 8);
+            return channel;
         } catch (IOException e) {
-            socket.close();
+            channel.close();
             throw e;
         }
     }

@@ -197,6 +197,23 @@ class MsnftpPeerBehaviourTest {
         }
 
         @Test
+        void aBareExpectedUserIsComparedWithTheUserPartOnly() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender().peerUser("BOB"));
+            peer.send("VER MSNFTP\r\nUSR bob@corp.example 4242\r\n");
+            peer.readLine();
+            assertThat(peer.readLine()).isEqualTo("FIL 5000\r\n");
+            pair.peer().close();
+            assertThat(failure(result).kind()).isEqualTo(Kind.CONNECTION_LOST);
+
+            RawPeer other = connect(true);
+            Future<MsnftpResult> refused = send(sender().peerUser("bob"));
+            other.send("VER MSNFTP\r\nUSR bobby@corp.example 4242\r\n");
+            assertThat(new String(other.readToEnd(), StandardCharsets.US_ASCII)).isEqualTo("VER MSNFTP\r\n");
+            assertThat(failure(refused).kind()).isEqualTo(Kind.AUTHENTICATION_FAILED);
+        }
+
+        @Test
         void wrongAuthCookieClosesWithoutOneByteOfTheFile() throws Exception {
             RawPeer peer = connect(true);
             Future<MsnftpResult> result = send(sender());

@@ -3,7 +3,9 @@ package dev.camelmsnftp.transfer;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,9 +38,10 @@ class PortRangeTest {
 
     @Test
     void anyBindsAFreePort() throws IOException {
-        try (ServerSocket socket = PortRange.ANY.bind(LOOPBACK)) {
-            assertThat(socket.getLocalPort()).isPositive();
-            assertThat(socket.getInetAddress()).isEqualTo(LOOPBACK);
+        try (ServerSocketChannel socket = PortRange.ANY.bind(LOOPBACK)) {
+            InetSocketAddress bound = (InetSocketAddress) socket.getLocalAddress();
+            assertThat(bound.getPort()).isPositive();
+            assertThat(bound.getAddress()).isEqualTo(LOOPBACK);
         }
     }
 
@@ -50,14 +53,14 @@ class PortRangeTest {
         }
         // a small range just above a port the OS gave us; ports that are taken by someone else are skipped
         PortRange range = new PortRange(base, Math.min(65535, base + 2));
-        List<ServerSocket> bound = new ArrayList<>();
+        List<ServerSocketChannel> bound = new ArrayList<>();
         try {
             Set<Integer> ports = new HashSet<>();
             for (int i = 0; i <= range.last() - range.first(); i++) {
                 try {
-                    ServerSocket socket = range.bind(LOOPBACK);
+                    ServerSocketChannel socket = range.bind(LOOPBACK);
                     bound.add(socket);
-                    ports.add(socket.getLocalPort());
+                    ports.add(((InetSocketAddress) socket.getLocalAddress()).getPort());
                 } catch (BindException someoneElseHasIt) {
                     break;
                 }
@@ -67,7 +70,7 @@ class PortRangeTest {
             // the range is now exhausted (by us, or by us and another process)
             assertThatThrownBy(() -> range.bind(LOOPBACK)).isInstanceOf(BindException.class).hasMessageContaining(range.toString());
         } finally {
-            for (ServerSocket socket : bound) {
+            for (ServerSocketChannel socket : bound) {
                 socket.close();
             }
         }

@@ -1,0 +1,278 @@
+package dev.camelmsnftp.transfer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.camelmsnftp.invite.CancelCode;
+import dev.camelmsnftp.invite.Cookies;
+import dev.camelmsnftp.invite.Invitation;
+import dev.camelmsnftp.invite.InvitationCommand;
+import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.MsnftpException;
+import dev.camelmsnftp.protocol.MsnftpReceiver;
+import dev.camelmsnftp.protocol.MsnftpResult;
+import dev.camelmsnftp.sip.IncomingMessage;
+import dev.camelmsnftp.sip.SipAddress;
+import dev.camelmsnftp.transfer.TransferException.Phase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One file we receive (SPEC 3.1): the INVITE was accepted by policy; answer ACCEPT, listen (flows B and C) or connect
+ * to the sender's address (flow A), run the MSNFTP receiver into a temporary file of the work directory, and hand the
+ * complete file to the handler. A failure deletes the partial file and delivers nothing. Runs on a transfer thread.
+ */
+final class InboundTransfer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundTransfer.class);
+
+    private final TransferManager manager;
+    private final IncomingMessage invite;
+    private final Invitation offer;
+    private final InboundHandler handler;
+    private final TransferSettings settings;
+    private final boolean encrypted;
+    private final long cookie;
+    private final SipAddress sender;
+    private final CompletableFuture<Invitation> senderAnswer = new CompletableFuture<>();
+    private final AtomicBoolean cancelSent = new AtomicBoolean();
+    private volatile Connections connections;
+    private volatile MsnftpReceiver receiver;
+    private volatile String peerCancelCode;
+    private volatile boolean cancelled;
+
+    InboundTransfer(TransferManager manager, IncomingMessage invite, Invitation offer, InboundHandler handler,
+                    boolean encrypted) {
+        this.manager = manager;
+        this.invite = invite;
+        this.offer = offer;
+        this.handler = handler;
+        this.settings = handler.settings();
+        this.encrypted = encrypted;
+        this.cookie = offer.cookie();
+        this.sender = invite.from();
+    }
+
+    void run() {
+        String name = offer.fileName().orElseThrow();
+        long size = offer.fileSize().orElseThrow();
+        Flow flow = offer.inviterCannotListen() ? Flow.B : settings.alwaysListen() ? Flow.C : Flow.A;
+        Path temporary = null;
+        boolean handedOver = false;
+        try (Connections waits = new Connections()) {
+            connections = waits;
+            Files.createDirectories(settings.workDir());
+            temporary = Files.createTempFile(settings.workDir(), "msnftp-" + cookie + "-", ".part");
+            TransferKeys keys = encrypted ? TransferKeys.random() : null;
+            MsnftpResult result;
+            try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                LOG.debug("Receiving {} ({} bytes) from {} in flow {}, cookie {}", name, size, sender, flow, cookie);
+                SocketChannel channel = flow.receiverListens() ? listen(keys) : connect(keys);
+                result = receiver(keys, out, size).run(channel);
+            }
+            ReceivedFile file = new ReceivedFile(temporary, cookie, sender, name, SafeFileNames.toSafeName(name), size,
+                    result.byeCode(), result.encrypted(), flow);
+            LOG.info("Received {} ({} bytes, {}) from {} in flow {}", name, size, result.encrypted() ? "encrypted" : "plain",
+                    sender, flow);
+            handedOver = true;
+            deliver(file);
+        } catch (TransferException e) {
+            fail(e);
+        } catch (MsnftpException e) {
+            TransferException failure = Failures.of(e, cookie, sender.toString(), peerCancelCode);
+            if (!(failure instanceof TransferCancelledException cancel && cancel.byPeer())) {
+                cancelQuietly(CancelCode.FTTIMEOUT);
+            }
+            fail(failure);
+        } catch (CancellationException e) {
+            fail(cancelled());
+        } catch (IOException e) {
+            cancelQuietly(CancelCode.FAIL);
+            fail(new TransferFailedException("Cannot write the received file in " + settings.workDir() + ": "
+                                             + e.getMessage(), cookie, sender.toString(), Phase.CONNECTION, -1, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancelQuietly(CancelCode.OUTBANDCANCEL);
+            fail(cancelled());
+        } catch (RuntimeException e) {
+            cancelQuietly(CancelCode.FAIL);
+            fail(new TransferFailedException("Unexpected failure: " + e, cookie, sender.toString(), Phase.TRANSFER, -1, e));
+        } finally {
+            if (!handedOver && temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete partial file {}: {}", temporary, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void deliver(ReceivedFile file) {
+        try {
+            handler.onFile(file);
+        } catch (Exception e) {
+            LOG.warn("Handling received file {} from {} failed: {}", file.offeredName(), sender, e.getMessage(), e);
+            file.delete();
+        }
+    }
+
+    private void fail(TransferException failure) {
+        LOG.warn("Receiving {} from {} failed: {}", offer.fileName().orElse("?"), sender, failure.getMessage());
+        try {
+            handler.onFailure(failure);
+        } catch (RuntimeException e) {
+            LOG.warn("Failure handler failed", e);
+        }
+    }
+
+    /** Flows B and C: listen, send the listening ACCEPT (Sender-Connect: TRUE), take one connection, stop listening. */
+    private SocketChannel listen(TransferKeys keys) throws IOException, TransferException, InterruptedException {
+        InetAddress bind = Addresses.bindAddress(settings);
+        try (ServerSocketChannel listener = settings.ftpPort().bind(bind)) {
+            int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+            long authCookie = Cookies.next();
+            Invitation.Builder accept = Invitation.listeningAccept(cookie,
+                    Addresses.advertised(settings, bind, manager.agent()), port, authCookie).senderConnect();
+            if (keys != null) {
+                accept.keys(keys);
+            }
+            answer(accept.build());
+            this.authCookie = authCookie;
+            try {
+                return connections.accept(listener, deadline());
+            } catch (CancellationException e) {
+                throw e;
+            } catch (IOException e) {
+                cancelQuietly(CancelCode.FTTIMEOUT);
+                throw Failures.ofConnection(e, cookie, sender.toString(), "The sender did not connect to port " + port);
+            }
+        }
+    }
+
+    /** Flow A: plain ACCEPT, then wait for the sender's ACCEPT with its address and connect to it. */
+    private SocketChannel connect(TransferKeys keys) throws TransferException, InterruptedException {
+        Invitation.Builder accept = Invitation.accept(cookie);
+        if (keys != null) {
+            accept.keys(keys);
+        }
+        answer(accept.build());
+        Invitation address;
+        try {
+            address = senderAnswer.get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            cancelQuietly(CancelCode.FTTIMEOUT);
+            throw new TransferTimeoutException("The sender did not send its address within " + settings.acceptTimeout(),
+                    cookie, sender.toString(), Phase.ANSWER, e);
+        } catch (ExecutionException | CancellationException e) {
+            throw cancelled();
+        }
+        if (address.command() == InvitationCommand.CANCEL) {
+            throw cancelled();
+        }
+        if (!address.offersToListen()) {
+            cancelQuietly(CancelCode.FAIL);
+            throw new TransferProtocolException("The sender's ACCEPT has no address, port and AuthCookie", cookie,
+                    sender.toString(), Phase.ANSWER, null);
+        }
+        authCookie = address.authCookie().getAsLong();
+        try {
+            return connections.connect(Addresses.candidates(address), deadline());
+        } catch (CancellationException e) {
+            throw e;
+        } catch (IOException e) {
+            cancelQuietly(CancelCode.FTTIMEOUT);
+            throw Failures.ofConnection(e, cookie, sender.toString(), "Cannot connect to the sender at "
+                                                                        + address.ipAddress().orElse("?") + ":"
+                                                                        + address.port().orElse(0));
+        }
+    }
+
+    private long authCookie;
+
+    private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size) {
+        MsnftpReceiver built = MsnftpReceiver.builder().localUser(settings.localUser().addressOfRecord())
+                .authCookie(authCookie).keys(keys).sink(out, size)
+                .timeout(settings.transferTimeout()).byeTimeout(settings.transferTimeout()).build();
+        receiver = built;
+        if (cancelled) {
+            built.cancel();
+        }
+        return built;
+    }
+
+    /** Sends our ACCEPT back the way the INVITE came and waits for its SIP answer. */
+    private void answer(Invitation accept) throws TransferException, InterruptedException {
+        try {
+            TransferManager.reply(invite, accept).get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new TransferConnectionLostException("Cannot send ACCEPT to the sender: " + e.getMessage(), cookie,
+                    sender.toString(), Phase.SIGNALLING, e);
+        }
+    }
+
+    private long deadline() {
+        return System.nanoTime() + settings.acceptTimeout().toNanos();
+    }
+
+    /** The sender's ACCEPT with its address (flow A), or its CANCEL at any time. */
+    void onSenderMessage(Invitation invitation) {
+        if (invitation.command() == InvitationCommand.CANCEL) {
+            cancelSent.set(true);
+            peerCancelCode = invitation.cancelCode().map(CancelCode::value).orElse("(none)");
+            LOG.info("{} cancelled the transfer of cookie {} ({})", sender, cookie, peerCancelCode);
+            stop();
+            senderAnswer.complete(invitation);
+        } else {
+            senderAnswer.complete(invitation);
+        }
+    }
+
+    /** Cancels from another thread (the consumer or the context stops): CCL or CANCEL to the sender. */
+    void cancel() {
+        cancelled = true;
+        if (receiver == null) {
+            cancelQuietly(CancelCode.OUTBANDCANCEL);
+        }
+        stop();
+    }
+
+    private void stop() {
+        senderAnswer.cancel(false);
+        Connections waits = connections;
+        if (waits != null) {
+            waits.cancel();
+        }
+        MsnftpReceiver running = receiver;
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    private TransferCancelledException cancelled() {
+        return peerCancelCode != null
+                ? new TransferCancelledException("The sender cancelled (CANCEL " + peerCancelCode + ")", cookie,
+                        sender.toString(), Phase.TRANSFER, true, -1, null)
+                : new TransferCancelledException("Cancelled on our side", cookie, sender.toString(), Phase.TRANSFER, false,
+                        -1, null);
+    }
+
+    private void cancelQuietly(CancelCode code) {
+        if (cancelSent.compareAndSet(false, true)) {
+            TransferManager.reply(invite, Invitation.cancel(cookie, code).build());
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package dev.camelmsnftp.transfer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.camelmsnftp.invite.CancelCode;
+import dev.camelmsnftp.invite.Cookies;
+import dev.camelmsnftp.invite.Invitation;
+import dev.camelmsnftp.invite.InvitationCommand;
+import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.MsnftpException;
+import dev.camelmsnftp.protocol.MsnftpResult;
+import dev.camelmsnftp.protocol.MsnftpSender;
+import dev.camelmsnftp.sip.SipAddress;
+import dev.camelmsnftp.sip.SipAgent;
+import dev.camelmsnftp.sip.SipAgentException;
+import dev.camelmsnftp.transfer.TransferException.Phase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One file we send (SPEC 3.1, every flow): INVITE, wait for ACCEPT or CANCEL, then connect to the receiver (flows B
+ * and C) or answer with our own ACCEPT and take its connection (flow A), and run the MSNFTP sender in the dialect the
+ * ACCEPT chose. Runs on the caller's thread; {@link #cancel()} may come from any other.
+ */
+final class OutboundTransfer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundTransfer.class);
+
+    private final TransferManager manager;
+    private final long cookie;
+    private final SipAddress peer;
+    private final FileSource source;
+    private final TransferSettings settings;
+    private final CompletableFuture<Invitation> answer = new CompletableFuture<>();
+    private volatile Connections connections;
+    private volatile MsnftpSender sender;
+    private volatile String peerCancelCode;
+    private volatile boolean cancelled;
+    /** After a CANCEL nothing more is sent for the cookie (SPEC 3): one CANCEL at most, ours or the peer's. */
+    private final java.util.concurrent.atomic.AtomicBoolean cancelSent = new java.util.concurrent.atomic.AtomicBoolean();
+
+    OutboundTransfer(TransferManager manager, long cookie, SipAddress peer, FileSource source, TransferSettings settings) {
+        this.manager = manager;
+        this.cookie = cookie;
+        this.peer = peer;
+        this.source = source;
+        this.settings = settings;
+    }
+
+    long cookie() {
+        return cookie;
+    }
+
+    SipAddress peer() {
+        return peer;
+    }
+
+    TransferResult run() throws TransferException, InterruptedException {
+        Invitation.Builder invite = Invitation.invite(cookie, source.name(), source.size());
+        if (!settings.connectivity()) {
+            invite.connectivityN();
+        }
+        Encryption.offer(invite, settings.encryption());
+        LOG.debug("Offering {} ({} bytes) to {}, cookie {}", source.name(), source.size(), peer, cookie);
+        signal(invite.build());
+
+        Invitation accept = awaitAnswer();
+        if (accept.command() == InvitationCommand.CANCEL) {
+            String code = accept.cancelCode().map(CancelCode::value).orElse("(none)");
+            throw new TransferRejectedException("The receiver declined the file (Cancel-Code " + code + ")", cookie,
+                    peer.toString(), Phase.ANSWER, code, 0, null);
+        }
+        var refusal = Encryption.senderRefusal(accept, settings.encryption());
+        if (refusal.isPresent()) {
+            cancelQuietly(CancelCode.REJECT);
+            throw new TransferRejectedException("Not sending: " + refusal.get(), cookie, peer.toString(), Phase.ANSWER,
+                    null, 0, null);
+        }
+        TransferKeys keys = accept.keys().orElse(null);
+        Flow flow = !accept.offersToListen() ? Flow.A : settings.connectivity() ? Flow.C : Flow.B;
+        try (ReadableByteChannel in = openSource(); Connections waits = new Connections()) {
+            connections = waits;
+            if (cancelled) {
+                throw new CancellationException();
+            }
+            MsnftpResult result = flow.receiverListens() ? connectAndSend(accept, keys, in) : listenAndSend(keys, in);
+            LOG.info("Sent {} ({} bytes, {}) to {} in flow {}", source.name(), result.bytes(),
+                    result.encrypted() ? "encrypted" : "plain", peer, flow);
+            return new TransferResult(cookie, peer.toString(), source.name(), result.bytes(), result.byeCode(),
+                    result.encrypted(), flow);
+        } catch (MsnftpException e) {
+            TransferException failure = Failures.of(e, cookie, peer.toString(), peerCancelCode);
+            if (!(failure instanceof TransferCancelledException cancel && cancel.byPeer())) {
+                cancelQuietly(CancelCode.FTTIMEOUT);
+            }
+            throw failure;
+        } catch (CancellationException e) {
+            throw cancelledException(Phase.CONNECTION);
+        } catch (IOException e) {
+            cancelQuietly(CancelCode.FAIL);
+            throw new TransferFailedException("Cannot read the file to send: " + e.getMessage(), cookie, peer.toString(),
+                    Phase.CONNECTION, -1, e);
+        }
+    }
+
+    private ReadableByteChannel openSource() throws IOException {
+        return source.open();
+    }
+
+    /** Sends the INVITE (or another invitation) to the peer and waits for the SIP 2xx. */
+    private void signal(Invitation invitation) throws TransferException, InterruptedException {
+        SipAgent agent = manager.agent();
+        try {
+            agent.sendMessage(peer.uri(), TransferManager.CONTENT_TYPE, TransferManager.body(invitation), settings.sipMode())
+                    .get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof SipAgentException sip ? Failures.ofSip(sip, cookie, peer.toString())
+                    : new TransferConnectionLostException("Cannot send the invitation: " + cause, cookie,
+                            peer.toString(), Phase.SIGNALLING, cause);
+        } catch (TimeoutException e) {
+            throw new TransferTimeoutException("The SIP request carrying the invitation was not answered", cookie,
+                    peer.toString(), Phase.SIGNALLING, e);
+        }
+    }
+
+    private Invitation awaitAnswer() throws TransferException, InterruptedException {
+        try {
+            return answer.get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            cancelQuietly(CancelCode.TIMEOUT);
+            throw new TransferTimeoutException("The receiver did not answer the invitation within "
+                                               + settings.acceptTimeout() + " (sent CANCEL TIMEOUT)", cookie,
+                    peer.toString(), Phase.ANSWER, e);
+        } catch (ExecutionException | CancellationException e) {
+            throw cancelledException(Phase.ANSWER);
+        } catch (InterruptedException e) {
+            cancelQuietly(CancelCode.OUTBANDCANCEL);
+            throw e;
+        }
+    }
+
+    /** Flows B and C: the receiver listens; we connect (its internal address in parallel) and send. */
+    private MsnftpResult connectAndSend(Invitation accept, TransferKeys keys, ReadableByteChannel in)
+            throws TransferException, MsnftpException {
+        SocketChannel channel;
+        try {
+            channel = connections.connect(Addresses.candidates(accept), deadline());
+        } catch (CancellationException e) {
+            throw cancelledException(Phase.CONNECTION);
+        } catch (IOException e) {
+            cancelQuietly(CancelCode.FTTIMEOUT);
+            throw Failures.ofConnection(e, cookie, peer.toString(), "Cannot connect to the receiver at "
+                                                                      + accept.ipAddress().orElse("?") + ":"
+                                                                      + accept.port().orElse(0));
+        }
+        return sender(accept.authCookie().orElse(0), keys, in).run(channel);
+    }
+
+    /**
+     * Flow A: we listen, answer with our address and a fresh AuthCookie, and take connections until one presents the
+     * right user and AuthCookie (others are closed without a byte of the file) or the accept time-out ends.
+     */
+    private MsnftpResult listenAndSend(TransferKeys keys, ReadableByteChannel in)
+            throws TransferException, MsnftpException, InterruptedException {
+        InetAddress bind;
+        try {
+            bind = Addresses.bindAddress(settings);
+        } catch (IOException e) {
+            cancelQuietly(CancelCode.FAIL);
+            throw new TransferConnectionLostException("Bad ftpHost: " + e.getMessage(), cookie, peer.toString(),
+                    Phase.CONNECTION, e);
+        }
+        try (ServerSocketChannel listener = settings.ftpPort().bind(bind)) {
+            int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+            long authCookie = Cookies.next();
+            signal(Invitation.listeningAccept(cookie, Addresses.advertised(settings, bind, manager.agent()), port,
+                    authCookie).build());
+            long deadline = deadline();
+            while (true) {
+                SocketChannel channel;
+                try {
+                    channel = connections.accept(listener, deadline);
+                } catch (CancellationException e) {
+                    throw cancelledException(Phase.CONNECTION);
+                } catch (IOException e) {
+                    cancelQuietly(CancelCode.FTTIMEOUT);
+                    throw Failures.ofConnection(e, cookie, peer.toString(), "The receiver did not connect to port " + port);
+                }
+                try {
+                    return sender(authCookie, keys, in).run(channel);
+                } catch (MsnftpException e) {
+                    if (e.kind() != MsnftpException.Kind.AUTHENTICATION_FAILED) {
+                        throw e;
+                    }
+                    LOG.warn("Refused a connection to the transfer of cookie {}: {}", cookie, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            cancelQuietly(CancelCode.FAIL);
+            throw new TransferConnectionLostException("Cannot listen on " + settings.ftpHost() + ":" + settings.ftpPort()
+                                                      + ": " + e.getMessage(), cookie, peer.toString(), Phase.CONNECTION, e);
+        }
+    }
+
+    private MsnftpSender sender(long authCookie, TransferKeys keys, ReadableByteChannel in) {
+        MsnftpSender built = MsnftpSender.builder()
+                .peerUser(peer.port().isPresent() ? peer.user() : peer.addressOfRecord())
+                .authCookie(authCookie).keys(keys).source(in, source.size())
+                .timeout(settings.transferTimeout()).byeTimeout(settings.transferTimeout()).build();
+        sender = built;
+        if (cancelled) {
+            built.cancel();
+        }
+        return built;
+    }
+
+    private long deadline() {
+        return System.nanoTime() + settings.acceptTimeout().toNanos();
+    }
+
+    /** The receiver's ACCEPT or CANCEL, or a CANCEL after it accepted (it stops the transfer). */
+    void onAnswer(Invitation invitation) {
+        if (answer.complete(invitation)) {
+            return;
+        }
+        if (invitation.command() == InvitationCommand.CANCEL) {
+            cancelSent.set(true);
+            peerCancelCode = invitation.cancelCode().map(CancelCode::value).orElse("(none)");
+            LOG.info("{} cancelled the transfer of cookie {} ({})", peer, cookie, peerCancelCode);
+            stop();
+        }
+    }
+
+    /** Cancels from another thread (the route or the context stops). */
+    void cancel() {
+        cancelled = true;
+        cancelQuietly(CancelCode.OUTBANDCANCEL);
+        stop();
+    }
+
+    private void stop() {
+        answer.cancel(false);
+        Connections waits = connections;
+        if (waits != null) {
+            waits.cancel();
+        }
+        MsnftpSender running = sender;
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    private TransferCancelledException cancelledException(Phase phase) {
+        return peerCancelCode != null
+                ? new TransferCancelledException("The receiver cancelled (CANCEL " + peerCancelCode + ")", cookie,
+                        peer.toString(), phase, true, -1, null)
+                : new TransferCancelledException("Cancelled on our side", cookie, peer.toString(), phase, false, -1, null);
+    }
+
+    /** Tells the peer we give up; best effort, never waits. */
+    private void cancelQuietly(CancelCode code) {
+        if (peerCancelCode != null || !cancelSent.compareAndSet(false, true)) {
+            return;
+        }
+        manager.agent().sendMessage(peer.uri(), TransferManager.CONTENT_TYPE,
+                TransferManager.body(Invitation.cancel(cookie, code).build()), settings.sipMode())
+                .whenComplete((response, error) -> {
+                    if (error != null) {
+                        LOG.debug("CANCEL {} for cookie {} to {} failed: {}", code, cookie, peer, error.getMessage());
+                    }
+                });
+    }
+}

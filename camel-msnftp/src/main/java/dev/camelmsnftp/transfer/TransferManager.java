@@ -1,0 +1,269 @@
+package dev.camelmsnftp.transfer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import dev.camelmsnftp.invite.CancelCode;
+import dev.camelmsnftp.invite.Cookies;
+import dev.camelmsnftp.invite.Invitation;
+import dev.camelmsnftp.invite.InvitationCodec;
+import dev.camelmsnftp.invite.MalformedInvitationException;
+import dev.camelmsnftp.sip.IncomingMessage;
+import dev.camelmsnftp.sip.SipAddress;
+import dev.camelmsnftp.sip.SipAgent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Negotiates file transfers over one {@link SipAgent} (SPEC 3.1): sends INVITEs and runs the sender for each file
+ * sent; answers INVITEs through the {@link InboundHandler}s and runs the receiver for each file accepted. Every
+ * transfer is keyed by its Invitation-Cookie; many run at once. ACCEPT and CANCEL for unknown cookies are logged and
+ * ignored. Knows nothing of Camel.
+ */
+public final class TransferManager implements AutoCloseable {
+
+    /** The Content-Type of every invitation we send. */
+    public static final String CONTENT_TYPE = "text/x-msmsgsinvite; charset=UTF-8";
+    static final String MEDIA_TYPE = "text/x-msmsgsinvite";
+    private static final Logger LOG = LoggerFactory.getLogger(TransferManager.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+    private final SipAgent agent;
+    private final Executor executor;
+    private final Map<Long, OutboundTransfer> outbound = new ConcurrentHashMap<>();
+    private final Map<String, InboundTransfer> inbound = new ConcurrentHashMap<>();
+    private final List<InboundHandler> handlers = new CopyOnWriteArrayList<>();
+    private final Map<InboundHandler, Semaphore> permits = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * @param agent    the SIP agent the invitations travel through; the manager listens for
+     *                 {@code text/x-msmsgsinvite} on it
+     * @param executor runs received transfers (one task each, for the whole transfer)
+     */
+    public TransferManager(SipAgent agent, Executor executor) {
+        this.agent = agent;
+        this.executor = executor;
+        agent.addMessageListener(MEDIA_TYPE, this::onMessage);
+    }
+
+    public SipAgent agent() {
+        return agent;
+    }
+
+    /** Starts receiving files for {@code handler}. */
+    public void addInboundHandler(InboundHandler handler) {
+        permits.put(handler, new Semaphore(handler.settings().maxConcurrentTransfers()));
+        handlers.add(handler);
+    }
+
+    /** Stops offering new files to {@code handler}; transfers under way for it continue. */
+    public void removeInboundHandler(InboundHandler handler) {
+        handlers.remove(handler);
+    }
+
+    /** Transfers under way, both directions. */
+    public int activeTransfers() {
+        return outbound.size() + inbound.size();
+    }
+
+    /**
+     * Sends a file to {@code target} and returns once the receiver has all of it (success BYE). Blocks the calling
+     * thread for the whole transfer.
+     *
+     * @throws TransferException    saying why it did not complete (rejected, timed out, cancelled, failed, ...)
+     * @throws InterruptedException when the calling thread is interrupted (the transfer is cancelled)
+     */
+    public TransferResult send(String target, FileSource source, TransferSettings settings)
+            throws TransferException, InterruptedException {
+        if (closed) {
+            throw new IllegalStateException("The transfer manager is closed");
+        }
+        SipAddress peer = SipAddress.parse(target);
+        OutboundTransfer transfer;
+        do {
+            transfer = new OutboundTransfer(this, Cookies.next(), peer, source, settings);
+        } while (outbound.putIfAbsent(transfer.cookie(), transfer) != null);
+        try {
+            return transfer.run();
+        } finally {
+            outbound.remove(transfer.cookie(), transfer);
+            signalActivity();
+        }
+    }
+
+    // ---------------------------------------------------------------- SIP in
+
+    /** Runs on the SIP agent's executor: decides quickly, never waits for a transfer. */
+    private int onMessage(IncomingMessage message) {
+        Invitation invitation;
+        try {
+            invitation = InvitationCodec.parse(message.body());
+        } catch (MalformedInvitationException e) {
+            LOG.warn("Malformed invitation from {}: {}", message.from(), e.getMessage());
+            return e.reason().unreadable() ? 415 : 400;
+        }
+        return switch (invitation.command()) {
+            case INVITE -> onInvite(message, invitation);
+            case ACCEPT, CANCEL -> {
+                onAnswer(message, invitation);
+                yield 200;
+            }
+        };
+    }
+
+    private void onAnswer(IncomingMessage message, Invitation invitation) {
+        OutboundTransfer sending = outbound.get(invitation.cookie());
+        if (sending != null && sending.peer().user().equalsIgnoreCase(message.from().user())) {
+            sending.onAnswer(invitation);
+            return;
+        }
+        InboundTransfer receiving = inbound.get(key(message.from(), invitation.cookie()));
+        if (receiving != null) {
+            receiving.onSenderMessage(invitation);
+            return;
+        }
+        LOG.info("{} from {} for unknown Invitation-Cookie {} ignored", invitation.command(), message.from(),
+                invitation.cookie());
+    }
+
+    private int onInvite(IncomingMessage message, Invitation invite) {
+        SipAddress sender = message.from();
+        if (!invite.isFileTransfer()) {
+            LOG.info("INVITE from {} for application {} declined: only File Transfer is supported", sender,
+                    invite.applicationGuid().orElse("(none)"));
+            return decline(message, invite, CancelCode.REJECT_NOT_INSTALLED);
+        }
+        if (invite.fileName().isEmpty() || invite.fileSize().isEmpty()) {
+            LOG.warn("File Transfer INVITE from {} without Application-File or Application-FileSize", sender);
+            return 400;
+        }
+        String key = key(sender, invite.cookie());
+        if (inbound.containsKey(key)) {
+            return 200;
+        }
+        Optional<InboundHandler> chosen = handlerFor(sender);
+        if (closed || chosen.isEmpty()) {
+            LOG.info("File {} from {} declined: nobody receives files from this sender", invite.fileName().get(), sender);
+            return decline(message, invite, CancelCode.REJECT);
+        }
+        InboundHandler handler = chosen.get();
+        TransferSettings settings = handler.settings();
+        long size = invite.fileSize().getAsLong();
+        if (settings.maxFileSize() > 0 && size > settings.maxFileSize()) {
+            LOG.info("File {} from {} declined: {} bytes is over maxFileSize {}", invite.fileName().get(), sender, size,
+                    settings.maxFileSize());
+            return decline(message, invite, CancelCode.REJECT);
+        }
+        Optional<Boolean> encrypted = Encryption.receiverChoice(invite, settings.encryption());
+        if (encrypted.isEmpty()) {
+            LOG.warn("File {} from {} declined: the sender {} and encryption={}", invite.fileName().get(), sender,
+                    invite.encryptionRequired() ? "requires the encrypted variant" : "does not offer the encrypted variant",
+                    settings.encryption().name().toLowerCase(Locale.ROOT));
+            return decline(message, invite, CancelCode.REJECT);
+        }
+        Semaphore slots = permits.get(handler);
+        if (!slots.tryAcquire()) {
+            LOG.warn("File {} from {} declined: {} transfers are already under way (maxConcurrentTransfers)",
+                    invite.fileName().get(), sender, settings.maxConcurrentTransfers());
+            return decline(message, invite, CancelCode.FAIL);
+        }
+        InboundTransfer transfer = new InboundTransfer(this, message, invite, handler, encrypted.get());
+        if (inbound.putIfAbsent(key, transfer) != null) {
+            slots.release();
+            return 200;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    transfer.run();
+                } finally {
+                    inbound.remove(key, transfer);
+                    slots.release();
+                    signalActivity();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inbound.remove(key, transfer);
+            slots.release();
+            return decline(message, invite, CancelCode.FAIL);
+        }
+        return 200;
+    }
+
+    private Optional<InboundHandler> handlerFor(SipAddress sender) {
+        Optional<InboundHandler> specific = handlers.stream()
+                .filter(h -> !h.peers().isAnyone() && h.peers().matches(sender)).findFirst();
+        return specific.isPresent() ? specific : handlers.stream().filter(h -> h.peers().isAnyone()).findFirst();
+    }
+
+    /** Answers an INVITE with CANCEL; the MESSAGE that carried it is still answered 200 (it was understood). */
+    private int decline(IncomingMessage message, Invitation invite, CancelCode code) {
+        reply(message, Invitation.cancel(invite.cookie(), code).build());
+        return 200;
+    }
+
+    /** Sends an invitation back the way {@code message} came; failures are logged. */
+    static java.util.concurrent.CompletableFuture<?> reply(IncomingMessage message, Invitation invitation) {
+        return message.reply(CONTENT_TYPE, InvitationCodec.formatBytes(invitation)).whenComplete((response, error) -> {
+            if (error != null) {
+                LOG.warn("Could not send {} for cookie {} to {}: {}", invitation.command(), invitation.cookie(),
+                        message.from(), error.getMessage());
+            }
+        });
+    }
+
+    static String key(SipAddress sender, long cookie) {
+        return sender.user().toLowerCase(Locale.ROOT) + "|" + cookie;
+    }
+
+    static byte[] body(Invitation invitation) {
+        return InvitationCodec.format(invitation).getBytes(StandardCharsets.UTF_8);
+    }
+
+    // -------------------------------------------------------------- lifecycle
+
+    /**
+     * Stops: declines new INVITEs, cancels every transfer under way (CCL or an abort block to the peer, CANCEL where
+     * no connection exists yet), and waits a bounded time for them to end.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        agent.removeMessageListener(MEDIA_TYPE);
+        outbound.values().forEach(OutboundTransfer::cancel);
+        inbound.values().forEach(InboundTransfer::cancel);
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        synchronized (this) {
+            while (activeTransfers() > 0 && System.nanoTime() < deadline) {
+                try {
+                    wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (activeTransfers() > 0) {
+            LOG.warn("{} transfers still running after {}", activeTransfers(), STOP_WAIT);
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private synchronized void signalActivity() {
+        notifyAll();
+    }
+}

@@ -1,0 +1,214 @@
+package dev.camelmsnftp.transfer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.camelmsnftp.sip.SipAddress;
+import dev.camelmsnftp.sip.SipMode;
+
+/**
+ * How transfers are negotiated and limited (the transfer options of SPEC 5). Immutable; build with
+ * {@link #builder(String)}.
+ */
+public final class TransferSettings {
+
+    private final SipAddress localUser;
+    private final String ftpHost;
+    private final PortRange ftpPort;
+    private final String advertisedAddress;
+    private final boolean connectivity;
+    private final boolean alwaysListen;
+    private final EncryptionPolicy encryption;
+    private final SipMode sipMode;
+    private final Duration acceptTimeout;
+    private final Duration transferTimeout;
+    private final long maxFileSize;
+    private final Path workDir;
+    private final int maxConcurrentTransfers;
+
+    private TransferSettings(Builder b) {
+        this.localUser = SipAddress.parse(b.localUser);
+        this.ftpHost = Objects.requireNonNull(b.ftpHost);
+        this.ftpPort = Objects.requireNonNull(b.ftpPort);
+        this.advertisedAddress = b.advertisedAddress;
+        this.connectivity = b.connectivity;
+        this.alwaysListen = b.alwaysListen;
+        this.encryption = Objects.requireNonNull(b.encryption);
+        this.sipMode = Objects.requireNonNull(b.sipMode);
+        this.acceptTimeout = positive(b.acceptTimeout, "acceptTimeout");
+        this.transferTimeout = positive(b.transferTimeout, "transferTimeout");
+        this.maxFileSize = b.maxFileSize;
+        this.workDir = Objects.requireNonNull(b.workDir, "workDir");
+        this.maxConcurrentTransfers = b.maxConcurrentTransfers;
+        if (maxFileSize < 0) {
+            throw new IllegalArgumentException("maxFileSize must be >= 0 (0: no limit)");
+        }
+        if (maxConcurrentTransfers < 1) {
+            throw new IllegalArgumentException("maxConcurrentTransfers must be >= 1");
+        }
+    }
+
+    public static Builder builder(String localUser) {
+        return new Builder(localUser);
+    }
+
+    private static Duration positive(Duration value, String name) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+        return value;
+    }
+
+    /** Our SIP address: sent in MSNFTP's USR when we receive. */
+    public SipAddress localUser() {
+        return localUser;
+    }
+
+    public String ftpHost() {
+        return ftpHost;
+    }
+
+    public PortRange ftpPort() {
+        return ftpPort;
+    }
+
+    public Optional<String> advertisedAddress() {
+        return Optional.ofNullable(advertisedAddress);
+    }
+
+    /** Sender: false sends {@code Connectivity: N} (flow B). */
+    public boolean connectivity() {
+        return connectivity;
+    }
+
+    /** Receiver: offer to listen even without {@code Connectivity: N} (flow C). */
+    public boolean alwaysListen() {
+        return alwaysListen;
+    }
+
+    public EncryptionPolicy encryption() {
+        return encryption;
+    }
+
+    /** How our invitations travel: IM session or pager. */
+    public SipMode sipMode() {
+        return sipMode;
+    }
+
+    /** Waiting for an answer to an INVITE, and for the TCP connection. */
+    public Duration acceptTimeout() {
+        return acceptTimeout;
+    }
+
+    /** The longest silence during a transfer, and the wait for BYE and MAC. */
+    public Duration transferTimeout() {
+        return transferTimeout;
+    }
+
+    /** Receiver: larger files are declined; 0 means no limit. */
+    public long maxFileSize() {
+        return maxFileSize;
+    }
+
+    /** Where received files are written, and streams of unknown length spooled. */
+    public Path workDir() {
+        return workDir;
+    }
+
+    public int maxConcurrentTransfers() {
+        return maxConcurrentTransfers;
+    }
+
+    @Override
+    public String toString() {
+        return "TransferSettings[localUser=" + localUser + ", ftp=" + ftpHost + ":" + ftpPort + ", encryption=" + encryption
+               + ", sipMode=" + sipMode + ", connectivity=" + connectivity + ", alwaysListen=" + alwaysListen + "]";
+    }
+
+    /** Builds {@link TransferSettings} with the SPEC defaults. */
+    public static final class Builder {
+        private final String localUser;
+        private String ftpHost = "0.0.0.0";
+        private PortRange ftpPort = PortRange.ANY;
+        private String advertisedAddress;
+        private boolean connectivity;
+        private boolean alwaysListen;
+        private EncryptionPolicy encryption = EncryptionPolicy.AUTO;
+        private SipMode sipMode = SipMode.SESSION;
+        private Duration acceptTimeout = Duration.ofSeconds(30);
+        private Duration transferTimeout = Duration.ofSeconds(60);
+        private long maxFileSize;
+        private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+        private int maxConcurrentTransfers = 16;
+
+        private Builder(String localUser) {
+            this.localUser = Objects.requireNonNull(localUser, "localUser");
+        }
+
+        public Builder ftpHost(String ftpHost) {
+            this.ftpHost = ftpHost;
+            return this;
+        }
+
+        public Builder ftpPort(PortRange ftpPort) {
+            this.ftpPort = ftpPort;
+            return this;
+        }
+
+        public Builder advertisedAddress(String advertisedAddress) {
+            this.advertisedAddress = advertisedAddress;
+            return this;
+        }
+
+        public Builder connectivity(boolean connectivity) {
+            this.connectivity = connectivity;
+            return this;
+        }
+
+        public Builder alwaysListen(boolean alwaysListen) {
+            this.alwaysListen = alwaysListen;
+            return this;
+        }
+
+        public Builder encryption(EncryptionPolicy encryption) {
+            this.encryption = encryption;
+            return this;
+        }
+
+        public Builder sipMode(SipMode sipMode) {
+            this.sipMode = sipMode;
+            return this;
+        }
+
+        public Builder acceptTimeout(Duration acceptTimeout) {
+            this.acceptTimeout = acceptTimeout;
+            return this;
+        }
+
+        public Builder transferTimeout(Duration transferTimeout) {
+            this.transferTimeout = transferTimeout;
+            return this;
+        }
+
+        public Builder maxFileSize(long maxFileSize) {
+            this.maxFileSize = maxFileSize;
+            return this;
+        }
+
+        public Builder workDir(Path workDir) {
+            this.workDir = workDir;
+            return this;
+        }
+
+        public Builder maxConcurrentTransfers(int maxConcurrentTransfers) {
+            this.maxConcurrentTransfers = maxConcurrentTransfers;
+            return this;
+        }
+
+        public TransferSettings build() {
+            return new TransferSettings(this);
+        }
+    }
+}

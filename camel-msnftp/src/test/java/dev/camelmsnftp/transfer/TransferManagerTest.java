@@ -1,0 +1,237 @@
+package dev.camelmsnftp.transfer;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.camelmsnftp.invite.InvitationCodec;
+import dev.camelmsnftp.sip.IncomingMessage;
+import dev.camelmsnftp.sip.SipAgent;
+import dev.camelmsnftp.sip.SipAgentConfig;
+import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.testsupport.Threads;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The negotiation layer between two real SIP agents on loopback, without Camel. */
+class TransferManagerTest {
+
+    @TempDir
+    Path dir;
+    private SipAgent aliceAgent;
+    private SipAgent bobAgent;
+    private TransferManager alice;
+    private TransferManager bob;
+    private ExecutorService transfers;
+    private Set<Thread> baseline;
+    private final BlockingQueue<ReceivedFile> received = new LinkedBlockingQueue<>();
+    private final BlockingQueue<TransferException> failures = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        baseline = Threads.snapshot();
+        aliceAgent = SipAgent.start(SipAgentConfig.builder("alice@corp.example").sipHost("127.0.0.1").sipPort(0).build());
+        bobAgent = SipAgent.start(SipAgentConfig.builder("bob@corp.example").sipHost("127.0.0.1").sipPort(0).build());
+        transfers = Executors.newCachedThreadPool();
+        alice = new TransferManager(aliceAgent, transfers);
+        bob = new TransferManager(bobAgent, transfers);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        alice.close();
+        bob.close();
+        aliceAgent.close();
+        bobAgent.close();
+        transfers.shutdown();
+        assertThat(transfers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        try (Stream<Path> left = Files.list(dir.resolve("inbox-work"))) {
+            assertThat(left).as("no temporary file left in the work directory").isEmpty();
+        } catch (java.nio.file.NoSuchFileException none) {
+            // nothing was ever received
+        }
+        Threads.awaitNoNewThreads(baseline, Duration.ofSeconds(10));
+    }
+
+    private String bobAddress() {
+        return "sip:bob@127.0.0.1:" + bobAgent.localPort();
+    }
+
+    private TransferSettings.Builder settings(String user) {
+        return TransferSettings.builder(user).ftpHost("127.0.0.1").workDir(dir.resolve("inbox-work"))
+                .acceptTimeout(Duration.ofSeconds(5)).transferTimeout(Duration.ofSeconds(5));
+    }
+
+    /** Bob receives with these settings; files are checked and deleted by the test. */
+    private void bobReceives(TransferSettings.Builder settings, String from) {
+        TransferSettings built = settings.build();
+        bob.addInboundHandler(new InboundHandler() {
+            @Override
+            public PeerFilter peers() {
+                return PeerFilter.parse(from);
+            }
+
+            @Override
+            public TransferSettings settings() {
+                return built;
+            }
+
+            @Override
+            public void onFile(ReceivedFile file) {
+                received.add(file);
+            }
+
+            @Override
+            public void onFailure(TransferException failure) {
+                failures.add(failure);
+            }
+        });
+    }
+
+    private Path file(String name, int size) throws Exception {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return Files.write(dir.resolve(name), bytes);
+    }
+
+    static Stream<Arguments> flows() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Flow flow : Flow.values()) {
+            for (EncryptionPolicy encryption : new EncryptionPolicy[] { EncryptionPolicy.DISABLED, EncryptionPolicy.AUTO }) {
+                for (SipMode mode : SipMode.values()) {
+                    cases.add(Arguments.of(flow, encryption, mode));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "flow {0}, encryption {1}, {2}")
+    @MethodSource("flows")
+    void fileArrivesIntactInEveryFlow(Flow flow, EncryptionPolicy encryption, SipMode mode) throws Exception {
+        bobReceives(settings("bob@corp.example").encryption(encryption).alwaysListen(flow == Flow.C), "*");
+        Path source = file("report 1.pdf", 300_001);
+        TransferResult result = alice.send(bobAddress(), FileSource.of(source, "Résumé 1.pdf"),
+                settings("alice@corp.example").encryption(encryption).connectivity(flow != Flow.B).sipMode(mode).build());
+
+        assertThat(result.flow()).isEqualTo(flow);
+        assertThat(result.encrypted()).isEqualTo(encryption == EncryptionPolicy.AUTO);
+        assertThat(result.bytes()).isEqualTo(300_001);
+        assertThat(result.byeCode()).isEqualTo(16777989L);
+        ReceivedFile file = received.poll(10, TimeUnit.SECONDS);
+        assertThat(file).isNotNull();
+        try {
+            assertThat(sha256(file.path())).isEqualTo(sha256(source));
+            assertThat(file.cookie()).isEqualTo(result.cookie());
+            assertThat(file.flow()).isEqualTo(flow);
+            assertThat(file.encrypted()).isEqualTo(result.encrypted());
+            assertThat(file.offeredName()).isEqualTo("Résumé 1.pdf");
+            assertThat(file.sender().addressOfRecord()).isEqualTo("alice@corp.example");
+        } finally {
+            file.delete();
+        }
+    }
+
+    @Test
+    void emptyFileArrives() throws Exception {
+        bobReceives(settings("bob@corp.example"), "*");
+        TransferResult result = alice.send(bobAddress(), FileSource.of(new byte[0], "empty.txt"),
+                settings("alice@corp.example").build());
+        assertThat(result.bytes()).isZero();
+        ReceivedFile file = received.poll(10, TimeUnit.SECONDS);
+        assertThat(Files.size(file.path())).isZero();
+        file.delete();
+    }
+
+    @Test
+    void unsafeNamesAreReducedButKept() throws Exception {
+        bobReceives(settings("bob@corp.example"), "*");
+        alice.send(bobAddress(), FileSource.of("x".getBytes(StandardCharsets.UTF_8), "../../etc/passwd"),
+                settings("alice@corp.example").build());
+        ReceivedFile file = received.poll(10, TimeUnit.SECONDS);
+        assertThat(file.fileName()).isEqualTo("passwd");
+        assertThat(file.offeredName()).isEqualTo("../../etc/passwd");
+        assertThat(file.path().getParent()).isEqualTo(dir.resolve("inbox-work"));
+        file.delete();
+    }
+
+    @Test
+    void aFileOverMaxFileSizeIsDeclinedWithReject() throws Exception {
+        bobReceives(settings("bob@corp.example").maxFileSize(100), "*");
+        assertThatThrownBy(() -> alice.send(bobAddress(), FileSource.of(new byte[101], "big.bin"),
+                settings("alice@corp.example").build()))
+                .isInstanceOfSatisfying(TransferRejectedException.class, e -> {
+                    assertThat(e.cancelCode()).contains("REJECT");
+                    assertThat(e.phase()).isEqualTo(TransferException.Phase.ANSWER);
+                });
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void aSenderNobodyReceivesFromIsDeclined() throws Exception {
+        bobReceives(settings("bob@corp.example"), "carol@corp.example");
+        assertThatThrownBy(() -> alice.send(bobAddress(), FileSource.of(new byte[1], "a.bin"),
+                settings("alice@corp.example").build()))
+                .isInstanceOfSatisfying(TransferRejectedException.class, e -> assertThat(e.cancelCode()).contains("REJECT"));
+    }
+
+    @Test
+    void encryptionRequiredMeetsDisabledAndNothingIsSentInClear() throws Exception {
+        bobReceives(settings("bob@corp.example").encryption(EncryptionPolicy.DISABLED), "*");
+        assertThatThrownBy(() -> alice.send(bobAddress(), FileSource.of(new byte[1], "a.bin"),
+                settings("alice@corp.example").encryption(EncryptionPolicy.REQUIRED).build()))
+                .isInstanceOf(TransferRejectedException.class);
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void anUnansweredInviteTimesOutAndIsCancelled() throws Exception {
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        bobAgent.addMessageListener("text/x-msmsgsinvite", (IncomingMessage message) -> {
+            seen.add(new String(message.body(), StandardCharsets.UTF_8));
+            return 200;
+        });
+        assertThatThrownBy(() -> alice.send(bobAddress(), FileSource.of(new byte[1], "a.bin"),
+                settings("alice@corp.example").acceptTimeout(Duration.ofMillis(700)).build()))
+                .isInstanceOfSatisfying(TransferTimeoutException.class,
+                        e -> assertThat(e.phase()).isEqualTo(TransferException.Phase.ANSWER));
+        assertThat(InvitationCodec.parse(seen.poll(5, TimeUnit.SECONDS)).command().name()).isEqualTo("INVITE");
+        var cancel = InvitationCodec.parse(seen.poll(5, TimeUnit.SECONDS));
+        assertThat(cancel.command().name()).isEqualTo("CANCEL");
+        assertThat(cancel.cancelCode().orElseThrow().value()).isEqualTo("TIMEOUT");
+    }
+
+    @Test
+    void anAcceptForAnUnknownCookieIsIgnored() throws Exception {
+        bobReceives(settings("bob@corp.example"), "*");
+        var response = bobAgent.sendMessage("sip:alice@127.0.0.1:" + aliceAgent.localPort(), TransferManager.CONTENT_TYPE,
+                "Invitation-Command: ACCEPT\r\nInvitation-Cookie: 12345\r\n".getBytes(StandardCharsets.UTF_8))
+                .get(5, TimeUnit.SECONDS);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(alice.activeTransfers()).isZero();
+    }
+
+    static byte[] sha256(Path file) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+    }
+}
