@@ -75,6 +75,16 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "sipPort": getOrCreateConfiguration(target).setSipPort(property(camelContext, int.class, value)); return true;
         case "siptransport":
         case "sipTransport": getOrCreateConfiguration(target).setSipTransport(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlskeystore":
+        case "tlsKeyStore": getOrCreateConfiguration(target).setTlsKeyStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlskeystorepassword":
+        case "tlsKeyStorePassword": getOrCreateConfiguration(target).setTlsKeyStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlsstoretype":
+        case "tlsStoreType": getOrCreateConfiguration(target).setTlsStoreType(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlstruststore":
+        case "tlsTrustStore": getOrCreateConfiguration(target).setTlsTrustStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "tlstruststorepassword":
+        case "tlsTrustStorePassword": getOrCreateConfiguration(target).setTlsTrustStorePassword(property(camelContext, java.lang.String.class, value)); return true;
         case "transfertimeout":
         case "transferTimeout": getOrCreateConfiguration(target).setTransferTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "workdir":
@@ -131,6 +141,16 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "sipPort": return int.class;
         case "siptransport":
         case "sipTransport": return java.lang.String.class;
+        case "tlskeystore":
+        case "tlsKeyStore": return java.lang.String.class;
+        case "tlskeystorepassword":
+        case "tlsKeyStorePassword": return java.lang.String.class;
+        case "tlsstoretype":
+        case "tlsStoreType": return java.lang.String.class;
+        case "tlstruststore":
+        case "tlsTrustStore": return java.lang.String.class;
+        case "tlstruststorepassword":
+        case "tlsTrustStorePassword": return java.lang.String.class;
         case "transfertimeout":
         case "transferTimeout": return long.class;
         case "workdir":
@@ -188,6 +208,16 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "sipPort": return getOrCreateConfiguration(target).getSipPort();
         case "siptransport":
         case "sipTransport": return getOrCreateConfiguration(target).getSipTransport();
+        case "tlskeystore":
+        case "tlsKeyStore": return getOrCreateConfiguration(target).getTlsKeyStore();
+        case "tlskeystorepassword":
+        case "tlsKeyStorePassword": return getOrCreateConfiguration(target).getTlsKeyStorePassword();
+        case "tlsstoretype":
+        case "tlsStoreType": return getOrCreateConfiguration(target).getTlsStoreType();
+        case "tlstruststore":
+        case "tlsTrustStore": return getOrCreateConfiguration(target).getTlsTrustStore();
+        case "tlstruststorepassword":
+        case "tlsTrustStorePassword": return getOrCreateConfiguration(target).getTlsTrustStorePassword();
         case "transfertimeout":
         case "transferTimeout": return getOrCreateConfiguration(target).getTransferTimeout();
         case "workdir":

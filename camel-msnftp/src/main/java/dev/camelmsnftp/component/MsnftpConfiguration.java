@@ -1,5 +1,18 @@
 package dev.camelmsnftp.component;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+
+import dev.camelmsnftp.sip.SipAddress;
+import dev.camelmsnftp.sip.SipAgentConfig;
+import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.sip.SipTransport;
+import dev.camelmsnftp.sip.TlsSettings;
+import dev.camelmsnftp.transfer.EncryptionPolicy;
+import dev.camelmsnftp.transfer.PortRange;
+import dev.camelmsnftp.transfer.TransferSettings;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
@@ -37,6 +50,24 @@ public class MsnftpConfiguration implements Cloneable {
 
     @UriParam(label = "security", security = "secret", description = "The password for SIP digest authentication.")
     private String password;
+
+    @UriParam(label = "security",
+              description = "The TLS key store (PKCS12 unless tlsStoreType says otherwise) for sipTransport=tls; it is also the"
+                            + " trust store unless tlsTrustStore is set.")
+    private String tlsKeyStore;
+
+    @UriParam(label = "security", security = "secret", description = "The password of the TLS key store.")
+    private String tlsKeyStorePassword;
+
+    @UriParam(label = "security", description = "The TLS trust store; by default the key store.")
+    private String tlsTrustStore;
+
+    @UriParam(label = "security", security = "secret", description = "The password of the TLS trust store; by default the key"
+                                                                       + " store's.")
+    private String tlsTrustStorePassword;
+
+    @UriParam(label = "security", defaultValue = "PKCS12", description = "The type of the TLS stores.")
+    private String tlsStoreType = "PKCS12";
 
     @UriParam(label = "common", defaultValue = "0.0.0.0", description = "The local address our MSNFTP listener binds to.")
     private String ftpHost = "0.0.0.0";
@@ -167,6 +198,46 @@ public class MsnftpConfiguration implements Cloneable {
         this.password = password;
     }
 
+    public String getTlsKeyStore() {
+        return tlsKeyStore;
+    }
+
+    public void setTlsKeyStore(String tlsKeyStore) {
+        this.tlsKeyStore = tlsKeyStore;
+    }
+
+    public String getTlsKeyStorePassword() {
+        return tlsKeyStorePassword;
+    }
+
+    public void setTlsKeyStorePassword(String tlsKeyStorePassword) {
+        this.tlsKeyStorePassword = tlsKeyStorePassword;
+    }
+
+    public String getTlsTrustStore() {
+        return tlsTrustStore;
+    }
+
+    public void setTlsTrustStore(String tlsTrustStore) {
+        this.tlsTrustStore = tlsTrustStore;
+    }
+
+    public String getTlsTrustStorePassword() {
+        return tlsTrustStorePassword;
+    }
+
+    public void setTlsTrustStorePassword(String tlsTrustStorePassword) {
+        this.tlsTrustStorePassword = tlsTrustStorePassword;
+    }
+
+    public String getTlsStoreType() {
+        return tlsStoreType;
+    }
+
+    public void setTlsStoreType(String tlsStoreType) {
+        this.tlsStoreType = tlsStoreType;
+    }
+
     public String getFtpHost() {
         return ftpHost;
     }
@@ -269,5 +340,46 @@ public class MsnftpConfiguration implements Cloneable {
 
     public void setFileName(String fileName) {
         this.fileName = fileName;
+    }
+
+    /** The SIP identity and listening point: endpoints with equal keys share one SIP agent. */
+    record AgentKey(String localUser, String sipHost, int sipPort, String sipTransport, String registrar, String outboundProxy,
+            String authUsername, String password, String tlsKeyStore, String tlsTrustStore) {
+    }
+
+    AgentKey agentKey() {
+        return new AgentKey(SipAddress.parse(required(localUser, "localUser")).addressOfRecord().toLowerCase(Locale.ROOT),
+                sipHost, sipPort, sipTransport.toLowerCase(Locale.ROOT), registrar, outboundProxy, authUsername, password,
+                tlsKeyStore, tlsTrustStore);
+    }
+
+    /** The SIP agent's settings; its listener threads come from {@code listenerExecutor}. */
+    SipAgentConfig sipAgentConfig(Executor listenerExecutor) {
+        SipAgentConfig.Builder builder = SipAgentConfig.builder(required(localUser, "localUser")).sipHost(sipHost)
+                .sipPort(sipPort).transport(SipTransport.parse(sipTransport)).registrar(registrar)
+                .outboundProxy(outboundProxy).authUsername(authUsername).password(password).mode(SipMode.parse(sipMode))
+                .listenerExecutor(listenerExecutor);
+        if (tlsKeyStore != null) {
+            builder.tls(new TlsSettings(Path.of(tlsKeyStore), tlsKeyStorePassword, tlsStoreType,
+                    tlsTrustStore == null ? null : Path.of(tlsTrustStore), tlsTrustStorePassword, tlsStoreType));
+        }
+        return builder.build();
+    }
+
+    /** The transfer settings of an endpoint. */
+    TransferSettings transferSettings(Path defaultWorkDir) {
+        return TransferSettings.builder(required(localUser, "localUser")).ftpHost(ftpHost).ftpPort(PortRange.parse(ftpPort))
+                .advertisedAddress(advertisedAddress).connectivity(connectivity).alwaysListen(alwaysListen)
+                .encryption(EncryptionPolicy.parse(encryption)).sipMode(SipMode.parse(sipMode))
+                .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))
+                .maxFileSize(maxFileSize).workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
+                .maxConcurrentTransfers(maxConcurrentTransfers).build();
+    }
+
+    private static String required(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("The msnftp option " + name + " must be set");
+        }
+        return value;
     }
 }

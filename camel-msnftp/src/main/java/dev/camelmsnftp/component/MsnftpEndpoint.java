@@ -1,9 +1,14 @@
 package dev.camelmsnftp.component;
 
+import java.nio.file.Path;
+import java.util.Map;
+
+import dev.camelmsnftp.transfer.TransferSettings;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.EndpointServiceLocation;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
@@ -11,14 +16,16 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * Send and receive files between SIP users the way Microsoft OCS and MSN Messenger clients did.
+ * Send and receive files between SIP users the way Microsoft OCS and MSN Messenger clients did: a File Transfer
+ * invitation (text/x-msmsgsinvite) in a SIP MESSAGE, then the bytes over TCP with MSNFTP, plain or encrypted.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "msnftp", title = "MSNFTP", syntax = "msnftp:peer",
              category = { Category.FILE, Category.CHAT }, headersClass = MsnftpConstants.class)
-public class MsnftpEndpoint extends DefaultEndpoint {
+public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLocation {
 
-    @UriPath(description = "The peer's SIP address. Producer: the recipient. Consumer: the sender whose files are accepted,"
-                           + " or * for anyone.")
+    @UriPath(description = "The peer's SIP address (bob@corp.example, sip:bob@corp.example, or sip:bob@127.0.0.1:5071 for"
+                           + " direct use without a proxy). Producer: the recipient. Consumer: the sender whose files are"
+                           + " accepted, or * for anyone.")
     @Metadata(required = true)
     private String peer;
 
@@ -31,13 +38,60 @@ public class MsnftpEndpoint extends DefaultEndpoint {
     }
 
     @Override
-    public Producer createProducer() {
-        throw new UnsupportedOperationException("prototype");
+    public MsnftpComponent getComponent() {
+        return (MsnftpComponent) super.getComponent();
     }
 
     @Override
-    public Consumer createConsumer(Processor processor) {
-        throw new UnsupportedOperationException("prototype");
+    public Producer createProducer() {
+        if ("*".equals(peer.trim())) {
+            throw new IllegalArgumentException("msnftp:* can only receive: a producer needs the recipient's SIP address");
+        }
+        return new MsnftpProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        MsnftpConsumer consumer = new MsnftpConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        configuration.agentKey();
+        transferSettings();
+    }
+
+    /** The settings of this endpoint's transfers. */
+    TransferSettings transferSettings() {
+        Path defaultWorkDir = Path.of(System.getProperty("java.io.tmpdir"), "camel-msnftp",
+                configuration.getLocalUser().replaceAll("[^A-Za-z0-9@._-]", "_"));
+        return configuration.transferSettings(defaultWorkDir);
+    }
+
+    SharedAgent acquireAgent(Object owner) throws Exception {
+        return getComponent().acquire(owner, configuration);
+    }
+
+    void releaseAgent(SharedAgent agent) {
+        getComponent().release(agent);
+    }
+
+    @Override
+    public String getServiceUrl() {
+        return peer.startsWith("sip:") ? peer : "sip:" + peer;
+    }
+
+    @Override
+    public String getServiceProtocol() {
+        return "sip";
+    }
+
+    @Override
+    public Map<String, String> getServiceMetadata() {
+        return configuration.getLocalUser() == null ? null : Map.of("localUser", configuration.getLocalUser());
     }
 
     public String getPeer() {

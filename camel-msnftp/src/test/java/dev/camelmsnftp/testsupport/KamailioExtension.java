@@ -5,7 +5,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +56,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
         Optional<Path> modules = modules();
         ExternalPeers.assumePeer("kamailio", kamailio.isPresent() && modules.isPresent(), "apt-get install -y kamailio");
         dir = Files.createTempDirectory("kamailio-");
-        port = freePort();
+        port = FreePorts.udpAndTcp();
         Path config = dir.resolve("kamailio.cfg");
         Files.writeString(config, config(port, modules.get()));
         process = new ProcessBuilder(List.of(kamailio.get().toString(), "-f", config.toString(), "-P",
@@ -181,19 +180,5 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    /** A port free for both UDP and TCP on 127.0.0.1. */
-    private static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                 DatagramSocket udp = new DatagramSocket(
-                         new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.getLocalPort()))) {
-                return udp.getLocalPort();
-            } catch (IOException taken) {
-                // the UDP side was taken; try another
-            }
-        }
-        throw new IOException("No port free for both UDP and TCP");
     }
 }

@@ -1,0 +1,130 @@
+package dev.camelmsnftp.component;
+
+import java.io.File;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Semaphore;
+
+import dev.camelmsnftp.transfer.FileSource;
+import dev.camelmsnftp.transfer.TransferException;
+import dev.camelmsnftp.transfer.TransferRejectedException;
+import dev.camelmsnftp.transfer.TransferResult;
+import dev.camelmsnftp.transfer.TransferSettings;
+import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
+import org.apache.camel.Message;
+import org.apache.camel.WrappedFile;
+import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.ExchangeHelper;
+import org.apache.camel.util.FileUtil;
+
+/**
+ * Sends the exchange body as a file to the endpoint's peer and returns once the receiver has all of it. Failures are
+ * thrown as the transfer exceptions ({@link TransferRejectedException} and its siblings), so Camel's error handling
+ * and redelivery apply.
+ */
+public class MsnftpProducer extends DefaultProducer {
+
+    private final MsnftpEndpoint endpoint;
+    private TransferSettings settings;
+    private Semaphore slots;
+    private Expression fileName;
+    private SharedAgent agent;
+
+    public MsnftpProducer(MsnftpEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        settings = endpoint.transferSettings();
+        slots = new Semaphore(settings.maxConcurrentTransfers(), true);
+        String expression = endpoint.getConfiguration().getFileName();
+        fileName = expression == null ? null
+                : endpoint.getCamelContext().resolveLanguage("simple").createExpression(expression);
+        agent = endpoint.acquireAgent(this);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (agent != null) {
+            endpoint.releaseAgent(agent);
+            agent = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        Path spooled = null;
+        slots.acquire();
+        try {
+            String name = offeredName(exchange);
+            FileSource source;
+            Object body = in.getBody();
+            if (body == null) {
+                throw new IllegalArgumentException("The message has no body to send as a file");
+            } else if (body instanceof WrappedFile<?> wrapped && wrapped.getFile() instanceof File file) {
+                source = FileSource.of(file.toPath(), name);
+            } else if (body instanceof File file) {
+                source = FileSource.of(file.toPath(), name);
+            } else if (body instanceof Path path) {
+                source = FileSource.of(path, name);
+            } else if (body instanceof byte[] bytes) {
+                source = FileSource.of(bytes, name);
+            } else if (body instanceof String text) {
+                source = FileSource.of(text.getBytes(Charset.forName(ExchangeHelper.getCharsetName(exchange))), name);
+            } else {
+                spooled = spool(in.getMandatoryBody(InputStream.class));
+                source = FileSource.of(spooled, name);
+            }
+            TransferResult result = agent.transfers().send(endpoint.getPeer(), source, settings);
+            in.setHeader(MsnftpConstants.INVITATION_COOKIE, result.cookie());
+            in.setHeader(MsnftpConstants.FILE_LENGTH, result.bytes());
+            in.setHeader(MsnftpConstants.BYE_CODE, result.byeCode());
+            in.setHeader(MsnftpConstants.REMOTE_USER, result.peer());
+            in.setHeader(MsnftpConstants.ENCRYPTED, result.encrypted());
+        } catch (TransferException e) {
+            in.setHeader(MsnftpConstants.INVITATION_COOKIE, e.cookie());
+            in.setHeader(MsnftpConstants.REMOTE_USER, e.peer());
+            if (e instanceof TransferRejectedException rejected && rejected.cancelCode().isPresent()) {
+                in.setHeader(MsnftpConstants.CANCEL_CODE, rejected.cancelCode().get());
+            }
+            throw e;
+        } finally {
+            slots.release();
+            if (spooled != null) {
+                Files.deleteIfExists(spooled);
+            }
+        }
+    }
+
+    /** The fileName expression, else the leaf of CamelFileName, else the exchange id. */
+    private String offeredName(Exchange exchange) {
+        String name = fileName != null ? fileName.evaluate(exchange, String.class)
+                : exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
+        if (name == null || name.isBlank()) {
+            return exchange.getExchangeId();
+        }
+        return FileUtil.stripPath(name);
+    }
+
+    /** A stream's size must be known before the INVITE: copy it to the work directory first. */
+    private Path spool(InputStream stream) throws Exception {
+        Files.createDirectories(settings.workDir());
+        Path file = Files.createTempFile(settings.workDir(), "msnftp-out-", ".spool");
+        try (stream) {
+            Files.copy(stream, file, StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        } catch (Exception e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.camelmsnftp.component;
+
+import java.util.concurrent.ExecutorService;
+
+import dev.camelmsnftp.sip.SipAgent;
+import dev.camelmsnftp.transfer.TransferManager;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ExecutorServiceManager;
+
+/**
+ * One SIP agent and its transfer manager, shared by the endpoints of a component that have the same SIP identity and
+ * listening point, with the Camel thread pools they run on. Reference counted by the component.
+ */
+final class SharedAgent {
+
+    private final SipAgent agent;
+    private final TransferManager transfers;
+    private final ExecutorService sipThreads;
+    private final ExecutorService transferThreads;
+    private final ExecutorServiceManager executors;
+    private int references;
+
+    private SharedAgent(SipAgent agent, TransferManager transfers, ExecutorService sipThreads,
+                        ExecutorService transferThreads, ExecutorServiceManager executors) {
+        this.agent = agent;
+        this.transfers = transfers;
+        this.sipThreads = sipThreads;
+        this.transferThreads = transferThreads;
+        this.executors = executors;
+    }
+
+    /** Starts the agent (registering when configured) with thread pools from Camel's ExecutorServiceManager. */
+    static SharedAgent start(Object owner, CamelContext context, MsnftpConfiguration configuration) throws Exception {
+        ExecutorServiceManager executors = context.getExecutorServiceManager();
+        String user = configuration.getLocalUser();
+        ExecutorService sipThreads = executors.newThreadPool(owner, "MsnftpSip[" + user + "]", 1, 8);
+        ExecutorService transferThreads = executors.newCachedThreadPool(owner, "MsnftpTransfer[" + user + "]");
+        try {
+            SipAgent agent = SipAgent.start(configuration.sipAgentConfig(sipThreads));
+            return new SharedAgent(agent, new TransferManager(agent, transferThreads), sipThreads, transferThreads,
+                    executors);
+        } catch (Exception | Error e) {
+            executors.shutdownNow(sipThreads);
+            executors.shutdownNow(transferThreads);
+            throw e;
+        }
+    }
+
+    SipAgent agent() {
+        return agent;
+    }
+
+    TransferManager transfers() {
+        return transfers;
+    }
+
+    void retain() {
+        references++;
+    }
+
+    /** Returns whether this was the last reference. */
+    boolean release() {
+        return --references == 0;
+    }
+
+    /** Cancels running transfers, stops the agent (BYE, unregister, port freed), and ends the pools. */
+    void stop() {
+        transfers.close();
+        agent.close();
+        executors.shutdownGraceful(transferThreads);
+        executors.shutdownGraceful(sipThreads);
+    }
+}

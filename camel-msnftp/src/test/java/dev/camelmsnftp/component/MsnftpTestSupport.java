@@ -1,0 +1,101 @@
+package dev.camelmsnftp.component;
+
+import java.io.File;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+
+import dev.camelmsnftp.testsupport.FreePorts;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two SIP users in one CamelContext on loopback: alice sends, bob (and carol) receive. */
+abstract class MsnftpTestSupport extends CamelTestSupport {
+
+    static final int ALICE_PORT = FreePorts.udpAndTcp();
+    static final int BOB_PORT = FreePorts.udpAndTcp();
+    static final int CAROL_PORT = FreePorts.udpAndTcp();
+    static final String SHA256 = "sha256";
+
+    @TempDir
+    static Path work;
+
+    static String alice(String peer, String options) {
+        return "msnftp:" + peer + "?localUser=alice@corp.example&sipHost=127.0.0.1&sipPort=" + ALICE_PORT
+               + "&ftpHost=127.0.0.1&acceptTimeout=5s&transferTimeout=5s&workDir=" + work.resolve("alice")
+               + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    static String toBob(String options) {
+        return alice("sip:bob@127.0.0.1:" + BOB_PORT, options);
+    }
+
+    static String bobReceives(String peer, String options) {
+        return "msnftp:" + peer + "?localUser=bob@corp.example&sipHost=127.0.0.1&sipPort=" + BOB_PORT
+               + "&ftpHost=127.0.0.1&acceptTimeout=5s&transferTimeout=5s&workDir=" + work.resolve("bob")
+               + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    static String carolReceives(String options) {
+        return "msnftp:*?localUser=carol@corp.example&sipHost=127.0.0.1&sipPort=" + CAROL_PORT
+               + "&ftpHost=127.0.0.1&acceptTimeout=5s&transferTimeout=5s&workDir=" + work.resolve("carol")
+               + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    /** Sets header {@code sha256} to the SHA-256 of the received file, read as a stream (the body stays a File). */
+    static Processor checksum() {
+        return exchange -> {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = exchange.getIn().getBody(InputStream.class)) {
+                byte[] buffer = new byte[65536];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    digest.update(buffer, 0, n);
+                }
+            }
+            exchange.getIn().setHeader(SHA256, HexFormat.of().formatHex(digest.digest()));
+            exchange.getIn().setHeader("receivedPath", exchange.getIn().getBody(File.class).getPath());
+        };
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[65536];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static Path randomFile(String name, int size) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("sources"));
+        byte[] bytes = new byte[size];
+        new Random(size * 31L + name.hashCode()).nextBytes(bytes);
+        return Files.write(dir.resolve(name), bytes);
+    }
+
+    static Path bobWorkDir() {
+        return work.resolve("bob");
+    }
+
+    static boolean isEmptyDir(Path dir) throws Exception {
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        try (var files = Files.list(dir)) {
+            return files.findAny().isEmpty();
+        }
+    }
+
+    static Object header(Exchange exchange, String name) {
+        return exchange.getIn().getHeader(name);
+    }
+}

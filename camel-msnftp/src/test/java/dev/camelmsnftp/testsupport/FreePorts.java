@@ -1,0 +1,28 @@
+package dev.camelmsnftp.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/** Ports free on 127.0.0.1 for both UDP and TCP (a SIP listening point may use either). */
+public final class FreePorts {
+
+    private FreePorts() {
+    }
+
+    public static int udpAndTcp() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                 DatagramSocket udp = new DatagramSocket(
+                         new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.getLocalPort()))) {
+                return udp.getLocalPort();
+            } catch (IOException taken) {
+                // the UDP side was taken; try another
+            }
+        }
+        throw new UncheckedIOException(new IOException("No port free for both UDP and TCP"));
+    }
+}
