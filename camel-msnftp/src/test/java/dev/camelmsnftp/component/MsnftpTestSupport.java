@@ -26,9 +26,7 @@ abstract class MsnftpTestSupport extends CamelTestSupport {
     static Path work;
 
     static String alice(String peer, String options) {
-        return "msnftp:" + peer + "?localUser=alice@corp.example&sipHost=127.0.0.1&sipPort=" + ALICE_PORT
-               + "&ftpHost=127.0.0.1&acceptTimeout=5s&transferTimeout=5s&workDir=" + work.resolve("alice")
-               + (options.isEmpty() ? "" : "&" + options);
+        return uri(peer, "alice", ALICE_PORT, options);
     }
 
     static String toBob(String options) {
@@ -36,15 +34,33 @@ abstract class MsnftpTestSupport extends CamelTestSupport {
     }
 
     static String bobReceives(String peer, String options) {
-        return "msnftp:" + peer + "?localUser=bob@corp.example&sipHost=127.0.0.1&sipPort=" + BOB_PORT
-               + "&ftpHost=127.0.0.1&acceptTimeout=5s&transferTimeout=5s&workDir=" + work.resolve("bob")
-               + (options.isEmpty() ? "" : "&" + options);
+        return uri(peer, "bob", BOB_PORT, options);
     }
 
     static String carolReceives(String options) {
-        return "msnftp:*?localUser=carol@corp.example&sipHost=127.0.0.1&sipPort=" + CAROL_PORT
-               + "&ftpHost=127.0.0.1&acceptTimeout=5s&transferTimeout=5s&workDir=" + work.resolve("carol")
-               + (options.isEmpty() ? "" : "&" + options);
+        return uri("*", "carol", CAROL_PORT, options);
+    }
+
+    /** An endpoint URI for {@code user} on loopback with short time-outs; {@code options} override the defaults. */
+    static String uri(String peer, String user, int sipPort, String options) {
+        java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        parameters.put("localUser", user + "@corp.example");
+        parameters.put("sipHost", "127.0.0.1");
+        parameters.put("sipPort", Integer.toString(sipPort));
+        parameters.put("ftpHost", "127.0.0.1");
+        parameters.put("acceptTimeout", "5s");
+        parameters.put("transferTimeout", "5s");
+        parameters.put("workDir", work.resolve(user).toString());
+        if (!options.isEmpty()) {
+            for (String option : options.split("&")) {
+                int equals = option.indexOf('=');
+                parameters.put(option.substring(0, equals), option.substring(equals + 1));
+            }
+        }
+        StringBuilder uri = new StringBuilder("msnftp:").append(peer).append('?');
+        parameters.forEach((name, value) -> uri.append(name).append('=').append(value).append('&'));
+        uri.setLength(uri.length() - 1);
+        return uri.toString();
     }
 
     /** Sets header {@code sha256} to the SHA-256 of the received file, read as a stream (the body stays a File). */
