@@ -26,8 +26,8 @@ import org.apache.camel.spi.UriParams;
 public class MsnftpConfiguration implements Cloneable {
 
     @UriParam(label = "common")
-    @Metadata(required = true, description = "Our own SIP address: the From of what we send, the user in MSNFTP USR,"
-                                             + " and the Contact user, e.g. alice@corp.example.")
+    @Metadata(required = true, description = "Our own SIP address in the usual user-at-domain form, with or without sip:"
+                                             + " (the From of what we send, the user in MSNFTP USR, and the Contact user).")
     private String localUser;
 
     @UriParam(label = "common", defaultValue = "0.0.0.0", description = "The local address the SIP stack listens on.")
@@ -39,10 +39,11 @@ public class MsnftpConfiguration implements Cloneable {
     @UriParam(label = "common", defaultValue = "udp", enums = "udp,tcp,tls", description = "The SIP transport.")
     private String sipTransport = "udp";
 
-    @UriParam(label = "common", description = "A registrar (host[:port]) to REGISTER localUser at; none means no registration.")
+    @UriParam(label = "common", description = "A registrar to REGISTER localUser at, as host or host:port; none means no registration.")
     private String registrar;
 
-    @UriParam(label = "common", description = "An outbound proxy (host[:port][/transport]) that every SIP request goes through.")
+    @UriParam(label = "common", description = "An outbound proxy that every SIP request goes through: host, host:port, or host:port/transport"
+                                                + " (udp, tcp, tls).")
     private String outboundProxy;
 
     @UriParam(label = "security", security = "secret", description = "The user name for SIP digest authentication.")

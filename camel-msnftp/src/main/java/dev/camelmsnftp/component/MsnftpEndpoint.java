@@ -23,9 +23,9 @@ import org.apache.camel.support.DefaultEndpoint;
              category = { Category.FILE, Category.CHAT }, headersClass = MsnftpConstants.class)
 public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLocation {
 
-    @UriPath(description = "The peer's SIP address (bob@corp.example, sip:bob@corp.example, or sip:bob@127.0.0.1:5071 for"
-                           + " direct use without a proxy). Producer: the recipient. Consumer: the sender whose files are"
-                           + " accepted, or * for anyone.")
+    @UriPath(description = "The peer's SIP address in the usual user-at-domain form, with or without sip:; for direct use"
+                           + " without a SIP proxy, user-at-host:port. Producer: the recipient. Consumer: the sender whose"
+                           + " files are accepted, or the wildcard (a star) for anyone.")
     @Metadata(required = true)
     private String peer;
 
