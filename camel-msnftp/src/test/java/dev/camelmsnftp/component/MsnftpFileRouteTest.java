@@ -2,8 +2,11 @@ package dev.camelmsnftp.component;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.RoutesBuilder;
@@ -40,6 +43,7 @@ class MsnftpFileRouteTest extends MsnftpTestSupport {
         NotifyBuilder sent = new NotifyBuilder(context).fromRoute("send").whenCompleted(20).create();
         NotifyBuilder received = new NotifyBuilder(context).fromRoute("receive").whenCompleted(20).create();
         List<Path> sources = new ArrayList<>();
+        Map<String, String> expected = new HashMap<>();
         for (int i = 0; i < 20; i++) {
             String name = switch (i % 4) {
                 case 0 -> "quarterly report " + i + ".pdf";
@@ -47,20 +51,22 @@ class MsnftpFileRouteTest extends MsnftpTestSupport {
                 case 2 -> "漢字 ファイル " + i + ".txt";
                 default -> "plain-" + i + ".bin";
             };
-            sources.add(randomFile(name, 1000 * i + i % 3));
+            Path source = randomFile(name, 1000 * i + i % 3);
+            expected.put(name, sha256(source));
+            sources.add(source);
         }
         Files.createDirectories(outbox());
         for (Path source : sources) {
-            Files.copy(source, outbox().resolve(source.getFileName().toString() + ".tmp"));
-            Files.move(outbox().resolve(source.getFileName().toString() + ".tmp"), outbox().resolve(source.getFileName()));
+            // an atomic rename into the outbox, so the file: consumer never sees a half-written file
+            Files.move(source, outbox().resolve(source.getFileName()), StandardCopyOption.ATOMIC_MOVE);
         }
 
         assertThat(sent.matches(60, TimeUnit.SECONDS)).as("all 20 sent").isTrue();
         assertThat(received.matches(60, TimeUnit.SECONDS)).as("all 20 received").isTrue();
-        for (Path source : sources) {
-            Path arrived = inbox().resolve(source.getFileName().toString());
+        for (Map.Entry<String, String> file : expected.entrySet()) {
+            Path arrived = inbox().resolve(file.getKey());
             assertThat(arrived).exists();
-            assertThat(sha256(arrived)).as(source.getFileName().toString()).isEqualTo(sha256(source));
+            assertThat(sha256(arrived)).as(file.getKey()).isEqualTo(file.getValue());
         }
         assertThat(isEmptyDir(bobWorkDir())).as("no temporary file left").isTrue();
     }
