@@ -123,7 +123,7 @@ public class MsnftpConfiguration implements Cloneable {
     private int maxConcurrentTransfers = 16;
 
     @UriParam(label = "producer",
-              description = "The file name to offer, a simple expression; by default the CamelFileName header, else the exchange id.")
+              description = "The file name to offer, a simple expression; by default the CamelFileName header, else the name of a File or Path body, else the exchange id.")
     private String fileName;
 
     /** A copy for one endpoint, so that URI parameters do not change the component's settings. */

@@ -105,10 +105,15 @@ public class MsnftpProducer extends DefaultProducer {
         }
     }
 
-    /** The fileName expression, else the leaf of CamelFileName, else the exchange id. */
+    /** The fileName expression, else CamelFileName, else the name of a File or Path body, else the exchange id. */
     private String offeredName(Exchange exchange) {
         String name = fileName != null ? fileName.evaluate(exchange, String.class)
                 : exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
+        if (name == null || name.isBlank()) {
+            Object body = exchange.getIn().getBody();
+            name = body instanceof File file ? file.getName()
+                    : body instanceof Path path && path.getFileName() != null ? path.getFileName().toString() : null;
+        }
         if (name == null || name.isBlank()) {
             return exchange.getExchangeId();
         }

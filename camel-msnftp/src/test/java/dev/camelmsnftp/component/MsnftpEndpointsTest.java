@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
@@ -95,22 +96,25 @@ class MsnftpEndpointsTest extends MsnftpTestSupport {
     }
 
     @Test
-    void theFileNameExpressionNamesTheOfferElseTheExchangeId() throws Exception {
+    void theOfferedNameIsTheExpressionElseTheHeaderElseTheFilesNameElseTheExchangeId() throws Exception {
+        Path file = randomFile("named by the body.bin", 10);
         MockEndpoint anyone = getMockEndpoint("mock:anyone");
-        anyone.expectedMessageCount(2);
+        anyone.expectedMessageCount(4);
 
-        Exchange named = template.send(toBob("fileName=report-${header.period}.csv"), exchange -> {
+        Exchange byExpression = template.send(toBob("fileName=report-${header.period}.csv"), exchange -> {
             exchange.getIn().setBody("a;b");
             exchange.getIn().setHeader("period", "2026-11");
+            exchange.getIn().setHeader(Exchange.FILE_NAME, "not this one.csv");
         });
-        Exchange unnamed = send(toBob(""), "x", null);
+        Exchange byHeader = send(toBob(""), file.toFile(), "dir/by header.bin");
+        Exchange byBody = send(toBob(""), file.toFile(), null);
+        Exchange byId = send(toBob(""), "x", null);
 
         anyone.assertIsSatisfied(10_000);
-        assertThat(named.getException()).isNull();
-        assertThat(anyone.getReceivedExchanges().get(0).getIn().getHeader(Exchange.FILE_NAME))
-                .isEqualTo("report-2026-11.csv");
-        assertThat(anyone.getReceivedExchanges().get(1).getIn().getHeader(Exchange.FILE_NAME))
-                .isEqualTo(unnamed.getExchangeId());
+        assertThat(Stream.of(byExpression, byHeader, byBody, byId)).extracting(Exchange::getException).containsOnlyNulls();
+        assertThat(anyone.getReceivedExchanges()).extracting(exchange -> exchange.getIn().getHeader(Exchange.FILE_NAME))
+                .containsExactlyInAnyOrder("report-2026-11.csv", "by header.bin", "named by the body.bin",
+                        byId.getExchangeId());
     }
 
     @Test
