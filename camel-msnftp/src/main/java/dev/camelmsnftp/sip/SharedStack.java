@@ -311,13 +311,14 @@ final class SharedStack implements SipListener {
     private static boolean isJainSipThread(Thread thread) {
         String name = thread.getName();
         return name.startsWith("EventScanner") || name.startsWith("MessageProcessorThread")
-               || name.startsWith("DefaultSipTimer") || name.startsWith("BlockingQueueDispatchAuditor")
-               || name.contains("UDPMessageChannelThread");
+               || name.startsWith("DefaultSipTimer") || name.startsWith("BlockingQueueDispatchAuditor");
     }
 
     /**
      * JAIN-SIP threads that stop() leaves blocked on their queues: the event thread (RestComm/jain-sip#198) and the
-     * UDP message pool (THREAD_POOL_SIZE), which waits for datagrams that will never come.
+     * UDP message pool (THREAD_POOL_SIZE), which waits for datagrams that will never come. A pool thread interrupted
+     * while its stack still runs dies on a null packet, so pool threads are only ever taken from a stopped stack by
+     * name ({@link #poolThreads}), never by the thread snapshots, which can catch another stack's pool starting.
      */
     private static boolean isLeftBlocked(Thread thread) {
         return thread.getName().startsWith("EventScanner") || thread.getName().contains("UDPMessageChannelThread");
