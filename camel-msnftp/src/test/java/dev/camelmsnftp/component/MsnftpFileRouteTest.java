@@ -1,5 +1,6 @@
 package dev.camelmsnftp.component;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -7,8 +8,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -27,13 +30,19 @@ class MsnftpFileRouteTest extends MsnftpTestSupport {
         return work.resolve("inbox");
     }
 
+    /** The inode of each received file as the consumer handed it over, by name. */
+    private final Map<String, Object> inodes = new ConcurrentHashMap<>();
+
     @Override
     protected RoutesBuilder createRouteBuilder() {
         return new RouteBuilder() {
             @Override
             public void configure() {
                 from("file:" + outbox() + "?delete=true").routeId("send").to(toBob(""));
-                from(bobReceives("alice@corp.example", "")).routeId("receive").to("file:" + inbox());
+                from(bobReceives("alice@corp.example", "")).routeId("receive")
+                        .process(exchange -> inodes.put(exchange.getIn().getHeader(Exchange.FILE_NAME, String.class),
+                                Files.getAttribute(exchange.getIn().getBody(File.class).toPath(), "unix:ino")))
+                        .to("file:" + inbox());
             }
         };
     }
@@ -67,6 +76,8 @@ class MsnftpFileRouteTest extends MsnftpTestSupport {
             Path arrived = inbox().resolve(file.getKey());
             assertThat(arrived).exists();
             assertThat(sha256(arrived)).as(file.getKey()).isEqualTo(file.getValue());
+            assertThat(Files.getAttribute(arrived, "unix:ino")).as("moved into the inbox, not copied: %s", file.getKey())
+                    .isEqualTo(inodes.get(file.getKey()));
         }
         assertThat(isEmptyDir(bobWorkDir())).as("no temporary file left").isTrue();
     }
