@@ -1,0 +1,160 @@
+package dev.camelmsnftp.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+
+/** Small helpers of the benchmark: test files, checksums, latency statistics, heap watching, free ports. */
+final class Measurements {
+
+    private Measurements() {
+    }
+
+    /** Writes {@code size} pseudo-random bytes (seeded, incompressible) to {@code file}. */
+    static Path randomFile(Path file, long size, long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        ByteBuffer block = ByteBuffer.allocate(1 << 20);
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (long left = size; left > 0; ) {
+                block.clear();
+                while (block.remaining() >= 8) {
+                    block.putLong(random.nextLong());
+                }
+                block.flip().limit((int) Math.min(left, block.limit()));
+                left -= block.remaining();
+                while (block.hasRemaining()) {
+                    out.write(block);
+                }
+            }
+        }
+        return file;
+    }
+
+    /** CRC-32C of a file's content, read as a stream. */
+    static long checksum(Path file) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel in = FileChannel.open(file)) {
+            while (in.read(buffer.clear()) >= 0) {
+                crc.update(buffer.flip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return crc.getValue();
+    }
+
+    /** Fails unless {@code copy} has the size and checksum of {@code original}. */
+    static void verify(Path original, long originalChecksum, Path copy) throws IOException {
+        if (!Files.isRegularFile(copy) || Files.size(copy) != Files.size(original) || checksum(copy) != originalChecksum) {
+            throw new IllegalStateException(copy + " is not an intact copy of " + original);
+        }
+    }
+
+    static void deleteContents(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir);
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** Median and 99th percentile, in milliseconds, of latencies given in nanoseconds. */
+    record Latency(double medianMillis, double p99Millis) {
+
+        static Latency of(long[] nanos) {
+            long[] sorted = nanos.clone();
+            Arrays.sort(sorted);
+            return new Latency(sorted[sorted.length / 2] / 1e6,
+                    sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)] / 1e6);
+        }
+    }
+
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    /**
+     * Watches the heap: the largest heap in use right after a garbage collection (the live set plus what survived),
+     * from the JVM's GC notifications. Sampling "used" at random times would mostly measure garbage not yet collected.
+     */
+    static final class HeapWatch {
+
+        private final AtomicLong maxAfterGc = new AtomicLong();
+        private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
+                .collect(Collectors.toSet());
+
+        HeapWatch() {
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
+                    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                        var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+                        long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                                .filter(pool -> heapPools.contains(pool.getKey()))
+                                .mapToLong(pool -> pool.getValue().getUsed()).sum();
+                        maxAfterGc.accumulateAndGet(used, Math::max);
+                    }
+                }, null, null);
+            }
+        }
+
+        /** Collects, then starts a new watch; returns the heap in use after that collection (the idle heap). */
+        long reset() {
+            System.gc();
+            long idle = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            maxAfterGc.set(idle);
+            return idle;
+        }
+
+        /** The largest heap in use after any collection since {@link #reset()}. */
+        long peakAfterGc() {
+            return maxAfterGc.get();
+        }
+    }
+
+    /** A port on 127.0.0.1 free for both UDP and TCP (a SIP stack binds both). */
+    static int freePort() throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, loopback);
+                    DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, tcp.getLocalPort()))) {
+                return tcp.getLocalPort();
+            } catch (IOException inUse) {
+                // another
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP");
+    }
+}
