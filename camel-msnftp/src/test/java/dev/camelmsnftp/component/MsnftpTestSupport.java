@@ -50,7 +50,9 @@ abstract class MsnftpTestSupport extends CamelTestSupport {
         parameters.put("ftpHost", "127.0.0.1");
         parameters.put("acceptTimeout", "5s");
         parameters.put("transferTimeout", "5s");
-        parameters.put("workDir", work.resolve(user).toString());
+        if (work != null) {
+            parameters.put("workDir", work.resolve(user).toString());
+        }
         if (!options.isEmpty()) {
             for (String option : options.split("&")) {
                 int equals = option.indexOf('=');

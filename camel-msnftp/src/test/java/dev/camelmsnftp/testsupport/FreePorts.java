@@ -25,4 +25,15 @@ public final class FreePorts {
         }
         throw new UncheckedIOException(new IOException("No port free for both UDP and TCP"));
     }
+
+    /** Whether {@code port} on 127.0.0.1 can be bound again, for both UDP and TCP. */
+    public static boolean isFree(int port) {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        try (ServerSocket tcp = new ServerSocket(); DatagramSocket udp = new DatagramSocket(address)) {
+            tcp.bind(address);
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
 }
