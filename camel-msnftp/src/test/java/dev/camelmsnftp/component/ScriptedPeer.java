@@ -8,6 +8,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,7 @@ import dev.camelmsnftp.sip.IncomingMessage;
 import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.sip.SipAgentConfig;
 import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.sip.SipTransport;
 import dev.camelmsnftp.testsupport.FreePorts;
 
 /**
@@ -32,8 +35,12 @@ final class ScriptedPeer implements AutoCloseable {
     private final BlockingQueue<IncomingMessage> messages = new LinkedBlockingQueue<>();
 
     ScriptedPeer(String user) throws Exception {
+        this(user, SipTransport.UDP);
+    }
+
+    ScriptedPeer(String user, SipTransport transport) throws Exception {
         agent = SipAgent.start(SipAgentConfig.builder(user + "@corp.example").sipHost("127.0.0.1")
-                .sipPort(FreePorts.udpAndTcp()).build());
+                .sipPort(FreePorts.udpAndTcp()).transport(transport).build());
         agent.addMessageListener("text/x-msmsgsinvite", message -> {
             messages.add(message);
             return 200;
@@ -61,6 +68,27 @@ final class ScriptedPeer implements AutoCloseable {
 
     void send(String target, Invitation invitation) throws Exception {
         agent.sendMessage(target, TYPE, InvitationCodec.formatBytes(invitation), SipMode.SESSION).get(5, TimeUnit.SECONDS);
+    }
+
+    /** Sends {@code body} as it is, returning the SIP status the receiver answered. */
+    int sendRaw(String target, byte[] body, SipMode mode) throws Exception {
+        try {
+            return agent.sendMessage(target, TYPE, body, mode).get(5, TimeUnit.SECONDS).status();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof dev.camelmsnftp.sip.SipAgentException refused && refused.status().isPresent()) {
+                return refused.status().getAsInt();
+            }
+            throw e;
+        }
+    }
+
+    /** Every invitation received so far, without waiting. */
+    List<Invitation> drain() throws Exception {
+        List<Invitation> all = new ArrayList<>();
+        for (IncomingMessage message = messages.poll(); message != null; message = messages.poll()) {
+            all.add(InvitationCodec.parse(message.body()));
+        }
+        return all;
     }
 
     static ServerSocket listen() throws IOException {

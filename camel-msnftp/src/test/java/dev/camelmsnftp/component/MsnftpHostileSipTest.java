@@ -1,0 +1,201 @@
+package dev.camelmsnftp.component;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import dev.camelmsnftp.invite.CancelCode;
+import dev.camelmsnftp.invite.Cookies;
+import dev.camelmsnftp.invite.Invitation;
+import dev.camelmsnftp.invite.InvitationCommand;
+import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.sip.SipTransport;
+import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.transfer.TransferConnectionLostException;
+import dev.camelmsnftp.transfer.TransferException;
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A peer that sends what no client would: bodies that are empty, binary, oversized, contradictory, with impossible
+ * cookies; answers for transfers that never were; an ACCEPT pointing at nothing; a flood of INVITEs. Each gets a clear
+ * answer, nothing reaches the route, and a normal transfer afterwards works. Over TCP, so that a 64 KiB body fits.
+ */
+class MsnftpHostileSipTest extends MsnftpTestSupport {
+
+    static final int BOB_TCP = FreePorts.udpAndTcp();
+    static final int ALICE_TCP = FreePorts.udpAndTcp();
+    static final int FLOOD_LIMIT = 4;
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("*", "bob", BOB_TCP, "sipTransport=tcp&acceptTimeout=30s&maxConcurrentTransfers=" + FLOOD_LIMIT))
+                        .process(checksum()).to("mock:received");
+            }
+        };
+    }
+
+    private static String bob() {
+        return "sip:bob@127.0.0.1:" + BOB_TCP + ";transport=tcp";
+    }
+
+    private String aliceToBob() {
+        return uri(bob(), "alice", ALICE_TCP, "sipTransport=tcp");
+    }
+
+    static Stream<Arguments> malformed() {
+        byte[] binary = new byte[512];
+        new Random(1).nextBytes(binary);
+        binary[0] = 0;
+        StringBuilder padding = new StringBuilder();
+        while (padding.length() < 64 * 1024) {
+            padding.append("X-Padding: ").append("a".repeat(100)).append("\r\n");
+        }
+        return Stream.of(Arguments.of("empty", "".getBytes(StandardCharsets.UTF_8), 400),
+                Arguments.of("binary", binary, 415),
+                Arguments.of("64 KiB of fields and no command", padding.toString().getBytes(StandardCharsets.UTF_8), 400),
+                Arguments.of("one field twice with two values", invite("7", "Invitation-Cookie: 8\r\n"), 400),
+                Arguments.of("cookie 0", invite("0", ""), 400),
+                Arguments.of("cookie -1", invite("-1", ""), 400),
+                Arguments.of("cookie 2^32", invite("4294967296", ""), 400),
+                Arguments.of("cookie 2^64", invite("18446744073709551616", ""), 400),
+                Arguments.of("cookie not a number", invite("seven", ""), 400));
+    }
+
+    private static byte[] invite(String cookie, String extra) {
+        return ("Application-Name: File Transfer\r\nApplication-GUID: {5D3E02AB-6190-11d3-BBBB-00C04F795683}\r\n"
+                + "Invitation-Command: INVITE\r\nInvitation-Cookie: " + cookie + "\r\n" + extra
+                + "Application-File: x.bin\r\nApplication-FileSize: 10\r\nConnectivity: N\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformed")
+    void aMalformedInvitationGetsAClearSipAnswerAndNothingElse(String name, byte[] body, int status) throws Exception {
+        MockEndpoint received = getMockEndpoint("mock:received");
+        received.expectedMessageCount(1);
+        try (ScriptedPeer mallory = new ScriptedPeer("mallory", SipTransport.TCP)) {
+            for (SipMode mode : SipMode.values()) {
+                assertThat(mallory.sendRaw(bob(), body, mode)).as("%s in %s mode", name, mode).isEqualTo(status);
+            }
+            // a real transfer afterwards: it works, and by then any answer to mallory would have been sent
+            Exchange sent = template.send(aliceToBob(), exchange -> exchange.getIn().setBody("after " + name));
+            assertThat(sent.getException()).isNull();
+            received.assertIsSatisfied(10_000);
+            assertThat(mallory.drain()).as("nothing sent back to mallory").isEmpty();
+        }
+        assertThat(isEmptyDir(bobWorkDir())).isTrue();
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (java.io.IOException refused) {
+            return false;
+        }
+    }
+
+    @Test
+    void answersForCookiesNeverIssuedAreIgnored() throws Exception {
+        MockEndpoint received = getMockEndpoint("mock:received");
+        received.expectedMessageCount(1);
+        try (ScriptedPeer mallory = new ScriptedPeer("mallory", SipTransport.TCP)) {
+            mallory.send(bob(), Invitation.listeningAccept(Cookies.next(), "127.0.0.1", 9, 1).senderConnect().build());
+            mallory.send(bob(), Invitation.accept(Cookies.next()).build());
+            mallory.send(bob(), Invitation.cancel(Cookies.next(), CancelCode.FAIL).build());
+
+            assertThat(template.send(aliceToBob(), exchange -> exchange.getIn().setBody("still fine")).getException())
+                    .isNull();
+            received.assertIsSatisfied(10_000);
+            assertThat(mallory.drain()).isEmpty();
+        }
+    }
+
+    @Test
+    void anAcceptPointingAtAPortNobodyListensOnFailsAndCancels() throws Exception {
+        int deadPort;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = closed.getLocalPort();
+        }
+        try (ScriptedPeer trudy = new ScriptedPeer("trudy", SipTransport.TCP)) {
+            Thread answering = new Thread(() -> {
+                try {
+                    ScriptedPeer.Received invite = trudy.next(Duration.ofSeconds(10));
+                    invite.reply(Invitation.listeningAccept(invite.invitation().cookie(), "127.0.0.1", deadPort, 5)
+                            .senderConnect().build());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            answering.start();
+            long start = System.nanoTime();
+            Exchange sent = template.send(uri(trudy.address() + ";transport=tcp", "alice", ALICE_TCP, "sipTransport=tcp"),
+                    exchange -> exchange.getIn().setBody("to nowhere"));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            answering.join(10_000);
+
+            assertThat(sent.getException()).isInstanceOfSatisfying(TransferConnectionLostException.class,
+                    e -> assertThat(e.phase()).isEqualTo(TransferException.Phase.CONNECTION));
+            assertThat(took).as("a refused connection fails at once, not after acceptTimeout")
+                    .isLessThan(Duration.ofSeconds(4));
+            Invitation cancel = trudy.next(Duration.ofSeconds(5)).invitation();
+            assertThat(cancel.command()).isEqualTo(InvitationCommand.CANCEL);
+            assertThat(cancel.cancelCode()).contains(CancelCode.FTTIMEOUT);
+        }
+    }
+
+    @Test
+    void aFloodOfInvitesIsBoundedByMaxConcurrentTransfersAndTheConsumerRecovers() throws Exception {
+        int flood = 1000;
+        MockEndpoint received = getMockEndpoint("mock:received");
+        received.expectedMessageCount(1);
+        try (ScriptedPeer mallory = new ScriptedPeer("mallory", SipTransport.TCP)) {
+            for (int i = 0; i < flood; i++) {
+                Invitation invite = Invitation.invite(Cookies.next(), "flood-" + i + ".bin", 1000).connectivityN().build();
+                mallory.send(bob(), invite);
+            }
+            List<Invitation> answers = new ArrayList<>();
+            await("an answer to every INVITE").atMost(Duration.ofSeconds(60)).pollInSameThread()
+                    .until(() -> {
+                        answers.addAll(mallory.drain());
+                        return answers.size() >= flood;
+                    });
+            long accepted = answers.stream().filter(a -> a.command() == InvitationCommand.ACCEPT).count();
+            long busy = answers.stream().filter(a -> a.command() == InvitationCommand.CANCEL
+                                                       && a.cancelCode().equals(java.util.Optional.of(CancelCode.FAIL)))
+                    .count();
+            assertThat(accepted).as("accepted at most maxConcurrentTransfers").isEqualTo(FLOOD_LIMIT);
+            assertThat(busy).as("the rest declined with FAIL").isEqualTo(flood - FLOOD_LIMIT);
+
+            // mallory gives up on the accepted ones; their ports close and bob takes files again
+            for (Invitation accept : answers) {
+                if (accept.command() == InvitationCommand.ACCEPT) {
+                    mallory.send(bob(), Invitation.cancel(accept.cookie(), CancelCode.OUTBANDCANCEL).build());
+                    int port = accept.port().getAsInt();
+                    await("port " + port + " closed").atMost(Duration.ofSeconds(10)).pollInSameThread()
+                            .until(() -> !accepts(port));
+                }
+            }
+            assertThat(template.send(aliceToBob(), exchange -> exchange.getIn().setBody("after the flood"))
+                    .getException()).isNull();
+            received.assertIsSatisfied(10_000);
+        }
+    }
+}
