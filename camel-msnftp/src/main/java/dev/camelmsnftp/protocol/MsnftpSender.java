@@ -41,6 +41,7 @@ public final class MsnftpSender {
     private final Object lock = new Object();
     private MsnftpChannel channel;
     private boolean cancelled;
+    private volatile boolean authenticated;
 
     private MsnftpSender(Builder b) {
         this.peerUser = withoutSipScheme(Objects.requireNonNull(b.peerUser, "peerUser"));
@@ -138,6 +139,7 @@ public final class MsnftpSender {
         }
         ch.writeLine(Versions.line(dialect()), deadline, Phase.HANDSHAKE);
         checkUsr(ch.readLine(deadline, Phase.HANDSHAKE));
+        authenticated = true;
         ch.writeLine("FIL " + size, deadline, Phase.HANDSHAKE);
         String tfr = ch.readLine(deadline(timeout), Phase.HANDSHAKE);
         if (!Lines.is(tfr, "TFR")) {
@@ -168,6 +170,15 @@ public final class MsnftpSender {
             return ByeCodes.parse(words[1]);
         }
         throw Lines.unexpected(line, Phase.BYE, "BYE");
+    }
+
+    /**
+     * Whether the peer has presented the expected user and AuthCookie. Until then it has been sent nothing of the
+     * file, not even its size: a listener that takes connections from anyone can drop one that failed before this and
+     * wait for the next.
+     */
+    public boolean authenticated() {
+        return authenticated;
     }
 
     /**

@@ -197,13 +197,16 @@ final class OutboundTransfer {
                     cancelQuietly(CancelCode.FTTIMEOUT);
                     throw Failures.ofConnection(e, cookie, peer.toString(), "The receiver did not connect to port " + port);
                 }
+                MsnftpSender sender = sender(authCookie, keys, in);
                 try {
-                    return sender(authCookie, keys, in).run(channel);
+                    return sender.run(channel);
                 } catch (MsnftpException e) {
-                    if (e.kind() != MsnftpException.Kind.AUTHENTICATION_FAILED) {
+                    if (sender.authenticated() || e.kind() == MsnftpException.Kind.CANCELLED) {
                         throw e;
                     }
-                    LOG.warn("Refused a connection to the transfer of cookie {}: {}", cookie, e.getMessage());
+                    // whoever it was never proved to be the receiver and got nothing of the file: wait for the next
+                    LOG.warn("Dropped a connection to the transfer of cookie {} before authentication: {}", cookie,
+                            e.getMessage());
                 }
             }
         } catch (IOException e) {

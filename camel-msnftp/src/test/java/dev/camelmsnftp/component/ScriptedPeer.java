@@ -136,6 +136,20 @@ final class ScriptedPeer implements AutoCloseable {
             out.flush();
         }
 
+        /** Reads plain MSNFTP data blocks (3-byte header, then the data) until {@code size} bytes of data came. */
+        byte[] readData(int size) throws IOException {
+            java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream(size);
+            while (data.size() < size) {
+                byte[] header = in.readNBytes(3);
+                if (header.length < 3 || header[0] != 0) {
+                    throw new IOException("not a data block after " + data.size() + " bytes");
+                }
+                int length = (header[1] & 0xff) | (header[2] & 0xff) << 8;
+                data.write(in.readNBytes(length));
+            }
+            return data.toByteArray();
+        }
+
         /** Ends the connection with a reset, as a process that died. */
         void reset() throws IOException {
             socket.setSoLinger(true, 0);
