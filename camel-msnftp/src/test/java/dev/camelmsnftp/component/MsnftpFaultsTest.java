@@ -1,0 +1,315 @@
+package dev.camelmsnftp.component;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.camelmsnftp.invite.CancelCode;
+import dev.camelmsnftp.invite.Cookies;
+import dev.camelmsnftp.invite.Invitation;
+import dev.camelmsnftp.invite.InvitationCommand;
+import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.transfer.TransferConnectionLostException;
+import dev.camelmsnftp.transfer.TransferException;
+import dev.camelmsnftp.transfer.TransferFailedException;
+import dev.camelmsnftp.transfer.TransferRejectedException;
+import dev.camelmsnftp.transfer.TransferTimeoutException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.ExceptionHandler;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Faults around a transfer: a work directory that cannot be written, a receiver out of disk, a route that fails after
+ * the file arrived, a retried send, a peer that stalls or vanishes, and a CamelContext stopped in the middle of ten
+ * transfers. Each ends in a clear failure on both sides and leaves nothing behind.
+ */
+class MsnftpFaultsTest extends MsnftpTestSupport {
+
+    static final int DAVE_PORT = FreePorts.udpAndTcp();
+
+    private final BlockingQueue<Throwable> consumerFailures = new LinkedBlockingQueue<>();
+
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
+        CamelContext context = super.createCamelContext();
+        context.getRegistry().bind("failures", new ExceptionHandler() {
+            @Override
+            public void handleException(Throwable exception) {
+                consumerFailures.add(exception);
+            }
+
+            @Override
+            public void handleException(String message, Throwable exception) {
+                consumerFailures.add(exception);
+            }
+
+            @Override
+            public void handleException(String message, Exchange exchange, Throwable exception) {
+                consumerFailures.add(exception);
+            }
+        });
+        return context;
+    }
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                // bob: stalls are noticed after 2 s; a file named "fail*" makes the route fail after it arrived
+                from(bobReceives("*", "transferTimeout=2s&exceptionHandler=#failures")).routeId("bob")
+                        .choice().when(header(Exchange.FILE_NAME).startsWith("fail"))
+                        .throwException(new IllegalStateException("the route failed after the file arrived"))
+                        .end()
+                        .to("mock:received");
+                // dave cannot write his work directory: its parent is a file
+                from(uri("*", "dave", DAVE_PORT, "exceptionHandler=#failures&workDir=" + work.resolve("a-file/work")))
+                        .to("mock:dave");
+                // a sender that retries twice
+                from("direct:retrying").errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(0))
+                        .toD("${header.target}");
+            }
+        };
+    }
+
+    @Test
+    void anUnwritableWorkDirectoryDeclinesWithFailOnBothSides() throws Exception {
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("a-file"), "not a directory");
+        getMockEndpoint("mock:dave").expectedMessageCount(0);
+
+        Exchange sent = template.send(alice("sip:dave@127.0.0.1:" + DAVE_PORT, ""),
+                exchange -> exchange.getIn().setBody("cannot be stored"));
+
+        assertThat(sent.getException()).isInstanceOfSatisfying(TransferRejectedException.class,
+                e -> assertThat(e.cancelCode()).contains("FAIL"));
+        assertThat(consumerFailures.poll(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(TransferFailedException.class,
+                e -> assertThat(e.getMessage()).contains("Cannot write the received file"));
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    @Test
+    void aReceiverOutOfDiskIsReportedWithItsByeCode() throws Exception {
+        try (ScriptedPeer erin = new ScriptedPeer("erin"); ServerSocket listener = ScriptedPeer.listen()) {
+            Thread receiving = new Thread(() -> {
+                try {
+                    ScriptedPeer.Received invite = erin.next(Duration.ofSeconds(5));
+                    invite.reply(Invitation.listeningAccept(invite.invitation().cookie(), "127.0.0.1",
+                            listener.getLocalPort(), 31).senderConnect().build());
+                    try (ScriptedPeer.Wire wire = new ScriptedPeer.Wire(listener.accept())) {
+                        wire.line("VER MSNFTP");
+                        wire.readLine();
+                        wire.line("USR erin@corp.example 31");
+                        wire.readLine();
+                        wire.line("TFR");
+                        wire.read(2048);
+                        wire.line("BYE 2147942405");
+                        wire.readLine(); // until alice hangs up
+                    }
+                } catch (Exception e) {
+                    consumerFailures.add(e);
+                }
+            });
+            receiving.start();
+            Exchange sent = template.send(alice(erin.address(), ""), exchange -> exchange.getIn().setBody(new byte[100_000]));
+            receiving.join(10_000);
+
+            assertThat(sent.getException()).isInstanceOfSatisfying(TransferFailedException.class,
+                    e -> assertThat(e.byeCode()).hasValue(2147942405L));
+        }
+    }
+
+    @Test
+    void aRouteThatFailsAfterTheFileArrivedStillLosesTheTemporaryFile() throws Exception {
+        getMockEndpoint("mock:received").expectedMessageCount(0);
+
+        Exchange sent = template.send(toBob(""), exchange -> {
+            exchange.getIn().setBody(new byte[10_000]);
+            exchange.getIn().setHeader(Exchange.FILE_NAME, "fail-later.bin");
+        });
+
+        assertThat(sent.getException()).as("the transfer itself succeeded").isNull();
+        assertThat(consumerFailures.poll(5, TimeUnit.SECONDS)).hasMessageContaining("the route failed");
+        await("the temporary file is deleted").atMost(Duration.ofSeconds(5)).until(() -> isEmptyDir(bobWorkDir()));
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    @Test
+    void aRedeliveryIsANewTransferWithAFreshCookie() throws Exception {
+        try (ScriptedPeer frank = new ScriptedPeer("frank"); ServerSocket listener = ScriptedPeer.listen()) {
+            List<Long> cookies = new ArrayList<>();
+            Thread receiving = new Thread(() -> {
+                try {
+                    ScriptedPeer.Received first = frank.next(Duration.ofSeconds(5));
+                    cookies.add(first.invitation().cookie());
+                    first.reply(Invitation.cancel(first.invitation().cookie(), CancelCode.FAIL).build());
+                    ScriptedPeer.Received second = frank.next(Duration.ofSeconds(5));
+                    cookies.add(second.invitation().cookie());
+                    second.reply(Invitation.listeningAccept(second.invitation().cookie(), "127.0.0.1",
+                            listener.getLocalPort(), 41).senderConnect().build());
+                    try (ScriptedPeer.Wire wire = new ScriptedPeer.Wire(listener.accept())) {
+                        wire.line("VER MSNFTP");
+                        wire.readLine();
+                        wire.line("USR frank@corp.example 41");
+                        wire.readLine();
+                        wire.line("TFR");
+                        wire.readData(5);
+                        wire.line("BYE 16777989");
+                    }
+                } catch (Exception e) {
+                    consumerFailures.add(e);
+                }
+            });
+            receiving.start();
+
+            Exchange sent = template.send("direct:retrying", exchange -> {
+                exchange.getIn().setBody("retry");
+                exchange.getIn().setHeader("target", alice(frank.address(), ""));
+            });
+            receiving.join(10_000);
+
+            assertThat(sent.getException()).isNull();
+            assertThat(cookies).hasSize(2).doesNotHaveDuplicates();
+            assertThat(sent.getIn().getHeader(MsnftpConstants.INVITATION_COOKIE)).isEqualTo(cookies.get(1));
+        }
+    }
+
+    @Test
+    void aSenderThatStallsMidTransferIsDroppedAfterTransferTimeout() throws Exception {
+        getMockEndpoint("mock:received").expectedMessageCount(0);
+        try (ScriptedPeer sam = new ScriptedPeer("sam")) {
+            sam.send("sip:bob@127.0.0.1:" + BOB_PORT, Invitation.invite(Cookies.next(), "stall.bin", 100_000)
+                    .connectivityN().build());
+            Invitation accept = sam.next(Duration.ofSeconds(5)).invitation();
+            try (ScriptedPeer.Wire wire = new ScriptedPeer.Wire(new Socket(InetAddress.getLoopbackAddress(),
+                    accept.port().getAsInt()))) {
+                wire.readLine();
+                wire.line("VER MSNFTP");
+                wire.readLine();
+                wire.line("FIL 100000");
+                wire.readLine();
+                wire.write(new byte[] { 0, (byte) 0xfd, 0x07 });
+                wire.write(new byte[2045]);
+                long start = System.nanoTime();
+                // then nothing: bob gives up after transferTimeout (2 s), hangs up, and says why over SIP
+                assertThat(wire.in.read()).as("bob hangs up").isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1500),
+                        Duration.ofSeconds(6));
+            }
+            Invitation cancel = sam.next(Duration.ofSeconds(5)).invitation();
+            assertThat(cancel.command()).isEqualTo(InvitationCommand.CANCEL);
+            assertThat(cancel.cancelCode()).contains(CancelCode.FTTIMEOUT);
+            assertThat(consumerFailures.poll(5, TimeUnit.SECONDS)).isInstanceOf(TransferTimeoutException.class);
+            await("the partial file is deleted").atMost(Duration.ofSeconds(5)).until(() -> isEmptyDir(bobWorkDir()));
+        }
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    @Test
+    void aReceiverThatVanishesMidTransferFailsTheProducerAtOnce() throws Exception {
+        try (ScriptedPeer gina = new ScriptedPeer("gina"); ServerSocket listener = ScriptedPeer.listen()) {
+            Thread receiving = new Thread(() -> {
+                try {
+                    ScriptedPeer.Received invite = gina.next(Duration.ofSeconds(5));
+                    invite.reply(Invitation.listeningAccept(invite.invitation().cookie(), "127.0.0.1",
+                            listener.getLocalPort(), 51).senderConnect().build());
+                    ScriptedPeer.Wire wire = new ScriptedPeer.Wire(listener.accept());
+                    wire.line("VER MSNFTP");
+                    wire.readLine();
+                    wire.line("USR gina@corp.example 51");
+                    wire.readLine();
+                    wire.line("TFR");
+                    wire.read(4096);
+                    wire.reset();
+                } catch (Exception e) {
+                    consumerFailures.add(e);
+                }
+            });
+            receiving.start();
+            long start = System.nanoTime();
+            Exchange sent = template.send(alice(gina.address(), "transferTimeout=30s"),
+                    exchange -> exchange.getIn().setBody(new byte[20_000_000]));
+            receiving.join(10_000);
+
+            assertThat(sent.getException()).isInstanceOf(TransferConnectionLostException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 30 s time-out")
+                    .isLessThan(Duration.ofSeconds(10));
+            assertThat(isEmptyDir(work.resolve("alice"))).isTrue();
+        }
+    }
+
+    @Test
+    void stoppingTheContextInTheMiddleOfTenTransfersCancelsEachAndReleasesEverything() throws Exception {
+        int erikPort = FreePorts.udpAndTcp();
+        Path erikWork = work.resolve("erik");
+        CamelContext erik = new DefaultCamelContext();
+        erik.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("*", "erik", erikPort, "workDir=" + erikWork + "&transferTimeout=30s")).to("mock:erik");
+            }
+        });
+        erik.start();
+        List<ScriptedPeer.Wire> wires = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        try (ScriptedPeer sam = new ScriptedPeer("sam")) {
+            for (int i = 0; i < 10; i++) {
+                sam.send("sip:erik@127.0.0.1:" + erikPort, Invitation.invite(Cookies.next(), "big-" + i + ".bin",
+                        50_000_000).connectivityN().build());
+                Invitation accept = sam.next(Duration.ofSeconds(5)).invitation();
+                assertThat(accept.command()).isEqualTo(InvitationCommand.ACCEPT);
+                ports.add(accept.port().getAsInt());
+                ScriptedPeer.Wire wire = new ScriptedPeer.Wire(new Socket(InetAddress.getLoopbackAddress(),
+                        accept.port().getAsInt()));
+                wires.add(wire);
+                wire.readLine();
+                wire.line("VER MSNFTP");
+                wire.readLine();
+                wire.line("FIL 50000000");
+                wire.readLine();
+                wire.write(new byte[] { 0, (byte) 0xfd, 0x07 });
+                wire.write(new byte[2045]);
+            }
+            await("ten partial files").atMost(Duration.ofSeconds(5)).until(() -> {
+                try (var files = Files.list(erikWork)) {
+                    return files.count() == 10;
+                }
+            });
+
+            long start = System.nanoTime();
+            erik.stop();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(took).as("stop returns promptly").isLessThan(Duration.ofSeconds(10));
+            for (ScriptedPeer.Wire wire : wires) {
+                assertThat(wire.readLine()).as("each sender is told").isEqualTo("CCL");
+            }
+            assertThat(isEmptyDir(erikWork)).as("no partial file left").isTrue();
+            assertThat(FreePorts.isFree(erikPort)).as("SIP port released").isTrue();
+            for (int port : ports) {
+                assertThat(FreePorts.isFree(port)).as("listener port %d released", port).isTrue();
+            }
+        } finally {
+            for (ScriptedPeer.Wire wire : wires) {
+                wire.close();
+            }
+            erik.close();
+        }
+    }
+}
