@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import dev.camelmsnftp.invite.MalformedInvitationException.Reason;
 
@@ -45,6 +46,8 @@ public final class InvitationCodec {
         }
     }
 
+    private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
+
     /** Parses a body received as text. */
     public static Invitation parse(String body) throws MalformedInvitationException {
         if (body.length() > MAX_BODY_BYTES) {
@@ -54,9 +57,9 @@ public final class InvitationCodec {
         Map<InvitationField, String> known = new EnumMap<>(InvitationField.class);
         List<Invitation.Field> unknown = new ArrayList<>();
         int lineNumber = 0;
-        for (String rawLine : body.split("\n", -1)) {
+        // CRLF, a bare LF or a bare CR ends a line: no value can carry a line break into what we format later
+        for (String line : LINE_BREAK.split(body, -1)) {
             lineNumber++;
-            String line = rawLine.endsWith("\r") ? rawLine.substring(0, rawLine.length() - 1) : rawLine;
             if (line.isBlank()) {
                 continue;
             }

@@ -146,6 +146,19 @@ class InvitationCodecTest {
     class LenientInput {
 
         @Test
+        void aBareCrEndsALineSoNoValueCarriesALineBreak() throws Exception {
+            // found by InvitationCodecFuzzTest: a CR inside a line used to reach the model and fail with an unchecked
+            // exception when the invitation was built
+            Invitation invite = InvitationCodec.parse("Invitation-Command: CANCEL\rInvitation-Cookie: 9\r"
+                                                      + "Cancel-Code: FAIL\rX-Note: a\rb: c\r");
+            assertThat(invite.cookie()).isEqualTo(9);
+            assertThat(InvitationCodec.format(invite)).doesNotContain("\r\r").contains("X-Note: a\r\n");
+            assertThatThrownBy(() -> InvitationCodec.parse("i\r\r:0\r\r:"))
+                    .isInstanceOfSatisfying(MalformedInvitationException.class,
+                            e -> assertThat(e.reason()).isEqualTo(MalformedInvitationException.Reason.NOT_NAME_VALUE_LINES));
+        }
+
+        @Test
         void acceptsBareLfBlankLinesMixedCaseNamesAndPaddedValues() throws Exception {
             Invitation invite = InvitationCodec.parse("""
 
