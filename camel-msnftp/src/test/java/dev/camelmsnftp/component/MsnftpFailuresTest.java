@@ -6,8 +6,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.invite.CancelCode;
@@ -19,12 +17,10 @@ import dev.camelmsnftp.transfer.TransferCancelledException;
 import dev.camelmsnftp.transfer.TransferException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import dev.camelmsnftp.transfer.TransferTimeoutException;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.spi.ExceptionHandler;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,29 +29,6 @@ import static org.awaitility.Awaitility.await;
 /** Rejections and failures surface as the SPEC's exception types with the right headers; nothing is left behind. */
 class MsnftpFailuresTest extends MsnftpTestSupport {
 
-    private final BlockingQueue<Throwable> consumerFailures = new LinkedBlockingQueue<>();
-
-    @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.getRegistry().bind("failures", new ExceptionHandler() {
-            @Override
-            public void handleException(Throwable exception) {
-                consumerFailures.add(exception);
-            }
-
-            @Override
-            public void handleException(String message, Throwable exception) {
-                consumerFailures.add(exception);
-            }
-
-            @Override
-            public void handleException(String message, Exchange exchange, Throwable exception) {
-                consumerFailures.add(exception);
-            }
-        });
-        return context;
-    }
 
     @Override
     protected RoutesBuilder createRouteBuilder() {

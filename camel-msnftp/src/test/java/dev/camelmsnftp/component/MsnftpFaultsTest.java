@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.invite.CancelCode;
@@ -28,7 +26,6 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.ExceptionHandler;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,29 +40,6 @@ class MsnftpFaultsTest extends MsnftpTestSupport {
 
     static final int DAVE_PORT = FreePorts.udpAndTcp();
 
-    private final BlockingQueue<Throwable> consumerFailures = new LinkedBlockingQueue<>();
-
-    @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.getRegistry().bind("failures", new ExceptionHandler() {
-            @Override
-            public void handleException(Throwable exception) {
-                consumerFailures.add(exception);
-            }
-
-            @Override
-            public void handleException(String message, Throwable exception) {
-                consumerFailures.add(exception);
-            }
-
-            @Override
-            public void handleException(String message, Exchange exchange, Throwable exception) {
-                consumerFailures.add(exception);
-            }
-        });
-        return context;
-    }
 
     @Override
     protected RoutesBuilder createRouteBuilder() {

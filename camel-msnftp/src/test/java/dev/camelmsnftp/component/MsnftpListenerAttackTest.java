@@ -9,20 +9,16 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.transfer.TransferException;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.spi.ExceptionHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,29 +33,6 @@ import static org.awaitility.Awaitility.await;
  */
 class MsnftpListenerAttackTest extends MsnftpTestSupport {
 
-    private final BlockingQueue<Throwable> consumerFailures = new LinkedBlockingQueue<>();
-
-    @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.getRegistry().bind("failures", new ExceptionHandler() {
-            @Override
-            public void handleException(Throwable exception) {
-                consumerFailures.add(exception);
-            }
-
-            @Override
-            public void handleException(String message, Throwable exception) {
-                consumerFailures.add(exception);
-            }
-
-            @Override
-            public void handleException(String message, Exchange exchange, Throwable exception) {
-                consumerFailures.add(exception);
-            }
-        });
-        return context;
-    }
 
     @Override
     protected RoutesBuilder createRouteBuilder() {

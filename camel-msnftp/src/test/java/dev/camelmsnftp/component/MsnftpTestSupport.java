@@ -7,10 +7,14 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 import dev.camelmsnftp.testsupport.FreePorts;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +28,31 @@ abstract class MsnftpTestSupport extends CamelTestSupport {
 
     @TempDir
     static Path work;
+
+    /** What the consumers handed to their exception handler, for routes with {@code exceptionHandler=#failures}. */
+    protected final BlockingQueue<Throwable> consumerFailures = new LinkedBlockingQueue<>();
+
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
+        CamelContext context = super.createCamelContext();
+        context.getRegistry().bind("failures", new ExceptionHandler() {
+            @Override
+            public void handleException(Throwable exception) {
+                consumerFailures.add(exception);
+            }
+
+            @Override
+            public void handleException(String message, Throwable exception) {
+                consumerFailures.add(exception);
+            }
+
+            @Override
+            public void handleException(String message, Exchange exchange, Throwable exception) {
+                consumerFailures.add(exception);
+            }
+        });
+        return context;
+    }
 
     static String alice(String peer, String options) {
         return uri(peer, "alice", ALICE_PORT, options);

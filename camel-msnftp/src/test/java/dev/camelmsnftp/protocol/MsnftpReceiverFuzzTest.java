@@ -1,64 +1,26 @@
 package dev.camelmsnftp.protocol;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.time.Duration;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.camelmsnftp.invite.TransferKeys;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Coverage-guided fuzzing of the MSNFTP state machines (Jazzer): the sender's side of the conversation is whatever the
- * fuzzer makes of it, sent over a real loopback connection and then closed. The receiver must end
- * with a result or an {@link MsnftpException} within their time-out; any other exception, or a hang, is a finding.
- * Every build replays the corpus; {@code mvn -Pfuzz verify} fuzzes.
+ * Coverage-guided fuzzing of the MSNFTP receiver (Jazzer): the sender's side of the conversation is whatever the fuzzer
+ * makes of it, over a real loopback connection. The receiver must end with a result or an {@link MsnftpException}
+ * within its time-out; any other exception, or a hang, is a finding. Every build replays the corpus and fuzzes for
+ * 10 s; {@code mvn -Pfuzz verify} fuzzes longer.
  */
-class MsnftpReceiverFuzzTest {
-
-    private static final long AUTH_COOKIE = 4242;
-    private static final Duration TIMEOUT = Duration.ofMillis(300);
-    private static TransferKeys keys;
-    private static ServerSocketChannel server;
-
-    @BeforeAll
-    static void listen() throws IOException {
-        server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        keys = TransferKeys.of(new byte[24], new byte[24]);
-    }
-
-    @AfterAll
-    static void close() throws IOException {
-        server.close();
-    }
+class MsnftpReceiverFuzzTest extends SessionFuzzing {
 
     @FuzzTest(maxDuration = "10s")
     void receiverEndsCleanlyWhateverTheSenderSays(FuzzedDataProvider data) throws Exception {
         long size = data.consumeLong(0, 100_000);
         boolean encrypted = data.consumeBoolean();
-        byte[] peer = data.consumeRemainingAsBytes();
-        try (SocketChannel client = SocketChannel.open(server.getLocalAddress());
-             SocketChannel accepted = server.accept()) {
-            client.write(ByteBuffer.wrap(peer));
-            client.shutdownOutput();
-            MsnftpReceiver.Builder receiver = MsnftpReceiver.builder().localUser("bob@corp.example")
-                    .authCookie(AUTH_COOKIE).sink(Channels.newChannel(java.io.OutputStream.nullOutputStream()), size)
-                    .timeout(TIMEOUT).byeTimeout(TIMEOUT);
-            if (encrypted) {
-                receiver.keys(keys);
-            }
-            try {
-                receiver.build().run(accepted);
-            } catch (MsnftpException expected) {
-                // the peer broke the protocol, went silent or hung up: a clean, typed failure
-            }
-        }
+        play(data.consumeRemainingAsBytes(), channel -> MsnftpReceiver.builder().localUser("bob@corp.example")
+                .authCookie(AUTH_COOKIE).keys(encrypted ? KEYS : null)
+                .sink(Channels.newChannel(OutputStream.nullOutputStream()), size)
+                .timeout(TIMEOUT).byeTimeout(TIMEOUT).build().run(channel));
     }
 }
