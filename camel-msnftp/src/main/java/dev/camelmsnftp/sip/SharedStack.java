@@ -265,9 +265,9 @@ final class SharedStack implements SipListener {
     }
 
     /**
-     * Ends the stack's threads: those stop() leaves blocked on their queues are interrupted; the others end by themselves once their sockets are closed. Waiting for them means the ports are
-     * really free when this returns: a socket closed while a thread is blocked in it is only released when that thread
-     * leaves.
+     * Ends the stack's threads: those stop() leaves blocked on their queues are interrupted; the others end by
+     * themselves once their sockets are closed. Waiting for them means the ports are really free when this returns: a
+     * socket closed while a thread is blocked in it is only released when that thread leaves.
      */
     private static void awaitThreads(Set<Thread> threads) {
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();
