@@ -242,6 +242,10 @@ final class InboundTransfer {
     }
 
     /** Cancels from another thread (the consumer or the context stops): CCL or CANCEL to the sender. */
+    InboundHandler handler() {
+        return handler;
+    }
+
     void cancel() {
         cancelled = true;
         if (receiver == null) {

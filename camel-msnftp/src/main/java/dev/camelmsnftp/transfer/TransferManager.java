@@ -67,9 +67,13 @@ public final class TransferManager implements AutoCloseable {
         handlers.add(handler);
     }
 
-    /** Stops offering new files to {@code handler}; transfers under way for it continue. */
+    /**
+     * Stops offering new files to {@code handler} and cancels the transfers under way for it (the sender gets
+     * {@code CCL} or a {@code CANCEL}); each ends as a cancellation reported to the handler, and delivers nothing.
+     */
     public void removeInboundHandler(InboundHandler handler) {
         handlers.remove(handler);
+        inbound.values().stream().filter(transfer -> transfer.handler() == handler).forEach(InboundTransfer::cancel);
     }
 
     /** Transfers under way, both directions. */

@@ -52,6 +52,9 @@ class MsnftpFaultsTest extends MsnftpTestSupport {
                         .throwException(new IllegalStateException("the route failed after the file arrived"))
                         .end()
                         .to("mock:received");
+                // bob's files from rita go to a route of their own, on the same SIP agent
+                from(bobReceives("rita@corp.example", "transferTimeout=30s&exceptionHandler=#failures"))
+                        .routeId("bob-rita").to("mock:fromRita");
                 // dave cannot write his work directory: its parent is a file
                 from(uri("*", "dave", DAVE_PORT, "exceptionHandler=#failures&workDir=" + work.resolve("a-file/work")))
                         .to("mock:dave");
@@ -226,6 +229,36 @@ class MsnftpFaultsTest extends MsnftpTestSupport {
                     .isLessThan(Duration.ofSeconds(10));
             assertThat(isEmptyDir(work.resolve("alice"))).isTrue();
         }
+    }
+
+    @Test
+    void stoppingOneRouteCancelsItsTransfersAndLeavesTheSharedAgentWorking() throws Exception {
+        getMockEndpoint("mock:fromRita").expectedMessageCount(0);
+        getMockEndpoint("mock:received").expectedMessageCount(1);
+        try (ScriptedPeer rita = new ScriptedPeer("rita")) {
+            rita.send("sip:bob@127.0.0.1:" + BOB_PORT, Invitation.invite(Cookies.next(), "long.bin", 10_000_000)
+                    .connectivityN().build());
+            Invitation accept = rita.next(Duration.ofSeconds(5)).invitation();
+            try (ScriptedPeer.Wire wire = new ScriptedPeer.Wire(new Socket(InetAddress.getLoopbackAddress(),
+                    accept.port().getAsInt()))) {
+                wire.readLine();
+                wire.line("VER MSNFTP");
+                wire.readLine();
+                wire.line("FIL 10000000");
+                assertThat(wire.readLine()).isEqualTo("TFR");
+                wire.write(new byte[] { 0, (byte) 0xfd, 0x07 });
+                wire.write(new byte[2045]);
+
+                context.getRouteController().stopRoute("bob-rita", 10, TimeUnit.SECONDS);
+
+                assertThat(wire.readLine()).as("rita is told").isEqualTo("CCL");
+            }
+            assertThat(consumerFailures.poll(5, TimeUnit.SECONDS)).isInstanceOf(TransferException.class);
+            await("the partial file is deleted").atMost(Duration.ofSeconds(5)).until(() -> isEmptyDir(bobWorkDir()));
+        }
+        assertThat(template.send(toBob(""), exchange -> exchange.getIn().setBody("bob's other route")).getException())
+                .isNull();
+        MockEndpoint.assertIsSatisfied(context, 10, TimeUnit.SECONDS);
     }
 
     @Test
