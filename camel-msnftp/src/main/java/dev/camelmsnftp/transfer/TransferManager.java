@@ -36,6 +36,8 @@ public final class TransferManager implements AutoCloseable {
     public static final String CONTENT_TYPE = "text/x-msmsgsinvite; charset=UTF-8";
     static final String MEDIA_TYPE = "text/x-msmsgsinvite";
     private static final Logger LOG = LoggerFactory.getLogger(TransferManager.class);
+    /** For what a peer can make us log at will. */
+    private final PeerLog peerLog = new PeerLog(LOG);
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final SipAgent agent;
@@ -114,7 +116,7 @@ public final class TransferManager implements AutoCloseable {
         try {
             invitation = InvitationCodec.parse(message.body());
         } catch (MalformedInvitationException e) {
-            LOG.warn("Malformed invitation from {}: {}", message.from(), e.getMessage());
+            peerLog.warn("Malformed invitation from {}: {}", message.from(), e.getMessage());
             return e.reason().unreadable() ? 415 : 400;
         }
         return switch (invitation.command()) {
@@ -137,19 +139,19 @@ public final class TransferManager implements AutoCloseable {
             receiving.onSenderMessage(invitation);
             return;
         }
-        LOG.info("{} from {} for unknown Invitation-Cookie {} ignored", invitation.command(), message.from(),
+        peerLog.info("{} from {} for unknown Invitation-Cookie {} ignored", invitation.command(), message.from(),
                 invitation.cookie());
     }
 
     private int onInvite(IncomingMessage message, Invitation invite) {
         SipAddress sender = message.from();
         if (!invite.isFileTransfer()) {
-            LOG.info("INVITE from {} for application {} declined: only File Transfer is supported", sender,
+            peerLog.info("INVITE from {} for application {} declined: only File Transfer is supported", sender,
                     invite.applicationGuid().orElse("(none)"));
             return decline(message, invite, CancelCode.REJECT_NOT_INSTALLED);
         }
         if (invite.fileName().isEmpty() || invite.fileSize().isEmpty()) {
-            LOG.warn("File Transfer INVITE from {} without Application-File or Application-FileSize", sender);
+            peerLog.warn("File Transfer INVITE from {} without Application-File or Application-FileSize", sender);
             return 400;
         }
         String key = key(sender, invite.cookie());
@@ -158,27 +160,27 @@ public final class TransferManager implements AutoCloseable {
         }
         Optional<InboundHandler> chosen = handlerFor(sender);
         if (closed || chosen.isEmpty()) {
-            LOG.info("File {} from {} declined: nobody receives files from this sender", invite.fileName().get(), sender);
+            peerLog.info("File {} from {} declined: nobody receives files from this sender", invite.fileName().get(), sender);
             return decline(message, invite, CancelCode.REJECT);
         }
         InboundHandler handler = chosen.get();
         TransferSettings settings = handler.settings();
         long size = invite.fileSize().getAsLong();
         if (settings.maxFileSize() > 0 && size > settings.maxFileSize()) {
-            LOG.info("File {} from {} declined: {} bytes is over maxFileSize {}", invite.fileName().get(), sender, size,
+            peerLog.info("File {} from {} declined: {} bytes is over maxFileSize {}", invite.fileName().get(), sender, size,
                     settings.maxFileSize());
             return decline(message, invite, CancelCode.REJECT);
         }
         Optional<Boolean> encrypted = Encryption.receiverChoice(invite, settings.encryption());
         if (encrypted.isEmpty()) {
-            LOG.warn("File {} from {} declined: the sender {} and encryption={}", invite.fileName().get(), sender,
+            peerLog.warn("File {} from {} declined: the sender {} and encryption={}", invite.fileName().get(), sender,
                     invite.encryptionRequired() ? "requires the encrypted variant" : "does not offer the encrypted variant",
                     settings.encryption().name().toLowerCase(Locale.ROOT));
             return decline(message, invite, CancelCode.REJECT);
         }
         Semaphore slots = permits.get(handler);
         if (!slots.tryAcquire()) {
-            LOG.warn("File {} from {} declined: {} transfers are already under way (maxConcurrentTransfers)",
+            peerLog.warn("File {} from {} declined: {} transfers are already under way (maxConcurrentTransfers)",
                     invite.fileName().get(), sender, settings.maxConcurrentTransfers());
             return decline(message, invite, CancelCode.FAIL);
         }
