@@ -36,6 +36,7 @@ public final class MsnftpSender {
     private final ReadableByteChannel source;
     private final long size;
     private final Duration timeout;
+    private final Duration authenticationTimeout;
     private final Duration byeTimeout;
     private final ProgressListener progress;
     private final Object lock = new Object();
@@ -50,6 +51,7 @@ public final class MsnftpSender {
         this.source = Objects.requireNonNull(b.source, "source");
         this.size = b.size;
         this.timeout = b.timeout;
+        this.authenticationTimeout = b.authenticationTimeout == null ? b.timeout : b.authenticationTimeout;
         this.byeTimeout = b.byeTimeout;
         this.progress = b.progress;
         if (size < 0) {
@@ -131,7 +133,7 @@ public final class MsnftpSender {
     }
 
     private void handshake(MsnftpChannel ch) throws IOException {
-        long deadline = deadline(timeout);
+        long deadline = deadline(authenticationTimeout);
         String ver = ch.readLine(deadline, Phase.HANDSHAKE);
         if (!Versions.offers(ver, dialect())) {
             throw new MsnftpException(Kind.VERSION_MISMATCH, Phase.HANDSHAKE,
@@ -140,7 +142,7 @@ public final class MsnftpSender {
         ch.writeLine(Versions.line(dialect()), deadline, Phase.HANDSHAKE);
         checkUsr(ch.readLine(deadline, Phase.HANDSHAKE));
         authenticated = true;
-        ch.writeLine("FIL " + size, deadline, Phase.HANDSHAKE);
+        ch.writeLine("FIL " + size, deadline(timeout), Phase.HANDSHAKE);
         String tfr = ch.readLine(deadline(timeout), Phase.HANDSHAKE);
         if (!Lines.is(tfr, "TFR")) {
             throw Lines.unexpected(tfr, Phase.HANDSHAKE, "TFR");
@@ -278,6 +280,7 @@ public final class MsnftpSender {
         private ReadableByteChannel source;
         private long size;
         private Duration timeout = Duration.ofSeconds(60);
+        private Duration authenticationTimeout;
         private Duration byeTimeout = Duration.ofSeconds(30);
         private ProgressListener progress = ProgressListener.NONE;
 
@@ -312,6 +315,15 @@ public final class MsnftpSender {
         /** The longest silence (nothing read, nothing written) before giving up. */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /**
+         * How long the receiver may take to send {@code VER} and {@code USR} (by default {@link #timeout}). A listener
+         * that takes connections from anyone keeps it short, so that a silent one does not hold it for long.
+         */
+        public Builder authenticationTimeout(Duration authenticationTimeout) {
+            this.authenticationTimeout = Objects.requireNonNull(authenticationTimeout);
             return this;
         }
 

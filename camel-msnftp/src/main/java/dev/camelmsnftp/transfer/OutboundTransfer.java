@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +36,11 @@ import org.slf4j.LoggerFactory;
 final class OutboundTransfer {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboundTransfer.class);
+    /**
+     * In flow A anyone may connect to our port; a connection gets this long (or transferTimeout, if shorter) to say
+     * VER and USR before we drop it and look at the next, so that a silent one cannot hold the port for long.
+     */
+    static final Duration AUTHENTICATION_WAIT = Duration.ofSeconds(5);
 
     private final TransferManager manager;
     private final long cookie;
@@ -164,7 +170,7 @@ final class OutboundTransfer {
                                                                       + accept.ipAddress().orElse("?") + ":"
                                                                       + accept.port().orElse(0));
         }
-        return sender(accept.authCookie().orElse(0), keys, in).run(channel);
+        return sender(accept.authCookie().orElse(0), keys, in, settings.transferTimeout()).run(channel);
     }
 
     /**
@@ -197,7 +203,7 @@ final class OutboundTransfer {
                     cancelQuietly(CancelCode.FTTIMEOUT);
                     throw Failures.ofConnection(e, cookie, peer.toString(), "The receiver did not connect to port " + port);
                 }
-                MsnftpSender sender = sender(authCookie, keys, in);
+                MsnftpSender sender = sender(authCookie, keys, in, min(settings.transferTimeout(), AUTHENTICATION_WAIT));
                 try {
                     return sender.run(channel);
                 } catch (MsnftpException e) {
@@ -216,16 +222,21 @@ final class OutboundTransfer {
         }
     }
 
-    private MsnftpSender sender(long authCookie, TransferKeys keys, ReadableByteChannel in) {
+    private MsnftpSender sender(long authCookie, TransferKeys keys, ReadableByteChannel in, Duration authentication) {
         MsnftpSender built = MsnftpSender.builder()
                 .peerUser(peer.port().isPresent() ? peer.user() : peer.addressOfRecord())
                 .authCookie(authCookie).keys(keys).source(in, source.size())
-                .timeout(settings.transferTimeout()).byeTimeout(settings.transferTimeout()).build();
+                .timeout(settings.transferTimeout()).authenticationTimeout(authentication)
+                .byeTimeout(settings.transferTimeout()).build();
         sender = built;
         if (cancelled) {
             built.cancel();
         }
         return built;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private long deadline() {

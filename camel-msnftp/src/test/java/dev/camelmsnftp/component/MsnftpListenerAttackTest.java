@@ -159,7 +159,7 @@ class MsnftpListenerAttackTest extends MsnftpTestSupport {
         new java.util.Random(3).nextBytes(content);
         try (ScriptedPeer victor = new ScriptedPeer("victor")) {
             Future<Exchange> sending = template.asyncSend(alice(victor.address(),
-                    "connectivity=true&acceptTimeout=15s&transferTimeout=1s"),
+                    "connectivity=true&acceptTimeout=30s&transferTimeout=30s"),
                     exchange -> exchange.getIn().setBody(content));
             ScriptedPeer.Received invite = victor.next(Duration.ofSeconds(5));
             invite.reply(Invitation.accept(invite.invitation().cookie()).build());
@@ -186,10 +186,13 @@ class MsnftpListenerAttackTest extends MsnftpTestSupport {
                         }
                         case CLOSE_AT_ONCE -> socket.shutdownOutput();
                         case IDLE -> {
-                            // say nothing: alice gives up on this one after transferTimeout (1 s) and takes the next
+                            // say nothing: alice gives up on this one after 5 s, long before transferTimeout (30 s)
                         }
                     }
+                    long start = System.nanoTime();
                     String answer = readAll(socket.getInputStream());
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("%s dropped soon", attack)
+                            .isLessThan(Duration.ofSeconds(10));
                     assertThat(answer).as(attack.toString()).doesNotContain("FIL");
                     assertThat(answer.length()).as("at most alice's VER line").isLessThanOrEqualTo("VER MSNFTP\r\n".length());
                 }
