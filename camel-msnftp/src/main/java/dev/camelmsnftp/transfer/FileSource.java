@@ -29,34 +29,12 @@ public interface FileSource {
     /** A file on disk; its size is read now. */
     static FileSource of(Path file, String name) throws IOException {
         Objects.requireNonNull(file, "file");
-        long size = Files.size(file);
-        return new FileSource() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public long size() {
-                return size;
-            }
-
-            @Override
-            public ReadableByteChannel open() throws IOException {
-                return FileChannel.open(file, StandardOpenOption.READ);
-            }
-
-            @Override
-            public String toString() {
-                return name + " (" + size + " bytes from " + file + ")";
-            }
-        };
+        return new Source(name, Files.size(file), () -> FileChannel.open(file, StandardOpenOption.READ), " from " + file);
     }
 
-    /** Bytes in memory. */
+    /** Bytes in memory, read as they are when the peer asks for them (not copied: do not change them meanwhile). */
     static FileSource of(byte[] bytes, String name) {
-        byte[] data = bytes.clone();
-        return of(name, data.length, () -> new ByteArrayInputStream(data));
+        return of(name, bytes.length, () -> new ByteArrayInputStream(bytes));
     }
 
     /** A stream of a size known in advance, opened by {@code opener} (called at most once). */
@@ -65,27 +43,27 @@ public interface FileSource {
         if (size < 0) {
             throw new IllegalArgumentException("size must be known and >= 0: " + size);
         }
-        return new FileSource() {
-            @Override
-            public String name() {
-                return name;
-            }
+        return new Source(name, size, () -> Channels.newChannel(opener.open()), "");
+    }
 
-            @Override
-            public long size() {
-                return size;
-            }
+    /** The one implementation: a name, a size and how to open the bytes. */
+    record Source(String name, long size, ChannelOpener opener, String origin) implements FileSource {
 
-            @Override
-            public ReadableByteChannel open() throws IOException {
-                return Channels.newChannel(opener.open());
-            }
+        @Override
+        public ReadableByteChannel open() throws IOException {
+            return opener.open();
+        }
 
-            @Override
-            public String toString() {
-                return name + " (" + size + " bytes)";
-            }
-        };
+        @Override
+        public String toString() {
+            return name + " (" + size + " bytes" + origin + ")";
+        }
+    }
+
+    /** Opens a channel. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        ReadableByteChannel open() throws IOException;
     }
 
     /** Opens an input stream. */
