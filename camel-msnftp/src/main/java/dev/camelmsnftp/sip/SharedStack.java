@@ -5,8 +5,12 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -28,7 +32,11 @@ import javax.sip.address.SipURI;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.stack.ConnectionOrientedMessageProcessor;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.MessageProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,8 +148,11 @@ final class SharedStack implements SipListener {
         // no congestion auditor: it drops queued requests, and its timer thread outlives a stack stopped early
         properties.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "0");
         // a fixed pool of UDP message threads: without it JAIN-SIP starts a thread for every datagram, which on its
-        // own made a MESSAGE round trip on loopback 2.5 times slower (3 ms against 1.2 ms median, see performance.md)
-        properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(UDP_THREADS));
+        // own made a MESSAGE round trip on loopback 2.5 times slower (3 ms against 1.2 ms median, see performance.md).
+        // UDP only: TCP and TLS have a thread per connection anyway, and keep JAIN-SIP's default there.
+        if (key.transport() == SipTransport.UDP) {
+            properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(UDP_THREADS));
+        }
         properties.putAll(settings);
         synchronized (CREATION) {
             Set<Thread> before = Thread.getAllStackTraces().keySet();
@@ -220,7 +231,14 @@ final class SharedStack implements SipListener {
             }
             STACKS.remove(key);
         }
+        List<MessageProcessor> processors = new ArrayList<>();
+        for (Iterator<?> points = stack.getListeningPoints(); points.hasNext(); ) {
+            if (points.next() instanceof ListeningPointImpl point) {
+                processors.add(point.getMessageProcessor());
+            }
+        }
         stopQuickly(stack, null);
+        closeLeftoverConnections(processors);
         awaitThreads(ownThreads);
         awaitThreads(poolThreads(stack));
         LOG.debug("SIP stack on {}:{}/{} stopped", key.host(), key.port(), key.transport().wireName());
@@ -290,6 +308,32 @@ final class SharedStack implements SipListener {
         }
         threads.stream().filter(Thread::isAlive)
                 .forEach(thread -> LOG.debug("JAIN-SIP thread {} still running after stop", thread.getName()));
+    }
+
+    /**
+     * Closes the TCP/TLS connections a stopped stack still holds. JAIN-SIP's stop() closes the connections it knows of
+     * at that moment; one accepted or opened while it stops escapes, and its reader thread then blocks on the socket for
+     * good (seen with TLS on loopback, about one stop in five). Its processors still list it, so it is closed here.
+     */
+    private static void closeLeftoverConnections(List<MessageProcessor> processors) {
+        for (MessageProcessor processor : processors) {
+            if (!(processor instanceof ConnectionOrientedMessageProcessor connections)) {
+                continue;
+            }
+            for (String name : new String[] { "messageChannels", "incomingMessageChannels" }) {
+                try {
+                    Field field = ConnectionOrientedMessageProcessor.class.getDeclaredField(name);
+                    field.setAccessible(true);
+                    List<MessageChannel> left;
+                    synchronized (connections) {
+                        left = new ArrayList<>(((Map<?, ? extends MessageChannel>) field.get(connections)).values());
+                    }
+                    left.forEach(MessageChannel::close);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    LOG.debug("Cannot close the {} of a stopped SIP stack: {}", name, e.toString());
+                }
+            }
+        }
     }
 
     /**
