@@ -125,6 +125,22 @@ final class MsnftpChannel implements Closeable {
     }
 
     /**
+     * After the connection failed: the first complete line among what was already received (read without waiting, up
+     * to the end of the input or the error), or {@code null}.
+     */
+    String lastLine() {
+        try {
+            String line = bufferedLine(Phase.DATA);
+            while (line == null && fillNow(Phase.DATA)) {
+                line = bufferedLine(Phase.DATA);
+            }
+            return line;
+        } catch (MsnftpException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
      * Takes the next non-empty line from the buffer: it ends at LF, a CR before it is dropped, empty lines are
      * skipped (aMSN writes {@code CCL\n\n}).
      */

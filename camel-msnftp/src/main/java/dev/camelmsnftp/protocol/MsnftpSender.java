@@ -109,10 +109,24 @@ public final class MsnftpSender {
             if (phase == Phase.DATA && !midChunk && (e.kind() == Kind.CANCELLED || e.kind() == Kind.LOCAL_IO)) {
                 ch.writeNow(Frames.ABORT_BLOCK);
             }
-            throw e;
+            throw e.kind() == Kind.CONNECTION_LOST ? lastWords(ch, e) : e;
         } finally {
             ch.close();
         }
+    }
+
+    /**
+     * A receiver that ends the transfer with {@code CCL} or a failure {@code BYE} (out of disk) and closes at once
+     * may reset the connection under a write of ours: what it said is then still in our input, and is the reason to
+     * report, not the reset.
+     */
+    private static MsnftpException lastWords(MsnftpChannel ch, MsnftpException lost) {
+        String line = ch.lastLine();
+        if (line == null) {
+            return lost;
+        }
+        MsnftpException said = Lines.unexpected(line, lost.phase(), "nothing before the end of the file");
+        return said.kind() == Kind.CANCELLED_BY_PEER ? said : lost;
     }
 
     private MsnftpChannel open(SocketChannel socket) throws MsnftpException {

@@ -269,9 +269,9 @@ final class InboundTransfer {
 
     void cancel() {
         cancelled = true;
-        if (receiver == null) {
-            cancelQuietly(CancelCode.OUTBANDCANCEL);
-        }
+        // as the sending side does, and as MSN clients did when their user cancelled: CANCEL OUTBANDCANCEL over SIP,
+        // and CCL on the connection when there is one
+        cancelQuietly(CancelCode.OUTBANDCANCEL);
         stop();
     }
 

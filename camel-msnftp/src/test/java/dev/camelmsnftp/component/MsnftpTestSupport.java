@@ -73,6 +73,16 @@ abstract class MsnftpTestSupport extends CamelTestSupport {
         return uri(peer, "bob", BOB_PORT, options);
     }
 
+    /** The consumer to offer a file to in {@code flow}: carol (alwaysListen) for flow C, bob for A and B. */
+    static String receiverFor(Flow flow) {
+        return flow == Flow.C ? "sip:carol@127.0.0.1:" + CAROL_PORT : "sip:bob@127.0.0.1:" + BOB_PORT;
+    }
+
+    /** The work directory of {@link #receiverFor}. */
+    static Path receiverWorkDir(Flow flow) {
+        return work.resolve(flow == Flow.C ? "carol" : "bob");
+    }
+
     static String carolReceives(String options) {
         return uri("*", "carol", CAROL_PORT, options);
     }

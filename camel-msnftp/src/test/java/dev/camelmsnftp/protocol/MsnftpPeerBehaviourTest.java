@@ -328,6 +328,24 @@ class MsnftpPeerBehaviourTest {
         }
 
         @Test
+        void receiverOutOfDiskThatResetsAtOnceIsStillOutOfDisk() throws Exception {
+            int size = 64 * 1024 * 1024;
+            RawPeer peer = connect(false);
+            Future<MsnftpResult> result = send(sender().source(new Zeros(size), size));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            // as a receiver whose disk is full on the first write: its BYE, then it is gone (a reset, as it had
+            // unread data)
+            peer.send("TFR\r\nBYE 2147942405\r\n");
+            pair.peer().setSoLinger(true, 0);
+            pair.peer().close();
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(e.byeCode()).hasValue(ByeCodes.OUT_OF_DISK);
+        }
+
+        @Test
         void sourceShorterThanOfferedAbortsWithAFlagOneBlock() throws Exception {
             RawPeer peer = connect(true);
             Future<MsnftpResult> result = send(sender().source(file(), SIZE + 10));
