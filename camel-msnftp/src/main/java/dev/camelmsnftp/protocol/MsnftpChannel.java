@@ -216,6 +216,63 @@ final class MsnftpChannel implements Closeable {
         }
     }
 
+    /**
+     * As {@link #write(ByteBuffer[], int, Duration, Phase)}, and watching the input while the buffers are not all
+     * written: after every write to the socket that left some, and at once while waiting for the peer to read, a line
+     * from it ends the write (a {@code CCL} or failure {@code BYE} as {@link Kind#CANCELLED_BY_PEER}, anything else as
+     * {@link Kind#PROTOCOL_ERROR}), and so does its end of the connection. (Once all is written the caller looks
+     * itself: after the last bytes of a file a success BYE is what it waits for.)
+     */
+    void writeWatchingInput(ByteBuffer[] buffers, int count, Duration silence, Phase phase) throws MsnftpException {
+        int first = 0;
+        long deadline = deadline(silence);
+        while (first < count) {
+            checkCancelled(phase);
+            long written;
+            try {
+                written = channel.write(buffers, first, count - first);
+            } catch (IOException e) {
+                throw lost(phase, e);
+            }
+            while (first < count && !buffers[first].hasRemaining()) {
+                first++;
+            }
+            if (first == count) {
+                return;
+            }
+            String line = pollLine(phase);
+            if (line != null) {
+                throw Lines.unexpected(line, phase, "nothing before the end of the file");
+            }
+            if (written > 0) {
+                deadline = deadline(silence);
+            } else {
+                await(SelectionKey.OP_WRITE | SelectionKey.OP_READ, deadline, phase);
+            }
+        }
+    }
+
+    /**
+     * Writes the buffers fully for a goodbye on a failing path (the abort block), whether or not the session was
+     * cancelled, waiting for the peer to read until {@code deadline}; returns whether all of it went.
+     */
+    boolean writeBeforeClosing(ByteBuffer[] buffers, long deadline) {
+        try {
+            int first = 0;
+            while (first < buffers.length) {
+                if (channel.write(buffers, first, buffers.length - first) == 0) {
+                    await(SelectionKey.OP_WRITE, deadline, Phase.DATA);
+                }
+                while (first < buffers.length && !buffers[first].hasRemaining()) {
+                    first++;
+                }
+            }
+            return true;
+        } catch (IOException | MsnftpException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private int write(ByteBuffer buffer, Phase phase) throws MsnftpException {
         try {
             return channel.write(buffer);

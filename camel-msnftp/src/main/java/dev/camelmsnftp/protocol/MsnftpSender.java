@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -29,6 +30,8 @@ import static dev.camelmsnftp.protocol.MsnftpChannel.deadline;
 public final class MsnftpSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(MsnftpSender.class);
+    /** The longest we wait, once we gave up, for the receiver to take the rest of a block and the abort block. */
+    static final Duration ABORT_WAIT = Duration.ofSeconds(2);
 
     private final String peerUser;
     private final long authCookie;
@@ -77,19 +80,18 @@ public final class MsnftpSender {
     public MsnftpResult run(SocketChannel socket) throws MsnftpException {
         MsnftpChannel ch = open(socket);
         Phase phase = Phase.HANDSHAKE;
-        boolean midChunk = false;
+        Chunks chunks = null;
         try {
             handshake(ch);
             phase = Phase.DATA;
             SecureBodies secure = keys == null ? null : SecureBodies.forSending(keys, 8192);
-            Chunks chunks = new Chunks();
+            chunks = new Chunks();
             long sent = 0;
             while (sent < size) {
                 int length = (int) Math.min(Frames.CHUNK_BODY, size - sent);
                 int count = chunks.frame(length, secure);
-                midChunk = true;
-                ch.write(chunks.frames, count, timeout, Phase.DATA);
-                midChunk = false;
+                // stops at once on a CCL or failure BYE, also while the receiver is not reading
+                ch.writeWatchingInput(chunks.frames, count, timeout, Phase.DATA);
                 sent += length;
                 progress.onProgress(sent, size);
                 String line = sent < size ? ch.pollLine(Phase.DATA) : null;
@@ -106,12 +108,27 @@ public final class MsnftpSender {
             LOG.debug("Sent {} bytes ({}), receiver said BYE {}", size, dialect(), bye);
             return new MsnftpResult(size, bye, dialect());
         } catch (MsnftpException e) {
-            if (phase == Phase.DATA && !midChunk && (e.kind() == Kind.CANCELLED || e.kind() == Kind.LOCAL_IO)) {
-                ch.writeNow(Frames.ABORT_BLOCK);
+            if (phase == Phase.DATA && (e.kind() == Kind.CANCELLED || e.kind() == Kind.LOCAL_IO)) {
+                abort(ch, chunks);
             }
             throw e.kind() == Kind.CONNECTION_LOST ? lastWords(ch, e) : e;
         } finally {
             ch.close();
+        }
+    }
+
+    /**
+     * We give up between blocks (cancelled, or the file could not be read): the rest of a block already begun, so that
+     * the receiver still counts blocks right, then the abort block {@code 1 0 0} (SPEC 4). Best effort, for a few
+     * seconds at most: a receiver that does not read any more does not get it.
+     */
+    private void abort(MsnftpChannel ch, Chunks chunks) {
+        ByteBuffer[] rest = chunks == null ? new ByteBuffer[0] : chunks.restOfBlockBegun();
+        ByteBuffer[] out = Arrays.copyOf(rest, rest.length + 1);
+        out[rest.length] = ByteBuffer.wrap(Frames.ABORT_BLOCK);
+        Duration wait = timeout.compareTo(ABORT_WAIT) < 0 ? timeout : ABORT_WAIT;
+        if (!ch.writeBeforeClosing(out, deadline(wait))) {
+            LOG.debug("The receiver did not take the abort block within {}", wait);
         }
     }
 
@@ -248,8 +265,27 @@ public final class MsnftpSender {
             }
         }
 
+        /** How many of {@link #frames} the current chunk uses. */
+        private int count;
+
+        /**
+         * What is left of the block the last write stopped in (its header and body, as views), or nothing when it
+         * stopped between two blocks.
+         */
+        ByteBuffer[] restOfBlockBegun() {
+            for (int i = 0; i < count; i += 2) {
+                ByteBuffer header = frames[i];
+                ByteBuffer body = frames[i + 1];
+                if (header.hasRemaining() || body.hasRemaining()) {
+                    return header.position() == 0 ? new ByteBuffer[0] : new ByteBuffer[] { header, body };
+                }
+            }
+            return new ByteBuffer[0];
+        }
+
         /** Reads {@code length} bytes of the file and frames them; returns the number of buffers to write. */
         int frame(int length, SecureBodies secure) throws MsnftpException {
+            count = 0;
             data.clear().limit(length);
             readSource(data);
             data.flip();
@@ -265,7 +301,8 @@ public final class MsnftpSender {
                 frames[2 * i].clear();
                 frames[2 * i + 1].clear().limit(body);
             }
-            return 2 * blocks;
+            count = 2 * blocks;
+            return count;
         }
 
         private void readSource(ByteBuffer into) throws MsnftpException {

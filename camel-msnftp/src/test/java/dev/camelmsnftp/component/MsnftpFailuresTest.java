@@ -16,6 +16,7 @@ import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.protocol.MsnftpSender;
 import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.testsupport.SentBlocks;
 import dev.camelmsnftp.transfer.Flow;
 import dev.camelmsnftp.transfer.TransferCancelledException;
 import dev.camelmsnftp.transfer.TransferConnectionLostException;
@@ -142,6 +143,7 @@ class MsnftpFailuresTest extends MsnftpTestSupport {
                             assertThat(e.phase()).isEqualTo(Phase.TRANSFER);
                             assertThat(e.getMessage()).contains("OUTBANDCANCEL");
                         });
+                assertThat(wire.blocksUntilEnd()).as("what alice wrote after the CANCEL").isEqualTo(SentBlocks.ABORTED);
             }
             assertThat(erin.quietFor(Duration.ofMillis(300))).as("no CANCEL back: erin cancelled").isEmpty();
         }

@@ -18,6 +18,7 @@ import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.testsupport.SentBlocks;
 import dev.camelmsnftp.transfer.Flow;
 import dev.camelmsnftp.transfer.TransferConnectionLostException;
 import dev.camelmsnftp.transfer.TransferCancelledException;
@@ -224,6 +225,31 @@ class MsnftpFaultsTest extends MsnftpTestSupport {
             Invitation cancel = gina.next(Duration.ofSeconds(5)).invitation();
             assertThat(cancel.cancelCode()).as("what gina is told over SIP").contains(CancelCode.FTTIMEOUT);
             assertThat(isEmptyDir(work.resolve("alice"))).isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "flow {0}, {1}")
+    @MethodSource("flowsAndDialects")
+    void stoppingTheSendingContextCancelsWithTheAbortBlock(Flow flow, Dialect dialect) throws Exception {
+        try (ScriptedPeer erin = new ScriptedPeer("erin")) {
+            CompletableFuture<Exchange> producer = CompletableFuture.supplyAsync(() -> template.send(
+                    alice(erin.address(), sending(flow, dialect, SipMode.SESSION) + "&transferTimeout=30s"),
+                    exchange -> exchange.getIn().setBody(new byte[50_000_000])));
+            try (ScriptedPeer.Wire wire = erin.receive(erin.next(Duration.ofSeconds(5)), flow, dialect)) {
+                assertThat(wire.read(3)).as("a first data block").containsExactly(0, 0xfd, 0x07);
+                wire.read(2045);
+                CompletableFuture<Void> stopping = CompletableFuture.runAsync(context::stop);
+
+                assertThat(wire.blocksUntilEnd()).as("what alice wrote from then on").isEqualTo(SentBlocks.ABORTED);
+                stopping.get(15, TimeUnit.SECONDS);
+            }
+            assertThat(producer.get(5, TimeUnit.SECONDS).getException()).isInstanceOfSatisfying(
+                    TransferCancelledException.class, e -> {
+                        assertThat(e.byPeer()).isFalse();
+                        assertThat(e.phase()).isEqualTo(Phase.TRANSFER);
+                    });
+            assertThat(erin.next(Duration.ofSeconds(5)).invitation().cancelCode()).as("and over SIP")
+                    .contains(CancelCode.OUTBANDCANCEL);
         }
     }
 

@@ -26,6 +26,7 @@ import dev.camelmsnftp.sip.SipAgentConfig;
 import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.sip.SipTransport;
 import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.testsupport.SentBlocks;
 import dev.camelmsnftp.transfer.Flow;
 
 /**
@@ -281,37 +282,9 @@ final class ScriptedPeer implements AutoCloseable {
             return block;
         }
 
-        /**
-         * Reads the sender's blocks until it closes and says how the stream ended: {@code "abort"} when full 2045-byte
-         * data blocks were followed by the abort block {@code 1 0 0} and nothing else; otherwise a description of what
-         * came instead (for the assertion message).
-         */
+        /** Reads the sender's blocks until it closes: {@link SentBlocks#ABORTED} or what came instead. */
         String blocksUntilEnd() throws IOException {
-            int blocks = 0;
-            while (true) {
-                byte[] header = in.readNBytes(3);
-                if (header.length == 0) {
-                    return "the stream ended after " + blocks + " data blocks, without an abort block";
-                }
-                if (header.length < 3) {
-                    return "the stream ended inside a block header after " + blocks + " data blocks";
-                }
-                int length = (header[1] & 0xff) | (header[2] & 0xff) << 8;
-                if (header[0] == 1 && length == 0) {
-                    int after = in.readAllBytes().length;
-                    return after == 0 ? "abort" : "the abort block, then " + after + " bytes more";
-                }
-                if (header[0] != 0) {
-                    return "a block with flag " + header[0] + " after " + blocks + " data blocks";
-                }
-                if (length != 2045) {
-                    return "a data block of " + length + " bytes after " + blocks + " data blocks";
-                }
-                if (in.readNBytes(length).length < length) {
-                    return "the stream ended inside data block " + (blocks + 1);
-                }
-                blocks++;
-            }
+            return SentBlocks.untilTheEnd(in);
         }
 
         /** Ends the connection with a reset, as a process that died. */

@@ -9,6 +9,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -20,11 +21,14 @@ import java.util.concurrent.TimeUnit;
 import dev.camelmsnftp.invite.TransferKeys;
 import dev.camelmsnftp.protocol.MsnftpException.Kind;
 import dev.camelmsnftp.protocol.MsnftpException.Phase;
+import dev.camelmsnftp.testsupport.SentBlocks;
 import dev.camelmsnftp.testsupport.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.ENCRYPTION_KEY;
 import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.HASH_KEY;
@@ -328,6 +332,25 @@ class MsnftpPeerBehaviourTest {
         }
 
         @Test
+        void aCclWhileTheReceiverDoesNotReadStopsTheSenderAtOnce() throws Exception {
+            int size = 64 * 1024 * 1024;
+            // small buffers: the sender's first chunk cannot leave, it waits for the receiver to read
+            pair = Loopback.raw(true, 4096);
+            RawPeer peer = new RawPeer(pair.peer());
+            Future<MsnftpResult> result = send(sender().source(new Zeros(size), size).timeout(Duration.ofSeconds(30)));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            long start = System.nanoTime();
+            // as a receiver that cancels early, and reads nothing more
+            peer.send("TFR\r\nCCL\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 30 s time-out")
+                    .isLessThan(Duration.ofSeconds(10));
+        }
+
+        @Test
         void receiverOutOfDiskThatResetsAtOnceIsStillOutOfDisk() throws Exception {
             int size = 64 * 1024 * 1024;
             RawPeer peer = connect(false);
@@ -358,20 +381,25 @@ class MsnftpPeerBehaviourTest {
             assertThat(peer.readToEnd()).as("no partial chunk, just the abort block").isEqualTo(Frames.ABORT_BLOCK);
         }
 
-        @Test
-        void cancelBetweenBlocksSendsTheAbortBlock() throws Exception {
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Dialect.class)
+        void aCancelledSenderCompletesItsBlockAndWritesTheAbortBlock(Dialect dialect) throws Exception {
             int size = 64 * 1024 * 1024;
             RawPeer peer = connect(true);
-            MsnftpSender sender = sender().source(new Zeros(size), size).build();
+            MsnftpSender sender = sender().keys(dialect.encrypted() ? TransferKeys.random() : null)
+                    .source(new Zeros(size), size).build();
             Future<MsnftpResult> result = executor.submit(() -> sender.run(pair.ours()));
-            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.send("VER " + dialect + "\r\nUSR " + USER + " " + COOKIE + "\r\n");
             peer.readLine();
             peer.readLine();
             peer.send("TFR\r\n");
-            peer.read(2048);
+            assertThat(Arrays.copyOf(peer.read(2048), 3)).as("a first full block").containsExactly(0, 0xfd, 0x07);
+            // the sender is now somewhere in a chunk (most likely inside a block), waiting for us to read
             sender.cancel();
+            String rest = SentBlocks.untilTheEnd(peer.socket().getInputStream());
             MsnftpException e = failure(result);
             assertThat(e.kind()).isEqualTo(Kind.CANCELLED);
+            assertThat(rest).as("the bytes after the first block").isEqualTo(SentBlocks.ABORTED);
         }
 
         private void senderSide(RawPeer peer) throws IOException {
