@@ -87,7 +87,9 @@ public class MsnftpProducer extends DefaultProducer {
             TransferResult result = agent.transfers().send(endpoint.getPeer(), source, settings);
             in.setHeader(MsnftpConstants.INVITATION_COOKIE, result.cookie());
             in.setHeader(MsnftpConstants.FILE_LENGTH, result.bytes());
-            in.setHeader(MsnftpConstants.BYE_CODE, result.byeCode());
+            if (result.byeCode() >= 0) {
+                in.setHeader(MsnftpConstants.BYE_CODE, result.byeCode());
+            }
             in.setHeader(MsnftpConstants.REMOTE_USER, result.peer());
             in.setHeader(MsnftpConstants.ENCRYPTED, result.encrypted());
         } catch (TransferException e) {

@@ -32,6 +32,8 @@ public final class MsnftpSender {
     private static final Logger LOG = LoggerFactory.getLogger(MsnftpSender.class);
     /** The longest we wait, once we gave up, for the receiver to take the rest of a block and the abort block. */
     static final Duration ABORT_WAIT = Duration.ofSeconds(2);
+    /** How long the sender of an empty file waits for a BYE that aMSN never sends (see {@link #awaitByeForEmptyFile}). */
+    static final Duration EMPTY_FILE_BYE_WAIT = Duration.ofSeconds(2);
 
     private final String peerUser;
     private final long authCookie;
@@ -100,7 +102,11 @@ public final class MsnftpSender {
                 }
             }
             phase = Phase.BYE;
-            long bye = awaitBye(ch);
+            long bye = size == 0 ? awaitByeForEmptyFile(ch) : awaitBye(ch, deadline(byeTimeout));
+            if (bye == MsnftpResult.NO_BYE) {
+                LOG.debug("Sent an empty file; the receiver said TFR and no BYE, as aMSN does: complete all the same");
+                return new MsnftpResult(0, MsnftpResult.NO_BYE, dialect());
+            }
             if (secure != null) {
                 phase = Phase.MAC;
                 ch.write(ByteBuffer.wrap(SecureBodies.macLine(secure.finishMac())), deadline(byeTimeout), Phase.MAC);
@@ -194,8 +200,26 @@ public final class MsnftpSender {
         }
     }
 
-    private long awaitBye(MsnftpChannel ch) throws MsnftpException {
-        String line = ch.readLine(deadline(byeTimeout), Phase.BYE);
+    /**
+     * An empty file is complete as soon as the receiver said {@code TFR}: it has all 0 bytes. Receivers then say
+     * {@code BYE} at once (SPEC 4), but aMSN never does. So the BYE is awaited only briefly: a success BYE is reported
+     * as usual, a failure BYE or {@code CCL} is a failure; silence, or the receiver hanging up, is success without a
+     * BYE code ({@link MsnftpResult#NO_BYE}).
+     */
+    private long awaitByeForEmptyFile(MsnftpChannel ch) throws MsnftpException {
+        Duration wait = byeTimeout.compareTo(EMPTY_FILE_BYE_WAIT) < 0 ? byeTimeout : EMPTY_FILE_BYE_WAIT;
+        try {
+            return awaitBye(ch, deadline(wait));
+        } catch (MsnftpException e) {
+            if (e.kind() == Kind.TIMEOUT || e.kind() == Kind.CONNECTION_LOST) {
+                return MsnftpResult.NO_BYE;
+            }
+            throw e;
+        }
+    }
+
+    private long awaitBye(MsnftpChannel ch, long deadline) throws MsnftpException {
+        String line = ch.readLine(deadline, Phase.BYE);
         String[] words = Lines.words(line);
         if (Lines.is(line, "BYE") && words.length == 2 && ByeCodes.isSuccess(ByeCodes.parse(words[1]))) {
             return ByeCodes.parse(words[1]);

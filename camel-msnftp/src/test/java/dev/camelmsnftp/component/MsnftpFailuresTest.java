@@ -30,6 +30,7 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -191,6 +192,32 @@ class MsnftpFailuresTest extends MsnftpTestSupport {
         }
         await("the partial file is removed").atMost(Duration.ofSeconds(5)).until(() -> isEmptyDir(receiverWorkDir(flow)));
         received.assertIsSatisfied();
+    }
+
+    /**
+     * Not a failure: aMSN receives an empty file with TFR and never says BYE. The producer reports it sent, without a
+     * BYE code, in seconds rather than after its 30 s time-out.
+     */
+    @ParameterizedTest(name = "flow {0}")
+    @EnumSource(Flow.class)
+    void anEmptyFileToAReceiverThatNeverSaysByeIsSentWithoutWaitingForIt(Flow flow) throws Exception {
+        try (ScriptedPeer amsn = new ScriptedPeer("amsn")) {
+            long start = System.nanoTime();
+            CompletableFuture<Exchange> producer = CompletableFuture.supplyAsync(() -> sendTo(
+                    alice(amsn.address(), sending(flow, Dialect.MSNFTP, SipMode.SESSION) + "&transferTimeout=30s"),
+                    new byte[0], "empty.txt"));
+            try (ScriptedPeer.Wire wire = amsn.receive(amsn.next(Duration.ofSeconds(5)), flow, Dialect.MSNFTP)) {
+                Exchange sent = producer.get(15, TimeUnit.SECONDS);
+
+                assertThat(sent.getException()).isNull();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 30 s time-out")
+                        .isLessThan(Duration.ofSeconds(10));
+                assertThat(sent.getIn().getHeader(MsnftpConstants.FILE_LENGTH, Long.class)).isZero();
+                assertThat(sent.getIn().getHeaders()).as("no BYE came").doesNotContainKey(MsnftpConstants.BYE_CODE);
+                assertThat(wire.in.read()).as("nothing after TFR, then alice hangs up").isEqualTo(-1);
+            }
+            assertThat(amsn.quietFor(Duration.ofMillis(300))).as("no CANCEL").isEmpty();
+        }
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.ENCRYPTION_KEY;
 import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.HASH_KEY;
@@ -183,6 +184,48 @@ class MsnftpPeerBehaviourTest {
             MsnftpException e = failure(result);
             assertThat(e.kind()).isEqualTo(Kind.CANCELLED_BY_PEER);
             assertThat(e.phase()).isEqualTo(Phase.HANDSHAKE);
+        }
+
+        /**
+         * aMSN receives an empty file with TFR and never says BYE: the file is complete (it has all 0 bytes), so after
+         * a short wait the sender reports success without a BYE code, whether the receiver stays silent or hangs up,
+         * long before its BYE time-out.
+         */
+        @ParameterizedTest(name = "receiver hangs up: {0}")
+        @ValueSource(booleans = { false, true })
+        void emptyFileToAReceiverThatNeverSaysByeIsSentWithoutABye(boolean hangsUp) throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender().source(file(), 0).timeout(Duration.ofSeconds(30))
+                    .byeTimeout(Duration.ofSeconds(30)));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            assertThat(peer.readLine()).isEqualTo("FIL 0\r\n");
+            long start = System.nanoTime();
+            peer.send("TFR\r\n");
+            if (hangsUp) {
+                pair.peer().close();
+            }
+            MsnftpResult sent = result.get(15, TimeUnit.SECONDS);
+            assertThat(sent.bytes()).isZero();
+            assertThat(sent.bye()).as("no BYE came").isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 30 s BYE time-out")
+                    .isLessThan(Duration.ofSeconds(10));
+            if (!hangsUp) {
+                assertThat(peer.closedWithoutMoreBytes()).as("nothing after TFR, then the sender closes").isTrue();
+            }
+        }
+
+        @Test
+        void emptyFileToAReceiverThatCancelsAfterTfrFails() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender().source(file(), 0));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            peer.send("TFR\r\nBYE 2147942405\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(e.byeCode()).hasValue(ByeCodes.OUT_OF_DISK);
         }
     }
 
