@@ -63,6 +63,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConcurrentTransfers": getOrCreateConfiguration(target).setMaxConcurrentTransfers(property(camelContext, int.class, value)); return true;
         case "maxfilesize":
         case "maxFileSize": getOrCreateConfiguration(target).setMaxFileSize(property(camelContext, long.class, value)); return true;
+        case "mintransferrate":
+        case "minTransferRate": getOrCreateConfiguration(target).setMinTransferRate(property(camelContext, long.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": getOrCreateConfiguration(target).setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -129,6 +131,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConcurrentTransfers": return int.class;
         case "maxfilesize":
         case "maxFileSize": return long.class;
+        case "mintransferrate":
+        case "minTransferRate": return long.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -196,6 +200,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConcurrentTransfers": return getOrCreateConfiguration(target).getMaxConcurrentTransfers();
         case "maxfilesize":
         case "maxFileSize": return getOrCreateConfiguration(target).getMaxFileSize();
+        case "mintransferrate":
+        case "minTransferRate": return getOrCreateConfiguration(target).getMinTransferRate();
         case "outboundproxy":
         case "outboundProxy": return getOrCreateConfiguration(target).getOutboundProxy();
         case "password": return getOrCreateConfiguration(target).getPassword();

@@ -53,6 +53,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxConcurrentTransfers": target.getConfiguration().setMaxConcurrentTransfers(property(camelContext, int.class, value)); return true;
         case "maxfilesize":
         case "maxFileSize": target.getConfiguration().setMaxFileSize(property(camelContext, long.class, value)); return true;
+        case "mintransferrate":
+        case "minTransferRate": target.getConfiguration().setMinTransferRate(property(camelContext, long.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": target.getConfiguration().setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -116,6 +118,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxConcurrentTransfers": return int.class;
         case "maxfilesize":
         case "maxFileSize": return long.class;
+        case "mintransferrate":
+        case "minTransferRate": return long.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -180,6 +184,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxConcurrentTransfers": return target.getConfiguration().getMaxConcurrentTransfers();
         case "maxfilesize":
         case "maxFileSize": return target.getConfiguration().getMaxFileSize();
+        case "mintransferrate":
+        case "minTransferRate": return target.getConfiguration().getMinTransferRate();
         case "outboundproxy":
         case "outboundProxy": return target.getConfiguration().getOutboundProxy();
         case "password": return target.getConfiguration().getPassword();

@@ -111,6 +111,13 @@ public class MsnftpConfiguration implements Cloneable {
               description = "The longest silence on the TCP connection during a transfer.")
     private long transferTimeout = 60_000;
 
+    @UriParam(label = "common", defaultValue = "1024",
+              description = "The slowest a transfer's data may move, in bytes per second on average over each transferTimeout"
+                            + " window (in both directions): a peer that moves less is dropped (CANCEL FTTIMEOUT), so that"
+                            + " one trickling a byte now and then cannot hold a transfer slot for ever. 0 bounds only"
+                            + " silence.")
+    private long minTransferRate = TransferSettings.DEFAULT_MIN_TRANSFER_RATE;
+
     @UriParam(label = "consumer", defaultValue = "0", description = "Reject INVITEs for larger files (CANCEL REJECT); 0 means no limit.")
     private long maxFileSize;
 
@@ -312,6 +319,14 @@ public class MsnftpConfiguration implements Cloneable {
         this.transferTimeout = transferTimeout;
     }
 
+    public long getMinTransferRate() {
+        return minTransferRate;
+    }
+
+    public void setMinTransferRate(long minTransferRate) {
+        this.minTransferRate = minTransferRate;
+    }
+
     public long getMaxFileSize() {
         return maxFileSize;
     }
@@ -374,6 +389,7 @@ public class MsnftpConfiguration implements Cloneable {
                 .advertisedAddress(advertisedAddress).connectivity(connectivity).alwaysListen(alwaysListen)
                 .encryption(required(encryption, "encryption")).sipMode(required(sipMode, "sipMode"))
                 .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))
+                .minTransferRate(minTransferRate)
                 .maxFileSize(maxFileSize).workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
                 .maxConcurrentTransfers(maxConcurrentTransfers).build();
     }

@@ -217,23 +217,27 @@ final class MsnftpChannel implements Closeable {
     }
 
     /**
-     * As {@link #write(ByteBuffer[], int, Duration, Phase)}, and watching the input while the buffers are not all
+     * As {@link #write(ByteBuffer[], int, Duration, Phase)}, no slower than {@code pace} allows (the bytes written count
+     * towards it), and watching the input while the buffers are not all
      * written: after every write to the socket that left some, and at once while waiting for the peer to read, a line
      * from it ends the write (a {@code CCL} or failure {@code BYE} as {@link Kind#CANCELLED_BY_PEER}, anything else as
      * {@link Kind#PROTOCOL_ERROR}), and so does its end of the connection. (Once all is written the caller looks
      * itself: after the last bytes of a file a success BYE is what it waits for.)
      */
-    void writeWatchingInput(ByteBuffer[] buffers, int count, Duration silence, Phase phase) throws MsnftpException {
+    void writeWatchingInput(ByteBuffer[] buffers, int count, Duration silence, Pace pace, Phase phase)
+            throws MsnftpException {
         int first = 0;
         long deadline = deadline(silence);
         while (first < count) {
             checkCancelled(phase);
+            pace.check(phase);
             long written;
             try {
                 written = channel.write(buffers, first, count - first);
             } catch (IOException e) {
                 throw lost(phase, e);
             }
+            pace.add(written);
             while (first < count && !buffers[first].hasRemaining()) {
                 first++;
             }
@@ -247,7 +251,14 @@ final class MsnftpChannel implements Closeable {
             if (written > 0) {
                 deadline = deadline(silence);
             } else {
-                await(SelectionKey.OP_WRITE | SelectionKey.OP_READ, deadline, phase);
+                try {
+                    await(SelectionKey.OP_WRITE | SelectionKey.OP_READ, pace.deadline(deadline), phase);
+                } catch (MsnftpException e) {
+                    if (e.kind() != Kind.TIMEOUT || System.nanoTime() - deadline >= 0) {
+                        throw e;
+                    }
+                    // a window of the minimum rate ended before the silence time-out: checked above, then wait on
+                }
             }
         }
     }

@@ -42,6 +42,7 @@ public final class MsnftpReceiver {
     private final long size;
     private final Duration timeout;
     private final Duration byeTimeout;
+    private final long minRate;
     private final ProgressListener progress;
     private final Object lock = new Object();
     private MsnftpChannel channel;
@@ -55,6 +56,7 @@ public final class MsnftpReceiver {
         this.size = b.size;
         this.timeout = b.timeout;
         this.byeTimeout = b.byeTimeout;
+        this.minRate = b.minRate;
         this.progress = b.progress;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
@@ -167,6 +169,7 @@ public final class MsnftpReceiver {
     private void receiveBlocks(MsnftpChannel ch, SecureBodies secure) throws MsnftpException {
         ByteBuffer in = ch.input();
         ByteBuffer[] bodies = new ByteBuffer[Frames.INPUT_BUFFER / Frames.HEADER + 1];
+        Pace pace = new Pace(minRate, timeout);
         long received = 0;
         while (received < size) {
             int count = 0;
@@ -199,11 +202,29 @@ public final class MsnftpReceiver {
             }
             write(ch, bodies, count);
             received += pending;
+            pace.add(pending);
             if (pending > 0) {
                 progress.onProgress(received, size);
             }
             if (received < size) {
-                ch.fill(deadline(timeout), Phase.DATA);
+                fill(ch, pace);
+            }
+        }
+    }
+
+    /** Waits for more data: no longer than the silence time-out, and no slower than the minimum rate. */
+    private void fill(MsnftpChannel ch, Pace pace) throws MsnftpException {
+        long silence = deadline(timeout);
+        while (true) {
+            pace.check(Phase.DATA);
+            try {
+                ch.fill(pace.deadline(silence), Phase.DATA);
+                return;
+            } catch (MsnftpException e) {
+                if (e.kind() != Kind.TIMEOUT || System.nanoTime() - silence >= 0) {
+                    throw e;
+                }
+                // a window of the minimum rate ended before the silence time-out: check it, then wait on
             }
         }
     }
@@ -304,6 +325,7 @@ public final class MsnftpReceiver {
         private long size;
         private Duration timeout = Duration.ofSeconds(60);
         private Duration byeTimeout = Duration.ofSeconds(30);
+        private long minRate;
         private ProgressListener progress = ProgressListener.NONE;
 
         /** Our own SIP address ({@code sip:} optional), sent in USR. */
@@ -334,6 +356,18 @@ public final class MsnftpReceiver {
         /** The longest silence of the sender before giving up. */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /**
+         * The slowest the sender may send the data, in bytes per second on average over each {@link #timeout} window
+         * ({@link Kind#TIMEOUT} otherwise); 0, the default, checks only silence.
+         */
+        public Builder minRate(long bytesPerSecond) {
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException("minRate must be >= 0");
+            }
+            this.minRate = bytesPerSecond;
             return this;
         }
 

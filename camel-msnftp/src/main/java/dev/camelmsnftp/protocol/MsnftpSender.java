@@ -43,6 +43,7 @@ public final class MsnftpSender {
     private final Duration timeout;
     private final Duration authenticationTimeout;
     private final Duration byeTimeout;
+    private final long minRate;
     private final ProgressListener progress;
     private final Object lock = new Object();
     private MsnftpChannel channel;
@@ -58,6 +59,7 @@ public final class MsnftpSender {
         this.timeout = b.timeout;
         this.authenticationTimeout = b.authenticationTimeout == null ? b.timeout : b.authenticationTimeout;
         this.byeTimeout = b.byeTimeout;
+        this.minRate = b.minRate;
         this.progress = b.progress;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
@@ -88,12 +90,13 @@ public final class MsnftpSender {
             phase = Phase.DATA;
             SecureBodies secure = keys == null ? null : SecureBodies.forSending(keys, 8192);
             chunks = new Chunks();
+            Pace pace = new Pace(minRate, timeout);
             long sent = 0;
             while (sent < size) {
                 int length = (int) Math.min(Frames.CHUNK_BODY, size - sent);
                 int count = chunks.frame(length, secure);
                 // stops at once on a CCL or failure BYE, also while the receiver is not reading
-                ch.writeWatchingInput(chunks.frames, count, timeout, Phase.DATA);
+                ch.writeWatchingInput(chunks.frames, count, timeout, pace, Phase.DATA);
                 sent += length;
                 progress.onProgress(sent, size);
                 String line = sent < size ? ch.pollLine(Phase.DATA) : null;
@@ -355,6 +358,7 @@ public final class MsnftpSender {
         private Duration timeout = Duration.ofSeconds(60);
         private Duration authenticationTimeout;
         private Duration byeTimeout = Duration.ofSeconds(30);
+        private long minRate;
         private ProgressListener progress = ProgressListener.NONE;
 
         /**
@@ -397,6 +401,18 @@ public final class MsnftpSender {
          */
         public Builder authenticationTimeout(Duration authenticationTimeout) {
             this.authenticationTimeout = Objects.requireNonNull(authenticationTimeout);
+            return this;
+        }
+
+        /**
+         * The slowest the receiver may take the data, in bytes per second on average over each {@link #timeout}
+         * window ({@link Kind#TIMEOUT} otherwise); 0, the default, checks only silence.
+         */
+        public Builder minRate(long bytesPerSecond) {
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException("minRate must be >= 0");
+            }
+            this.minRate = bytesPerSecond;
             return this;
         }
 

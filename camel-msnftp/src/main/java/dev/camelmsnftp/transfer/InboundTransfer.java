@@ -227,7 +227,8 @@ final class InboundTransfer {
     private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size) {
         MsnftpReceiver built = MsnftpReceiver.builder().localUser(settings.localUser().addressOfRecord())
                 .authCookie(authCookie).keys(keys).sink(out, size)
-                .timeout(settings.transferTimeout()).byeTimeout(settings.transferTimeout()).build();
+                .timeout(settings.transferTimeout()).minRate(settings.minTransferRate())
+                .byeTimeout(settings.transferTimeout()).build();
         receiver = built;
         if (cancelled) {
             built.cancel();

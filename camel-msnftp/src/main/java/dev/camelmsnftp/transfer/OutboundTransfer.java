@@ -217,7 +217,8 @@ final class OutboundTransfer {
         MsnftpSender built = MsnftpSender.builder()
                 .peerUser(peer.port().isPresent() ? peer.user() : peer.addressOfRecord())
                 .authCookie(authCookie).keys(keys).source(in, source.size())
-                .timeout(settings.transferTimeout()).authenticationTimeout(authentication)
+                .timeout(settings.transferTimeout()).minRate(settings.minTransferRate())
+                .authenticationTimeout(authentication)
                 .byeTimeout(settings.transferTimeout()).build();
         sender = built;
         if (cancelled) {

@@ -14,6 +14,9 @@ import dev.camelmsnftp.sip.SipMode;
  */
 public final class TransferSettings {
 
+    /** Bytes per second: slower than any working link, fast enough that trickling cannot hold a slot for long. */
+    public static final long DEFAULT_MIN_TRANSFER_RATE = 1024;
+
     private final SipAddress localUser;
     private final String ftpHost;
     private final PortRange ftpPort;
@@ -24,6 +27,7 @@ public final class TransferSettings {
     private final SipMode sipMode;
     private final Duration acceptTimeout;
     private final Duration transferTimeout;
+    private final long minTransferRate;
     private final long maxFileSize;
     private final Path workDir;
     private final int maxConcurrentTransfers;
@@ -39,6 +43,10 @@ public final class TransferSettings {
         this.sipMode = Objects.requireNonNull(b.sipMode);
         this.acceptTimeout = positive(b.acceptTimeout, "acceptTimeout");
         this.transferTimeout = positive(b.transferTimeout, "transferTimeout");
+        this.minTransferRate = b.minTransferRate;
+        if (minTransferRate < 0) {
+            throw new IllegalArgumentException("minTransferRate must be >= 0 (0: no minimum)");
+        }
         this.maxFileSize = b.maxFileSize;
         this.workDir = Objects.requireNonNull(b.workDir, "workDir");
         this.maxConcurrentTransfers = b.maxConcurrentTransfers;
@@ -107,6 +115,14 @@ public final class TransferSettings {
         return transferTimeout;
     }
 
+    /**
+     * The slowest a transfer's data may move, in bytes per second on average over each {@link #transferTimeout()}
+     * window, in both directions; 0 means only silence is bounded.
+     */
+    public long minTransferRate() {
+        return minTransferRate;
+    }
+
     /** Receiver: larger files are declined; 0 means no limit. */
     public long maxFileSize() {
         return maxFileSize;
@@ -139,6 +155,7 @@ public final class TransferSettings {
         private SipMode sipMode = SipMode.SESSION;
         private Duration acceptTimeout = Duration.ofSeconds(30);
         private Duration transferTimeout = Duration.ofSeconds(60);
+        private long minTransferRate = DEFAULT_MIN_TRANSFER_RATE;
         private long maxFileSize;
         private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
         private int maxConcurrentTransfers = 16;
@@ -189,6 +206,11 @@ public final class TransferSettings {
 
         public Builder transferTimeout(Duration transferTimeout) {
             this.transferTimeout = transferTimeout;
+            return this;
+        }
+
+        public Builder minTransferRate(long bytesPerSecond) {
+            this.minTransferRate = bytesPerSecond;
             return this;
         }
 

@@ -287,6 +287,18 @@ final class ScriptedPeer implements AutoCloseable {
             return SentBlocks.untilTheEnd(in);
         }
 
+        /**
+         * Waits (up to the read time-out) for the other side to hang up: an end of stream, or a reset when it left
+         * bytes of ours unread. False when it sent something instead.
+         */
+        boolean hungUp() throws IOException {
+            try {
+                return in.read() < 0;
+            } catch (java.net.SocketException reset) {
+                return true;
+            }
+        }
+
         /** Ends the connection with a reset, as a process that died. */
         void reset() throws IOException {
             socket.setSoLinger(true, 0);

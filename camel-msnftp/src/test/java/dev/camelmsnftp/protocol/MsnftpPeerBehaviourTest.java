@@ -393,6 +393,35 @@ class MsnftpPeerBehaviourTest {
                     .isLessThan(Duration.ofSeconds(10));
         }
 
+        /**
+         * The same bound for a receiver that reads a little now and then: the sender's writes go on, it is never
+         * silent, but it reads 10 KB/s where 100 KB/s are asked for here.
+         */
+        @Test
+        void aReceiverThatTricklesItsReadsIsDroppedForItsRate() throws Exception {
+            int size = 64 * 1024 * 1024;
+            pair = Loopback.raw(true, 4096);
+            RawPeer peer = new RawPeer(pair.peer());
+            Future<MsnftpResult> result = send(sender().source(new Zeros(size), size).timeout(Duration.ofSeconds(1))
+                    .minRate(100_000));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\nTFR\r\n");
+            peer.readLine();
+            peer.readLine();
+            long start = System.nanoTime();
+            for (int i = 0; i < 100 && !result.isDone(); i++) {
+                try {
+                    peer.read(1024);
+                } catch (IOException closed) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.TIMEOUT);
+            assertThat(e.getMessage()).contains("minimum rate");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+
         @Test
         void receiverOutOfDiskThatResetsAtOnceIsStillOutOfDisk() throws Exception {
             int size = 64 * 1024 * 1024;
@@ -460,6 +489,32 @@ class MsnftpPeerBehaviourTest {
 
         private Future<MsnftpResult> receiving() throws IOException {
             return receive(receiver(Channels.newChannel(received)));
+        }
+
+        /**
+         * A sender that trickles a byte every 100 ms is never silent for the 1 s time-out, but moves far less than the
+         * minimum rate: it is dropped after about one window, not fed for ever. (The pauses are the attacker's pace.)
+         */
+        @Test
+        void aTricklingSenderIsDroppedForItsRateThoughNeverSilent() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receive(receiver(Channels.newChannel(received)).timeout(Duration.ofSeconds(1))
+                    .minRate(1024));
+            senderHandshake(peer, "MSNFTP");
+            peer.send(new byte[] { 0, (byte) 0xfd, 0x07 });
+            long start = System.nanoTime();
+            for (int i = 0; i < 100 && !result.isDone(); i++) {
+                try {
+                    peer.send(new byte[] { 42 });
+                } catch (IOException closed) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.TIMEOUT);
+            assertThat(e.getMessage()).contains("minimum rate");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
 
         @Test
