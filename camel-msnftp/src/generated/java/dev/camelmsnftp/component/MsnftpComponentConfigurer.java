@@ -49,6 +49,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "fileName": getOrCreateConfiguration(target).setFileName(property(camelContext, java.lang.String.class, value)); return true;
         case "ftphost":
         case "ftpHost": getOrCreateConfiguration(target).setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": getOrCreateConfiguration(target).setFtpPeerAddresses(property(camelContext, java.lang.String.class, value)); return true;
         case "ftpport":
         case "ftpPort": getOrCreateConfiguration(target).setFtpPort(property(camelContext, java.lang.String.class, value)); return true;
         case "healthcheckconsumerenabled":
@@ -117,6 +119,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "fileName": return java.lang.String.class;
         case "ftphost":
         case "ftpHost": return java.lang.String.class;
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": return java.lang.String.class;
         case "ftpport":
         case "ftpPort": return java.lang.String.class;
         case "healthcheckconsumerenabled":
@@ -186,6 +190,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "fileName": return getOrCreateConfiguration(target).getFileName();
         case "ftphost":
         case "ftpHost": return getOrCreateConfiguration(target).getFtpHost();
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": return getOrCreateConfiguration(target).getFtpPeerAddresses();
         case "ftpport":
         case "ftpPort": return getOrCreateConfiguration(target).getFtpPort();
         case "healthcheckconsumerenabled":

@@ -43,6 +43,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "fileName": target.getConfiguration().setFileName(property(camelContext, java.lang.String.class, value)); return true;
         case "ftphost":
         case "ftpHost": target.getConfiguration().setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": target.getConfiguration().setFtpPeerAddresses(property(camelContext, java.lang.String.class, value)); return true;
         case "ftpport":
         case "ftpPort": target.getConfiguration().setFtpPort(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
@@ -108,6 +110,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "fileName": return java.lang.String.class;
         case "ftphost":
         case "ftpHost": return java.lang.String.class;
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": return java.lang.String.class;
         case "ftpport":
         case "ftpPort": return java.lang.String.class;
         case "lazystartproducer":
@@ -174,6 +178,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "fileName": return target.getConfiguration().getFileName();
         case "ftphost":
         case "ftpHost": return target.getConfiguration().getFtpHost();
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": return target.getConfiguration().getFtpPeerAddresses();
         case "ftpport":
         case "ftpPort": return target.getConfiguration().getFtpPort();
         case "lazystartproducer":

@@ -11,6 +11,7 @@ import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.sip.SipTransport;
 import dev.camelmsnftp.sip.TlsSettings;
 import dev.camelmsnftp.transfer.EncryptionPolicy;
+import dev.camelmsnftp.transfer.PeerAddressPolicy;
 import dev.camelmsnftp.transfer.PortRange;
 import dev.camelmsnftp.transfer.TransferSettings;
 import org.apache.camel.RuntimeCamelException;
@@ -82,6 +83,14 @@ public class MsnftpConfiguration implements Cloneable {
               description = "The IP address to put in IP-Address of our ACCEPT; by default the bind address, or the local"
                             + " address toward the peer when bound to a wildcard.")
     private String advertisedAddress;
+
+    @UriParam(label = "security", defaultValue = "sip",
+              description = "Which addresses the other end of an MSNFTP connection may have: where we connect when the peer's"
+                            + " ACCEPT says where it listens, and whom our listener takes. sip: the addresses the peer's SIP"
+                            + " requests showed (their source, the originating Via and the Contact); add IP addresses or CIDR"
+                            + " ranges, comma-separated, for peers behind NAT or relays; any: any address but loopback."
+                            + " Loopback passes only when the peer is on loopback or is listed.")
+    private String ftpPeerAddresses = "sip";
 
     @UriParam(label = "producer", defaultValue = "false",
               description = "false sends Connectivity: N so that the receiver listens (flow B); true lets the receiver choose"
@@ -271,6 +280,14 @@ public class MsnftpConfiguration implements Cloneable {
         this.advertisedAddress = advertisedAddress;
     }
 
+    public String getFtpPeerAddresses() {
+        return ftpPeerAddresses;
+    }
+
+    public void setFtpPeerAddresses(String ftpPeerAddresses) {
+        this.ftpPeerAddresses = ftpPeerAddresses;
+    }
+
     public boolean isConnectivity() {
         return connectivity;
     }
@@ -386,7 +403,8 @@ public class MsnftpConfiguration implements Cloneable {
     /** The transfer settings of an endpoint. */
     TransferSettings transferSettings(Path defaultWorkDir) {
         return TransferSettings.builder(required(localUser, "localUser")).ftpHost(ftpHost).ftpPort(PortRange.parse(ftpPort))
-                .advertisedAddress(advertisedAddress).connectivity(connectivity).alwaysListen(alwaysListen)
+                .advertisedAddress(advertisedAddress).ftpPeerAddresses(PeerAddressPolicy.parse(ftpPeerAddresses))
+                .connectivity(connectivity).alwaysListen(alwaysListen)
                 .encryption(required(encryption, "encryption")).sipMode(required(sipMode, "sipMode"))
                 .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))
                 .minTransferRate(minTransferRate)

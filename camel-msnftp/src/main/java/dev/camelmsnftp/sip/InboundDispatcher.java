@@ -261,7 +261,7 @@ final class InboundDispatcher implements SharedStack.Agent {
                 : replyOutOfDialog(sender, request);
         return new IncomingMessage(sender, from.getAddress().getDisplayName(), address(toUri),
                 request.getRequestURI().toString(), contentType, body, dialog != null,
-                ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId(), replier);
+                ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId(), replier, PeerAddresses.of(request));
     }
 
     /**

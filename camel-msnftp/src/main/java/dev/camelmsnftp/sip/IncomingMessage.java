@@ -1,5 +1,7 @@
 package dev.camelmsnftp.sip;
 
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,9 +29,15 @@ public final class IncomingMessage {
     private final boolean inDialog;
     private final String callId;
     private final Replier replier;
+    private final List<InetAddress> peerAddresses;
 
     IncomingMessage(SipAddress from, String fromDisplayName, SipAddress to, String requestUri, String contentType,
                     byte[] body, boolean inDialog, String callId, Replier replier) {
+        this(from, fromDisplayName, to, requestUri, contentType, body, inDialog, callId, replier, List.of());
+    }
+
+    IncomingMessage(SipAddress from, String fromDisplayName, SipAddress to, String requestUri, String contentType,
+                    byte[] body, boolean inDialog, String callId, Replier replier, List<InetAddress> peerAddresses) {
         this.from = Objects.requireNonNull(from);
         this.fromDisplayName = fromDisplayName;
         this.to = Objects.requireNonNull(to);
@@ -39,6 +47,7 @@ public final class IncomingMessage {
         this.inDialog = inDialog;
         this.callId = callId;
         this.replier = replier;
+        this.peerAddresses = List.copyOf(peerAddresses);
     }
 
     /** The sender, from the From header. */
@@ -82,6 +91,15 @@ public final class IncomingMessage {
     /** The Call-ID of its dialog or request, for logs and correlation. */
     public String callId() {
         return callId;
+    }
+
+    /**
+     * The IP addresses the request showed for its sender: where the packet came from, and the originating Via's host
+     * and {@code received} parameter and the Contact host (IP literals only). Through a proxy the first is the proxy's;
+     * the others name the sender's own machine. For checking who may connect to us, and where we may connect to.
+     */
+    public List<InetAddress> peerAddresses() {
+        return peerAddresses;
     }
 
     /** Sends a MESSAGE back to the sender: in the same dialog when it came in one, otherwise out of dialog. */

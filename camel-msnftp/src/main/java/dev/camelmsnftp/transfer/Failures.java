@@ -1,6 +1,10 @@
 package dev.camelmsnftp.transfer;
 
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
+import java.util.Collection;
+
+import dev.camelmsnftp.invite.Invitation;
 
 import dev.camelmsnftp.protocol.ByeCodes;
 import dev.camelmsnftp.protocol.MsnftpException;
@@ -65,6 +69,20 @@ final class Failures {
     static TransferException cannotListen(TransferSettings settings, Exception e, long cookie, String peer) {
         return new TransferFailedException("Cannot listen on " + settings.ftpHost() + ":" + settings.ftpPort() + ": "
                                            + e.getMessage(), cookie, peer, Phase.CONNECTION, -1, e);
+    }
+
+    /**
+     * The peer's ACCEPT points at an address {@code ftpPeerAddresses} does not let us connect to (another machine, or
+     * one of our own services): refused before any connection is tried.
+     */
+    static TransferException refusedTarget(Invitation accept, TransferSettings settings,
+                                           Collection<InetAddress> peerSipAddresses, long cookie, String peer) {
+        return new TransferRejectedException("Not connecting to " + accept.ipAddress().orElse("?") + ":"
+                                             + accept.port().orElse(0) + ", where the ACCEPT points: not an address of"
+                                             + " the peer (ftpPeerAddresses=" + settings.ftpPeerAddresses()
+                                             + "; its SIP requests came from " + peerSipAddresses.stream()
+                                                     .map(InetAddress::getHostAddress).toList() + ")",
+                cookie, peer, Phase.CONNECTION, null, 0, null);
     }
 
     /** The TCP connection could not be made or accepted. */

@@ -1,13 +1,18 @@
 package dev.camelmsnftp.transfer;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,6 +54,8 @@ final class InboundTransfer {
     private volatile Connections connections;
     private volatile MsnftpReceiver receiver;
     private volatile String peerCancelCode;
+    /** Where the sender's SIP requests came from: the addresses its MSNFTP connection may have. */
+    private final Set<InetAddress> peerAddresses = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelled;
     /** Where the transfer is, for a cancellation from another thread. */
     private volatile Phase phase = Phase.SIGNALLING;
@@ -63,6 +70,7 @@ final class InboundTransfer {
         this.encrypted = encrypted;
         this.cookie = offer.cookie();
         this.sender = invite.from();
+        this.peerAddresses.addAll(invite.peerAddresses());
     }
 
     void run() {
@@ -162,7 +170,8 @@ final class InboundTransfer {
             this.authCookie = authCookie;
             phase = Phase.CONNECTION;
             try {
-                return connections.accept(listener.channel(), deadline());
+                return connections.acceptFrom(listener.channel(), deadline(),
+                        from -> settings.ftpPeerAddresses().allows(from, peerAddresses), cookie);
             } catch (CancellationException e) {
                 throw e;
             } catch (IOException e) {
@@ -211,7 +220,13 @@ final class InboundTransfer {
         }
         authCookie = address.authCookie().getAsLong();
         try {
-            return connections.connect(Addresses.candidates(address), deadline());
+            List<InetSocketAddress> targets = Addresses.allowed(Addresses.candidates(address), settings.ftpPeerAddresses(),
+                    peerAddresses);
+            if (targets.isEmpty()) {
+                cancelQuietly(CancelCode.REJECT);
+                throw Failures.refusedTarget(address, settings, peerAddresses, cookie, sender.toString());
+            }
+            return connections.connect(targets, deadline());
         } catch (CancellationException e) {
             throw e;
         } catch (IOException e) {
@@ -251,7 +266,8 @@ final class InboundTransfer {
     }
 
     /** The sender's ACCEPT with its address (flow A), or its CANCEL at any time. */
-    void onSenderMessage(Invitation invitation) {
+    void onSenderMessage(List<InetAddress> from, Invitation invitation) {
+        peerAddresses.addAll(from);
         if (invitation.command() == InvitationCommand.CANCEL) {
             cancelSent.set(true);
             peerCancelCode = invitation.cancelCode().map(CancelCode::value).orElse("(none)");

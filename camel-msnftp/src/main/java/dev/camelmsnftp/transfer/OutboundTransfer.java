@@ -1,11 +1,16 @@
 package dev.camelmsnftp.transfer;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +53,8 @@ final class OutboundTransfer {
     private volatile Connections connections;
     private volatile MsnftpSender sender;
     private volatile String peerCancelCode;
+    /** Where the peer's SIP answers came from: the addresses its MSNFTP connection may have. */
+    private final Set<InetAddress> peerAddresses = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelled;
     /** After a CANCEL nothing more is sent for the cookie (SPEC 3): one CANCEL at most, ours or the peer's. */
     private final java.util.concurrent.atomic.AtomicBoolean cancelSent = new java.util.concurrent.atomic.AtomicBoolean();
@@ -158,7 +165,13 @@ final class OutboundTransfer {
             throws TransferException, MsnftpException {
         SocketChannel channel;
         try {
-            channel = connections.connect(Addresses.candidates(accept), deadline());
+            List<InetSocketAddress> targets = Addresses.allowed(Addresses.candidates(accept), settings.ftpPeerAddresses(),
+                    peerAddresses);
+            if (targets.isEmpty()) {
+                cancelQuietly(CancelCode.REJECT);
+                throw Failures.refusedTarget(accept, settings, peerAddresses, cookie, peer.toString());
+            }
+            channel = connections.connect(targets, deadline());
         } catch (CancellationException e) {
             throw cancelledException(Phase.CONNECTION);
         } catch (IOException e) {
@@ -190,7 +203,8 @@ final class OutboundTransfer {
             while (true) {
                 SocketChannel channel;
                 try {
-                    channel = connections.accept(listener.channel(), deadline);
+                    channel = connections.acceptFrom(listener.channel(), deadline,
+                            from -> settings.ftpPeerAddresses().allows(from, peerAddresses), cookie);
                 } catch (CancellationException e) {
                     throw cancelledException(Phase.CONNECTION);
                 } catch (IOException e) {
@@ -236,7 +250,8 @@ final class OutboundTransfer {
     }
 
     /** The receiver's ACCEPT or CANCEL, or a CANCEL after it accepted (it stops the transfer). */
-    void onAnswer(Invitation invitation) {
+    void onAnswer(List<InetAddress> from, Invitation invitation) {
+        peerAddresses.addAll(from);
         if (answer.complete(invitation)) {
             return;
         }

@@ -131,12 +131,12 @@ public final class TransferManager implements AutoCloseable {
     private void onAnswer(IncomingMessage message, Invitation invitation) {
         OutboundTransfer sending = outbound.get(invitation.cookie());
         if (sending != null && sending.peer().user().equalsIgnoreCase(message.from().user())) {
-            sending.onAnswer(invitation);
+            sending.onAnswer(message.peerAddresses(), invitation);
             return;
         }
         InboundTransfer receiving = inbound.get(key(message.from(), invitation.cookie()));
         if (receiving != null) {
-            receiving.onSenderMessage(invitation);
+            receiving.onSenderMessage(message.peerAddresses(), invitation);
             return;
         }
         peerLog.info("{} from {} for unknown Invitation-Cookie {} ignored", invitation.command(), message.from(),

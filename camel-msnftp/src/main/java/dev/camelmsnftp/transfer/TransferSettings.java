@@ -21,6 +21,7 @@ public final class TransferSettings {
     private final String ftpHost;
     private final PortRange ftpPort;
     private final String advertisedAddress;
+    private final PeerAddressPolicy ftpPeerAddresses;
     private final boolean connectivity;
     private final boolean alwaysListen;
     private final EncryptionPolicy encryption;
@@ -37,6 +38,7 @@ public final class TransferSettings {
         this.ftpHost = Objects.requireNonNull(b.ftpHost);
         this.ftpPort = Objects.requireNonNull(b.ftpPort);
         this.advertisedAddress = b.advertisedAddress;
+        this.ftpPeerAddresses = Objects.requireNonNull(b.ftpPeerAddresses, "ftpPeerAddresses");
         this.connectivity = b.connectivity;
         this.alwaysListen = b.alwaysListen;
         this.encryption = Objects.requireNonNull(b.encryption);
@@ -84,6 +86,11 @@ public final class TransferSettings {
 
     public Optional<String> advertisedAddress() {
         return Optional.ofNullable(advertisedAddress);
+    }
+
+    /** Which addresses the other end of an MSNFTP connection may have: where we connect, whom our listener takes. */
+    public PeerAddressPolicy ftpPeerAddresses() {
+        return ftpPeerAddresses;
     }
 
     /** Sender: false sends {@code Connectivity: N} (flow B). */
@@ -149,6 +156,7 @@ public final class TransferSettings {
         private String ftpHost = "0.0.0.0";
         private PortRange ftpPort = PortRange.ANY;
         private String advertisedAddress;
+        private PeerAddressPolicy ftpPeerAddresses = PeerAddressPolicy.SIP;
         private boolean connectivity;
         private boolean alwaysListen;
         private EncryptionPolicy encryption = EncryptionPolicy.AUTO;
@@ -176,6 +184,11 @@ public final class TransferSettings {
 
         public Builder advertisedAddress(String advertisedAddress) {
             this.advertisedAddress = advertisedAddress;
+            return this;
+        }
+
+        public Builder ftpPeerAddresses(PeerAddressPolicy ftpPeerAddresses) {
+            this.ftpPeerAddresses = ftpPeerAddresses;
             return this;
         }
 
