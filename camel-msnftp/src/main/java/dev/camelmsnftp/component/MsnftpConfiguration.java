@@ -132,7 +132,10 @@ public class MsnftpConfiguration implements Cloneable {
 
     @UriParam(label = "common",
               description = "Where the consumer writes received files before handing them on (and the producer spools streams"
-                            + " of unknown length); a temporary folder by default.")
+                            + " of unknown length). By default a folder of this operating system user's own under"
+                            + " java.io.tmpdir (camel-msnftp-<user>/<localUser>). Created owner-only (rwx------); one that"
+                            + " another user could write (group- or world-writable, owned by someone else, or in such a"
+                            + " folder that is not sticky) stops the route.")
     private String workDir;
 
     @UriParam(label = "common", defaultValue = "16",

@@ -1,9 +1,9 @@
 package dev.camelmsnftp.component;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import dev.camelmsnftp.transfer.TransferSettings;
+import dev.camelmsnftp.transfer.WorkDirectory;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -64,11 +64,23 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
         transferSettings();
     }
 
+    /**
+     * A work directory that exists and that others could write stops the route here (one that does not exist yet is
+     * created owner-only when first needed).
+     */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        try {
+            WorkDirectory.check(transferSettings().workDir());
+        } catch (WorkDirectory.InsecureWorkDirectoryException e) {
+            throw new IllegalStateException("msnftp option workDir: " + e.getMessage(), e);
+        }
+    }
+
     /** The settings of this endpoint's transfers. */
     TransferSettings transferSettings() {
-        Path defaultWorkDir = Path.of(System.getProperty("java.io.tmpdir"), "camel-msnftp",
-                configuration.getLocalUser().replaceAll("[^A-Za-z0-9@._-]", "_"));
-        return configuration.transferSettings(defaultWorkDir);
+        return configuration.transferSettings(WorkDirectory.defaultFor(configuration.getLocalUser()));
     }
 
     SharedAgent acquireAgent(Object owner) throws Exception {

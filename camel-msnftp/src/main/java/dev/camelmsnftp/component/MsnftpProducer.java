@@ -13,6 +13,7 @@ import dev.camelmsnftp.transfer.TransferException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import dev.camelmsnftp.transfer.TransferResult;
 import dev.camelmsnftp.transfer.TransferSettings;
+import dev.camelmsnftp.transfer.WorkDirectory;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
@@ -124,8 +125,7 @@ public class MsnftpProducer extends DefaultProducer {
 
     /** A stream's size must be known before the INVITE: copy it to the work directory first. */
     private Path spool(InputStream stream) throws Exception {
-        Files.createDirectories(settings.workDir());
-        Path file = Files.createTempFile(settings.workDir(), "msnftp-out-", ".spool");
+        Path file = Files.createTempFile(WorkDirectory.prepare(settings.workDir()), "msnftp-out-", ".spool");
         try (stream) {
             Files.copy(stream, file, StandardCopyOption.REPLACE_EXISTING);
             return file;

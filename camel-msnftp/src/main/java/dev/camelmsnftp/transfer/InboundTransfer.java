@@ -148,8 +148,7 @@ final class InboundTransfer {
     /** A temporary file in the work directory, or the failure that declines the transfer (CANCEL FAIL). */
     private Path temporaryFile() throws TransferException {
         try {
-            Files.createDirectories(settings.workDir());
-            return Files.createTempFile(settings.workDir(), "msnftp-" + cookie + "-", ".part");
+            return Files.createTempFile(WorkDirectory.prepare(settings.workDir()), "msnftp-" + cookie + "-", ".part");
         } catch (IOException e) {
             cancelQuietly(CancelCode.FAIL);
             throw new TransferFailedException("Cannot write the received file in " + settings.workDir() + ": "

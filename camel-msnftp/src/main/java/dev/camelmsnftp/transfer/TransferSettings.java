@@ -50,7 +50,7 @@ public final class TransferSettings {
             throw new IllegalArgumentException("minTransferRate must be >= 0 (0: no minimum)");
         }
         this.maxFileSize = b.maxFileSize;
-        this.workDir = Objects.requireNonNull(b.workDir, "workDir");
+        this.workDir = b.workDir != null ? b.workDir : WorkDirectory.defaultFor(b.localUser);
         this.maxConcurrentTransfers = b.maxConcurrentTransfers;
         if (maxFileSize < 0) {
             throw new IllegalArgumentException("maxFileSize must be >= 0 (0: no limit)");
@@ -135,7 +135,10 @@ public final class TransferSettings {
         return maxFileSize;
     }
 
-    /** Where received files are written, and streams of unknown length spooled. */
+    /**
+     * Where received files are written, and streams of unknown length spooled; by default
+     * {@link WorkDirectory#defaultFor} the local user. Created owner-only; refused when others could write it.
+     */
     public Path workDir() {
         return workDir;
     }
@@ -165,7 +168,7 @@ public final class TransferSettings {
         private Duration transferTimeout = Duration.ofSeconds(60);
         private long minTransferRate = DEFAULT_MIN_TRANSFER_RATE;
         private long maxFileSize;
-        private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+        private Path workDir;
         private int maxConcurrentTransfers = 16;
 
         private Builder(String localUser) {

@@ -10,9 +10,13 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -24,8 +28,10 @@ import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.protocol.MsnftpReceiver;
 import dev.camelmsnftp.protocol.MsnftpSender;
 import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.testsupport.FreePorts;
 import dev.camelmsnftp.transfer.Flow;
 import dev.camelmsnftp.transfer.TransferException.Phase;
+import dev.camelmsnftp.transfer.TransferFailedException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import dev.camelmsnftp.transfer.TransferTimeoutException;
 import org.apache.camel.Exchange;
@@ -33,12 +39,16 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -204,6 +214,71 @@ class MsnftpBoundsTest extends MsnftpTestSupport {
                                 listening.port().getAsInt())));
             }
             assertThat(producer.get(15, TimeUnit.SECONDS).getException()).isNull();
+        }
+    }
+
+    /** A work directory others can write would let them replace a file between its arrival and the route. */
+    @Test
+    @EnabledOnOs({ OS.LINUX, OS.MAC })
+    void aWorkDirectoryOthersCanWriteStopsTheRoute() throws Exception {
+        Path shared = Files.createDirectories(work.resolve("shared-inbox"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        RouteBuilder route = new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("*", "wendy", FreePorts.udpAndTcp(), "workDir=" + shared)).routeId("wendy").to("mock:wendy");
+            }
+        };
+
+        assertThatThrownBy(() -> context.addRoutes(route)).hasStackTraceContaining("msnftp option workDir")
+                .hasStackTraceContaining("others can write it (rwxrwxrwx)");
+    }
+
+    /** One that becomes so while the route runs: each offer is then declined before a byte arrives. */
+    @Test
+    @EnabledOnOs({ OS.LINUX, OS.MAC })
+    void aWorkDirectoryMadeWritableByOthersLaterDeclinesEachOffer() throws Exception {
+        getMockEndpoint("mock:received").expectedMessageCount(0);
+        Path bobs = Files.createDirectories(receiverWorkDir(Flow.B));
+        Files.setPosixFilePermissions(bobs, PosixFilePermissions.fromString("rwxrwxrwx"));
+        try {
+            Exchange sent = template.send(alice(receiverFor(Flow.B), ""), exchange -> exchange.getIn().setBody("x"));
+
+            assertThat(sent.getException()).isInstanceOfSatisfying(TransferRejectedException.class,
+                    e -> assertThat(e.cancelCode()).contains("FAIL"));
+            assertThat(consumerFailures.poll(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(TransferFailedException.class,
+                    e -> assertThat(e.getMessage()).contains("others can write it"));
+        } finally {
+            Files.setPosixFilePermissions(bobs, PosixFilePermissions.fromString("rwx------"));
+        }
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    /** Without workDir, a folder of this OS user's own in the temporary folder, created owner-only. */
+    @Test
+    @EnabledOnOs({ OS.LINUX, OS.MAC })
+    void theDefaultWorkDirectoryIsPerUserAndOwnerOnly() throws Exception {
+        String user = "wd" + ThreadLocalRandom.current().nextInt(1_000_000);
+        int port = FreePorts.udpAndTcp();
+        Path expected = Path.of(System.getProperty("java.io.tmpdir"), "camel-msnftp-" + System.getProperty("user.name"),
+                user + "@corp.example");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("*", user, port, "").replaceAll("&workDir=[^&]*", "")).to("mock:defaultWorkDir");
+            }
+        });
+        getMockEndpoint("mock:defaultWorkDir").expectedMessageCount(1);
+        try {
+            assertThat(template.send(alice("sip:" + user + "@127.0.0.1:" + port, ""),
+                    exchange -> exchange.getIn().setBody("hello")).getException()).isNull();
+            MockEndpoint.assertIsSatisfied(context, 10, TimeUnit.SECONDS);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(expected))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(expected.getParent())))
+                    .isEqualTo("rwx------");
+        } finally {
+            context.getRouteController().stopAllRoutes();
+            Files.deleteIfExists(expected);
         }
     }
 
