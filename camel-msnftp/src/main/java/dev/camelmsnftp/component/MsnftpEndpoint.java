@@ -76,7 +76,7 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
     /** The settings of this endpoint's transfers. */
     TransferSettings transferSettings() {
         Path defaultWorkDir = Path.of(System.getProperty("java.io.tmpdir"), "camel-msnftp",
-                configuration.getLocalUser().replaceAll("[^A-Za-z0-9@._-]", "_"));
+                configuration.getIdentity().replaceAll("[^A-Za-z0-9@._-]", "_"));
         return configuration.transferSettings(defaultWorkDir);
     }
 
@@ -100,7 +100,7 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
 
     @Override
     public Map<String, String> getServiceMetadata() {
-        return configuration.getLocalUser() == null ? null : Map.of("localUser", configuration.getLocalUser());
+        return configuration.getIdentity() == null ? null : Map.of("identity", configuration.getIdentity());
     }
 
     public String getPeer() {

@@ -16,7 +16,7 @@ public class ArchiveRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("msnftp:{{archive.acceptFrom}}?localUser={{archive.localUser}}"
+        from("msnftp:{{archive.acceptFrom}}?identity={{archive.localUser}}"
                 + "&sipHost={{archive.sipHost}}&sipPort={{archive.sipPort}}&sipTransport={{archive.sipTransport}}"
                 + "&registrar={{?archive.registrar}}&outboundProxy={{?archive.outboundProxy}}"
                 + "&authUsername={{?archive.authUsername}}&password={{?archive.password}}"
