@@ -55,10 +55,10 @@ public class MsnftpConfiguration implements Cloneable {
                                                 + " (udp, tcp, tls).")
     private String outboundProxy;
 
-    @UriParam(label = "security", security = "secret", description = "The user name for SIP digest authentication.")
+    @UriParam(label = "security", secret = true, description = "The user name for SIP digest authentication.")
     private String authUsername;
 
-    @UriParam(label = "security", security = "secret", description = "The password for SIP digest authentication.")
+    @UriParam(label = "security", secret = true, description = "The password for SIP digest authentication.")
     private String password;
 
     @UriParam(label = "security",
@@ -66,13 +66,13 @@ public class MsnftpConfiguration implements Cloneable {
                             + " trust store unless tlsTrustStore is set.")
     private String tlsKeyStore;
 
-    @UriParam(label = "security", security = "secret", description = "The password of the TLS key store.")
+    @UriParam(label = "security", secret = true, description = "The password of the TLS key store.")
     private String tlsKeyStorePassword;
 
     @UriParam(label = "security", description = "The TLS trust store; by default the key store.")
     private String tlsTrustStore;
 
-    @UriParam(label = "security", security = "secret", description = "The password of the TLS trust store; by default the key"
+    @UriParam(label = "security", secret = true, description = "The password of the TLS trust store; by default the key"
                                                                        + " store's.")
     private String tlsTrustStorePassword;
 
