@@ -6,8 +6,9 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Archives every file received over MSNFTP under {@code <sender>/<yyyy>/<MM>/<dd>/<name>} at the Camel endpoint
- * {@code archive.uri}: a folder, an SFTP server, an S3 bucket... Everything is set by properties (see
- * {@code application.properties} and the examples' README).
+ * {@code archive.<archive.to>.uri}: {@code archive.to=folder} or {@code sftp} (or any name with its own
+ * {@code archive.<name>.uri}). Everything is set by properties (see {@code application.properties} and the examples'
+ * README).
  */
 public class ArchiveRoutes extends RouteBuilder {
 
@@ -16,17 +17,21 @@ public class ArchiveRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        String to = getContext().getPropertiesComponent().resolveProperty("archive.to").orElse("folder").trim();
+
         from("msnftp:{{archive.acceptFrom}}?localUser={{archive.localUser}}"
                 + "&sipHost={{archive.sipHost}}&sipPort={{archive.sipPort}}&sipTransport={{archive.sipTransport}}"
+                + "&ftpHost={{archive.ftpHost}}"
                 + "&registrar={{?archive.registrar}}&outboundProxy={{?archive.outboundProxy}}"
                 + "&authUsername={{?archive.authUsername}}&password={{?archive.password}}"
-                + "&maxFileSize={{archive.maxFileSize}}&encryption={{archive.encryption}}")
+                + "&maxFileSize={{archive.maxFileSize}}&encryption={{archive.encryption}}"
+                + "&workDir={{archive.workDir}}")
                 .routeId("archive")
                 .setHeader(Exchange.FILE_NAME,
                         simple("${header." + MsnftpConstants.REMOTE_USER + "}/${date:now:yyyy/MM/dd}/${header.CamelFileName}"))
                 .setHeader(S3_KEY, header(Exchange.FILE_NAME))
-                .to("{{archive.uri}}")
+                .to("{{archive." + to + ".uri}}")
                 .log("Archived ${header.CamelFileName} (${header.CamelFileLength} bytes, encrypted=${header."
-                        + MsnftpConstants.ENCRYPTED + "})");
+                        + MsnftpConstants.ENCRYPTED + "}) to " + to);
     }
 }
