@@ -38,7 +38,8 @@ public class ArchiveRoutes extends RouteBuilder {
 
         from("msnftp:{{archive.acceptFrom}}?localUser={{archive.localUser}}"
                 + "&sipHost={{archive.sipHost}}&sipPort={{archive.sipPort}}&sipTransport={{archive.sipTransport}}"
-                + "&ftpHost={{archive.ftpHost}}"
+                + "&ftpHost={{archive.ftpHost}}&advertisedAddress={{?archive.advertisedAddress}}"
+                + "&alwaysListen={{archive.alwaysListen}}"
                 + "&registrar={{?archive.registrar}}&outboundProxy={{?archive.outboundProxy}}"
                 + "&authUsername={{?archive.authUsername}}&password={{?archive.password}}"
                 + "&maxFileSize={{archive.maxFileSize}}&encryption={{archive.encryption}}"
