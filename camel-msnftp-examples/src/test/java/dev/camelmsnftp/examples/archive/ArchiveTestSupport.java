@@ -40,16 +40,11 @@ public abstract class ArchiveTestSupport extends CamelTestSupport {
 
     // static: one pair for every instance JUnit and Camel's test support create (an instance field gave the routes and
     // the properties different ports)
-    protected static final int archivePort = freePort();
-    protected static final int alicePort = freePort();
+    protected static final int ARCHIVE_PORT = freePort();
+    protected static final int ALICE_PORT = freePort();
 
     /** Where the archive is: {@code archive.to} and its settings. */
     protected abstract void archiveProperties(Properties properties);
-
-    /** Options of alice's producer, added to its URI. */
-    protected String senderOptions() {
-        return "";
-    }
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
@@ -63,7 +58,7 @@ public abstract class ArchiveTestSupport extends CamelTestSupport {
         properties.put("archive.localUser", "archive@corp.example");
         properties.put("archive.sipHost", "127.0.0.1");
         properties.put("archive.ftpHost", "127.0.0.1");
-        properties.put("archive.sipPort", Integer.toString(archivePort));
+        properties.put("archive.sipPort", Integer.toString(ARCHIVE_PORT));
         properties.put("archive.workDir", workDir().toString());
         archiveProperties(properties);
         return properties;
@@ -79,9 +74,8 @@ public abstract class ArchiveTestSupport extends CamelTestSupport {
         return new RoutesBuilder[] { new ArchiveRoutes(), new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:send").routeId("alice").to("msnftp:sip:archive@127.0.0.1:" + archivePort
-                        + "?localUser=" + SENDER + "&sipHost=127.0.0.1&sipPort=" + alicePort + "&ftpHost=127.0.0.1"
-                        + senderOptions());
+                from("direct:send").routeId("alice").to("msnftp:sip:archive@127.0.0.1:" + ARCHIVE_PORT
+                        + "?localUser=" + SENDER + "&sipHost=127.0.0.1&sipPort=" + ALICE_PORT + "&ftpHost=127.0.0.1");
             }
         } };
     }
