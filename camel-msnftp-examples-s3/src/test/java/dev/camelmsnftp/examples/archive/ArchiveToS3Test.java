@@ -87,7 +87,7 @@ class ArchiveToS3Test extends ArchiveTestSupport {
     @Test
     void receivedFilesArriveAsObjectsUnderTheirNamesWithTheirMetadata() throws Exception {
         List<SampleFile> files = sampleFiles();
-        NotifyBuilder archived = new NotifyBuilder(context).fromRoute("archive").whenCompleted(files.size()).create();
+        NotifyBuilder handled = new NotifyBuilder(context).fromRoute("archive").whenDone(files.size()).create();
         LocalDate before = LocalDate.now();
 
         for (SampleFile file : files) {
@@ -95,7 +95,7 @@ class ArchiveToS3Test extends ArchiveTestSupport {
             assertThat(sent.getException()).as("sending %s", file.name()).isNull();
         }
 
-        assertThat(archived.matches(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(handled.matches(60, TimeUnit.SECONDS)).as("the archive route is done with every file").isTrue();
         List<String> keys = s3.listObjectsV2Paginator(list -> list.bucket(BUCKET)).contents().stream()
                 .map(S3Object::key).toList();
         assertThat(keys).as("nothing but the files sent").hasSize(files.size());

@@ -23,14 +23,14 @@ class ArchiveRoutesTest extends ArchiveTestSupport {
 
     @Test
     void receivedFilesAreFiledBySenderAndDate() throws Exception {
-        NotifyBuilder archived = new NotifyBuilder(context).fromRoute("archive").whenCompleted(1).create();
+        NotifyBuilder handled = new NotifyBuilder(context).fromRoute("archive").whenDone(1).create();
         LocalDate before = LocalDate.now();
         SampleFile minutes = sampleFiles().get(0);
 
         Exchange sent = send(minutes.name(), minutes.path());
 
         assertThat(sent.getException()).isNull();
-        assertThat(archived.matches(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(handled.matches(30, TimeUnit.SECONDS)).as("the archive route is done with every file").isTrue();
         assertThat(archivedNames(before, minutes.name())).map(name -> work.resolve("archive").resolve(name))
                 .filteredOn(Files::exists).singleElement()
                 .satisfies(path -> assertThat(sha256(path)).isEqualTo(minutes.sha256()));

@@ -51,7 +51,7 @@ class ArchiveToSftpTest extends ArchiveTestSupport {
     @Test
     void receivedFilesArriveOnTheServerIntactUnderTheirNames() throws Exception {
         List<SampleFile> files = sampleFiles();
-        NotifyBuilder archived = new NotifyBuilder(context).fromRoute("archive").whenCompleted(files.size()).create();
+        NotifyBuilder handled = new NotifyBuilder(context).fromRoute("archive").whenDone(files.size()).create();
         LocalDate before = LocalDate.now();
 
         for (SampleFile file : files) {
@@ -59,7 +59,7 @@ class ArchiveToSftpTest extends ArchiveTestSupport {
             assertThat(sent.getException()).as("sending %s", file.name()).isNull();
         }
 
-        assertThat(archived.matches(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(handled.matches(60, TimeUnit.SECONDS)).as("the archive route is done with every file").isTrue();
         Path archive = sftp.root().resolve("archive");
         for (SampleFile file : files) {
             assertThat(archivedNames(before, file.name())).map(archive::resolve).filteredOn(Files::isRegularFile)

@@ -42,14 +42,14 @@ class ArchiveToSftpWithPrivateKeyTest extends ArchiveTestSupport {
 
     @Test
     void aPrivateKeyIsEnough() throws Exception {
-        NotifyBuilder archived = new NotifyBuilder(context).fromRoute("archive").whenCompleted(1).create();
+        NotifyBuilder handled = new NotifyBuilder(context).fromRoute("archive").whenDone(1).create();
         LocalDate before = LocalDate.now();
         SampleFile minutes = sampleFiles().get(0);
 
         Exchange sent = send(minutes.name(), minutes.path());
 
         assertThat(sent.getException()).isNull();
-        assertThat(archived.matches(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(handled.matches(60, TimeUnit.SECONDS)).as("the archive route is done with every file").isTrue();
         assertThat(archivedNames(before, minutes.name())).map(sftp.root().resolve("archive")::resolve)
                 .filteredOn(Files::isRegularFile).singleElement()
                 .satisfies(stored -> assertThat(sha256(stored)).isEqualTo(minutes.sha256()));
