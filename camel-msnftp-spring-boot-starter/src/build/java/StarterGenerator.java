@@ -38,7 +38,10 @@ public final class StarterGenerator {
             String type = springType(option);
             String description = String.valueOf(option.getOrDefault("description", ""));
             if (type.equals("java.lang.String") && isObject(option)) {
-                description += " The option is a " + option.get("javaType") + " type: give the name of a bean as #bean:name.";
+                String javaType = String.valueOf(option.get("javaType"));
+                description += javaType.startsWith("java.util.")
+                        ? " The option is a " + javaType + " type: give the values separated by commas."
+                        : " The option is a " + javaType + " type: give the name of a bean as #bean:name.";
             }
             if (option.get("enum") != null) {
                 description += " Values: " + String.join(", ", ((JsonArray) option.get("enum")).stream().map(String::valueOf).toList())
@@ -135,7 +138,10 @@ public final class StarterGenerator {
     private static String javadoc(String text) {
         StringBuilder out = new StringBuilder();
         StringBuilder line = new StringBuilder("     *");
-        for (String word : text.replace("*/", "* /").replace("@", "&#64;").split("\\s+")) {
+        for (String word : text.replace("*/", "* /").split("\\s+")) {
+            if (word.startsWith("@")) {
+                word = "&#64;" + word.substring(1);
+            }
             if (line.length() + word.length() + 1 > 110) {
                 out.append(line).append('\n');
                 line = new StringBuilder("     *");
