@@ -7,11 +7,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 
-import dev.camelmsnftp.invite.TransferKeys;
 import dev.camelmsnftp.protocol.MsnftpException.Kind;
 import dev.camelmsnftp.protocol.MsnftpException.Phase;
 import org.slf4j.Logger;
@@ -31,33 +29,21 @@ import static dev.camelmsnftp.protocol.MsnftpChannel.deadline;
  * sender is told with {@code BYE 2147942405}. One instance runs once; {@link #cancel()} may be called from any thread
  * and sends {@code CCL}. The sink is not closed here; the socket always is.
  */
-public final class MsnftpReceiver {
+public final class MsnftpReceiver extends MsnftpSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(MsnftpReceiver.class);
 
     private final String localUser;
     private final long authCookie;
-    private final TransferKeys keys;
     private final WritableByteChannel sink;
     private final long size;
-    private final Duration timeout;
-    private final Duration byeTimeout;
-    private final long minRate;
-    private final ProgressListener progress;
-    private final Object lock = new Object();
-    private MsnftpChannel channel;
-    private boolean cancelled;
 
     private MsnftpReceiver(Builder b) {
+        super(b);
         this.localUser = MsnftpSender.withoutSipScheme(Objects.requireNonNull(b.localUser, "localUser"));
         this.authCookie = b.authCookie;
-        this.keys = b.keys;
         this.sink = Objects.requireNonNull(b.sink, "sink");
         this.size = b.size;
-        this.timeout = b.timeout;
-        this.byeTimeout = b.byeTimeout;
-        this.minRate = b.minRate;
-        this.progress = b.progress;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -67,17 +53,10 @@ public final class MsnftpReceiver {
         return new Builder();
     }
 
-    /** The dialect this receiver speaks: encrypted when it has keys. */
-    public Dialect dialect() {
-        return keys == null ? Dialect.MSNFTP : Dialect.MSN_SECURE_FTP;
-    }
-
     /**
-     * Runs the session on {@code socket} (switched to non-blocking) and closes it.
-     *
-     * @return what was received, with the BYE code we sent
-     * @throws MsnftpException when the session did not complete; the sink may then hold part of the file
+     * {@inheritDoc} The sink may hold part of the file after a failure.
      */
+    @Override
     public MsnftpResult run(SocketChannel socket) throws MsnftpException {
         MsnftpChannel ch = open(socket);
         Phase phase = Phase.HANDSHAKE;
@@ -101,25 +80,6 @@ public final class MsnftpReceiver {
             throw e;
         } finally {
             ch.close();
-        }
-    }
-
-    private MsnftpChannel open(SocketChannel socket) throws MsnftpException {
-        synchronized (lock) {
-            try {
-                channel = new MsnftpChannel(socket, Frames.INPUT_BUFFER);
-            } catch (IOException e) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
-                throw new MsnftpException(Kind.CONNECTION_LOST, Phase.HANDSHAKE, "Cannot use the connection", e);
-            }
-            if (cancelled) {
-                channel.cancel();
-            }
-            return channel;
         }
     }
 
@@ -303,30 +263,20 @@ public final class MsnftpReceiver {
         }
     }
 
-    /**
-     * Cancels the session: {@code CCL} is sent, the current or next wait ends, and {@link #run} throws
-     * {@link Kind#CANCELLED}. Safe from any thread, before or during {@link #run}.
-     */
-    public void cancel() {
-        synchronized (lock) {
-            cancelled = true;
-            if (channel != null) {
-                channel.cancel();
-            }
-        }
-    }
-
     /** Configures a {@link MsnftpReceiver}. */
-    public static final class Builder {
+    public static final class Builder extends MsnftpSession.Builder<Builder> {
         private String localUser;
         private long authCookie;
-        private TransferKeys keys;
         private WritableByteChannel sink;
         private long size;
-        private Duration timeout = Duration.ofSeconds(60);
-        private Duration byeTimeout = Duration.ofSeconds(30);
-        private long minRate;
-        private ProgressListener progress = ProgressListener.NONE;
+
+        private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /** Our own SIP address ({@code sip:} optional), sent in USR. */
         public Builder localUser(String localUser) {
@@ -340,45 +290,10 @@ public final class MsnftpReceiver {
             return this;
         }
 
-        /** Speak {@code MSN_SECURE_FTP} with these keys (those of our ACCEPT); without keys, plain MSNFTP. */
-        public Builder keys(TransferKeys keys) {
-            this.keys = keys;
-            return this;
-        }
-
         /** Where the file goes, and its size as offered in the INVITE ({@code FIL} must say the same). */
         public Builder sink(WritableByteChannel sink, long size) {
             this.sink = sink;
             this.size = size;
-            return this;
-        }
-
-        /** The longest silence of the sender before giving up. */
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout);
-            return this;
-        }
-
-        /**
-         * The slowest the sender may send the data, in bytes per second on average over each {@link #timeout} window
-         * ({@link Kind#TIMEOUT} otherwise); 0, the default, checks only silence.
-         */
-        public Builder minRate(long bytesPerSecond) {
-            if (bytesPerSecond < 0) {
-                throw new IllegalArgumentException("minRate must be >= 0");
-            }
-            this.minRate = bytesPerSecond;
-            return this;
-        }
-
-        /** How long to wait for the MAC line after our BYE. */
-        public Builder byeTimeout(Duration byeTimeout) {
-            this.byeTimeout = Objects.requireNonNull(byeTimeout);
-            return this;
-        }
-
-        public Builder progress(ProgressListener progress) {
-            this.progress = Objects.requireNonNull(progress);
             return this;
         }
 

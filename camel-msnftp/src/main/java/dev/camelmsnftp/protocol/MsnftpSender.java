@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 
-import dev.camelmsnftp.invite.TransferKeys;
 import dev.camelmsnftp.protocol.MsnftpException.Kind;
 import dev.camelmsnftp.protocol.MsnftpException.Phase;
 import org.slf4j.Logger;
@@ -27,7 +26,7 @@ import static dev.camelmsnftp.protocol.MsnftpChannel.deadline;
  * One instance runs once. {@link #cancel()} may be called from any thread. The source is read only after the
  * receiver authenticated and is not closed here; the socket is always closed.
  */
-public final class MsnftpSender {
+public final class MsnftpSender extends MsnftpSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(MsnftpSender.class);
     /** The longest we wait, once we gave up, for the receiver to take the rest of a block and the abort block. */
@@ -37,30 +36,18 @@ public final class MsnftpSender {
 
     private final String peerUser;
     private final long authCookie;
-    private final TransferKeys keys;
     private final ReadableByteChannel source;
     private final long size;
-    private final Duration timeout;
     private final Duration authenticationTimeout;
-    private final Duration byeTimeout;
-    private final long minRate;
-    private final ProgressListener progress;
-    private final Object lock = new Object();
-    private MsnftpChannel channel;
-    private boolean cancelled;
     private volatile boolean authenticated;
 
     private MsnftpSender(Builder b) {
+        super(b);
         this.peerUser = withoutSipScheme(Objects.requireNonNull(b.peerUser, "peerUser"));
         this.authCookie = b.authCookie;
-        this.keys = b.keys;
         this.source = Objects.requireNonNull(b.source, "source");
         this.size = b.size;
-        this.timeout = b.timeout;
         this.authenticationTimeout = b.authenticationTimeout == null ? b.timeout : b.authenticationTimeout;
-        this.byeTimeout = b.byeTimeout;
-        this.minRate = b.minRate;
-        this.progress = b.progress;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -70,17 +57,7 @@ public final class MsnftpSender {
         return new Builder();
     }
 
-    /** The dialect this sender speaks: encrypted when it has keys. */
-    public Dialect dialect() {
-        return keys == null ? Dialect.MSNFTP : Dialect.MSN_SECURE_FTP;
-    }
-
-    /**
-     * Runs the session on {@code socket} (blocking or not; it is switched to non-blocking) and closes it.
-     *
-     * @return the success BYE code and what was sent
-     * @throws MsnftpException when the session did not complete, with what happened
-     */
+    @Override
     public MsnftpResult run(SocketChannel socket) throws MsnftpException {
         MsnftpChannel ch = open(socket);
         Phase phase = Phase.HANDSHAKE;
@@ -155,21 +132,6 @@ public final class MsnftpSender {
         return said.kind() == Kind.CANCELLED_BY_PEER ? said : lost;
     }
 
-    private MsnftpChannel open(SocketChannel socket) throws MsnftpException {
-        synchronized (lock) {
-            try {
-                channel = new MsnftpChannel(socket, Frames.INPUT_BUFFER);
-            } catch (IOException e) {
-                closeQuietly(socket);
-                throw new MsnftpException(Kind.CONNECTION_LOST, Phase.HANDSHAKE, "Cannot use the connection", e);
-            }
-            if (cancelled) {
-                channel.cancel();
-            }
-            return channel;
-        }
-    }
-
     private void handshake(MsnftpChannel ch) throws MsnftpException {
         long deadline = deadline(authenticationTimeout);
         String ver = ch.readLine(deadline, Phase.HANDSHAKE);
@@ -240,19 +202,6 @@ public final class MsnftpSender {
     }
 
     /**
-     * Cancels the session: its current or next wait ends, a flag-1 block is sent when between blocks, and
-     * {@link #run} throws {@link Kind#CANCELLED}. Safe from any thread, before or during {@link #run}.
-     */
-    public void cancel() {
-        synchronized (lock) {
-            cancelled = true;
-            if (channel != null) {
-                channel.cancel();
-            }
-        }
-    }
-
-    /**
      * Whether USR's user is the invitee: the whole address compared without case, or only the user part when the
      * invitee is known by its user alone (addressed directly by IP and port, it has no domain to compare).
      */
@@ -266,14 +215,6 @@ public final class MsnftpSender {
 
     static String withoutSipScheme(String user) {
         return user.toLowerCase(Locale.ROOT).startsWith("sip:") ? user.substring(4) : user;
-    }
-
-    private static void closeQuietly(SocketChannel socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already failing
-        }
     }
 
     /**
@@ -349,17 +290,20 @@ public final class MsnftpSender {
     }
 
     /** Configures a {@link MsnftpSender}. */
-    public static final class Builder {
+    public static final class Builder extends MsnftpSession.Builder<Builder> {
         private String peerUser;
         private long authCookie;
-        private TransferKeys keys;
         private ReadableByteChannel source;
         private long size;
-        private Duration timeout = Duration.ofSeconds(60);
         private Duration authenticationTimeout;
-        private Duration byeTimeout = Duration.ofSeconds(30);
-        private long minRate;
-        private ProgressListener progress = ProgressListener.NONE;
+
+        private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /**
          * The invitee's address: the user the receiver must present in USR ({@code sip:} optional). A bare user (no
@@ -376,22 +320,10 @@ public final class MsnftpSender {
             return this;
         }
 
-        /** Speak {@code MSN_SECURE_FTP} with these keys (from the receiver's ACCEPT); without keys, plain MSNFTP. */
-        public Builder keys(TransferKeys keys) {
-            this.keys = keys;
-            return this;
-        }
-
         /** The file: exactly {@code size} bytes are read from {@code source}. */
         public Builder source(ReadableByteChannel source, long size) {
             this.source = source;
             this.size = size;
-            return this;
-        }
-
-        /** The longest silence (nothing read, nothing written) before giving up. */
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout);
             return this;
         }
 
@@ -401,29 +333,6 @@ public final class MsnftpSender {
          */
         public Builder authenticationTimeout(Duration authenticationTimeout) {
             this.authenticationTimeout = Objects.requireNonNull(authenticationTimeout);
-            return this;
-        }
-
-        /**
-         * The slowest the receiver may take the data, in bytes per second on average over each {@link #timeout}
-         * window ({@link Kind#TIMEOUT} otherwise); 0, the default, checks only silence.
-         */
-        public Builder minRate(long bytesPerSecond) {
-            if (bytesPerSecond < 0) {
-                throw new IllegalArgumentException("minRate must be >= 0");
-            }
-            this.minRate = bytesPerSecond;
-            return this;
-        }
-
-        /** How long to wait for BYE after the last block: the receiver may be flushing to disk. */
-        public Builder byeTimeout(Duration byeTimeout) {
-            this.byeTimeout = Objects.requireNonNull(byeTimeout);
-            return this;
-        }
-
-        public Builder progress(ProgressListener progress) {
-            this.progress = Objects.requireNonNull(progress);
             return this;
         }
 

@@ -11,12 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.camelmsnftp.invite.CancelCode;
 import dev.camelmsnftp.invite.Cookies;
@@ -49,14 +47,11 @@ final class InboundTransfer {
     private final boolean encrypted;
     private final long cookie;
     private final SipAddress sender;
-    private final CompletableFuture<Invitation> senderAnswer = new CompletableFuture<>();
-    private final AtomicBoolean cancelSent = new AtomicBoolean();
-    private volatile Connections connections;
-    private volatile MsnftpReceiver receiver;
-    private volatile String peerCancelCode;
+    private final TransferControl control = new TransferControl();
+    /** The connection waits of the transfer thread. */
+    private Connections connections;
     /** Where the sender's SIP requests came from: the addresses its MSNFTP connection may have. */
     private final Set<InetAddress> peerAddresses = ConcurrentHashMap.newKeySet();
-    private volatile boolean cancelled;
     /** Where the transfer is, for a cancellation from another thread. */
     private volatile Phase phase = Phase.SIGNALLING;
 
@@ -79,7 +74,7 @@ final class InboundTransfer {
         Flow flow = offer.inviterCannotListen() ? Flow.B : settings.alwaysListen() ? Flow.C : Flow.A;
         Path temporary = null;
         boolean handedOver = false;
-        try (Connections waits = new Connections()) {
+        try (Connections waits = control.waitingOn(new Connections())) {
             connections = waits;
             temporary = temporaryFile();
             TransferKeys keys = encrypted ? TransferKeys.random() : null;
@@ -99,8 +94,8 @@ final class InboundTransfer {
         } catch (TransferException e) {
             fail(e);
         } catch (MsnftpException e) {
-            TransferException failure = Failures.of(e, cookie, sender.toString(), peerCancelCode);
-            if (!Failures.endedByPeer(e, peerCancelCode)) {
+            TransferException failure = Failures.of(e, cookie, sender.toString(), control.peerCancelCode());
+            if (!Failures.endedByPeer(e, control.peerCancelCode())) {
                 cancelQuietly(CancelCode.FTTIMEOUT);
             }
             fail(failure);
@@ -200,7 +195,7 @@ final class InboundTransfer {
         phase = Phase.CONNECTION;
         Invitation address;
         try {
-            address = senderAnswer.get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            address = control.next().get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             // as in flows B and C, where the same sender would not have connected: no connection within the time-out
             cancelQuietly(CancelCode.FTTIMEOUT);
@@ -243,11 +238,7 @@ final class InboundTransfer {
                 .authCookie(authCookie).keys(keys).sink(out, size)
                 .timeout(settings.transferTimeout()).minRate(settings.minTransferRate())
                 .byeTimeout(settings.transferTimeout()).build();
-        receiver = built;
-        if (cancelled) {
-            built.cancel();
-        }
-        return built;
+        return control.running(built);
     }
 
     /** Sends our ACCEPT back the way the INVITE came and waits for its SIP answer. */
@@ -268,50 +259,30 @@ final class InboundTransfer {
     void onSenderMessage(List<InetAddress> from, Invitation invitation) {
         peerAddresses.addAll(from);
         if (invitation.command() == InvitationCommand.CANCEL) {
-            cancelSent.set(true);
-            peerCancelCode = invitation.cancelCode().map(CancelCode::value).orElse("(none)");
-            LOG.info("{} cancelled the transfer of cookie {} ({})", sender, cookie, peerCancelCode);
-            stop();
-            senderAnswer.complete(invitation);
-        } else {
-            senderAnswer.complete(invitation);
+            LOG.info("{} cancelled the transfer of cookie {} ({})", sender, cookie,
+                    invitation.cancelCode().map(CancelCode::value).orElse("(none)"));
         }
+        control.fromPeer(invitation);
     }
 
-    /** Cancels from another thread (the consumer or the context stops): CCL or CANCEL to the sender. */
     InboundHandler handler() {
         return handler;
     }
 
+    /** Cancels from another thread (the consumer or the context stops). */
     void cancel() {
-        cancelled = true;
         // as the sending side does, and as MSN clients did when their user cancelled: CANCEL OUTBANDCANCEL over SIP,
         // and CCL on the connection when there is one
         cancelQuietly(CancelCode.OUTBANDCANCEL);
-        stop();
-    }
-
-    private void stop() {
-        senderAnswer.cancel(false);
-        Connections waits = connections;
-        if (waits != null) {
-            waits.cancel();
-        }
-        MsnftpReceiver running = receiver;
-        if (running != null) {
-            running.cancel();
-        }
+        control.cancelHere();
     }
 
     private TransferCancelledException cancelled() {
-        return peerCancelCode != null
-                ? new TransferCancelledException("The sender cancelled (CANCEL " + peerCancelCode + ")", cookie,
-                        sender.toString(), phase, true, -1, null)
-                : new TransferCancelledException("Cancelled on our side", cookie, sender.toString(), phase, false, -1, null);
+        return control.cancellation("sender", cookie, sender.toString(), phase);
     }
 
     private void cancelQuietly(CancelCode code) {
-        if (cancelSent.compareAndSet(false, true)) {
+        if (control.claimCancel()) {
             TransferManager.reply(invite, Invitation.cancel(cookie, code).build());
         }
     }

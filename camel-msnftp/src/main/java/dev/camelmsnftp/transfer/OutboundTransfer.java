@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,15 +48,11 @@ final class OutboundTransfer {
     private final SipAddress peer;
     private final FileSource source;
     private final TransferSettings settings;
-    private final CompletableFuture<Invitation> answer = new CompletableFuture<>();
-    private volatile Connections connections;
-    private volatile MsnftpSender sender;
-    private volatile String peerCancelCode;
+    private final TransferControl control = new TransferControl();
     /** Where the peer's SIP answers came from: the addresses its MSNFTP connection may have. */
     private final Set<InetAddress> peerAddresses = ConcurrentHashMap.newKeySet();
-    private volatile boolean cancelled;
-    /** After a CANCEL nothing more is sent for the cookie (SPEC 3): one CANCEL at most, ours or the peer's. */
-    private final java.util.concurrent.atomic.AtomicBoolean cancelSent = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The connection waits of the transfer thread. */
+    private Connections connections;
 
     OutboundTransfer(TransferManager manager, long cookie, SipAddress peer, FileSource source, TransferSettings settings) {
         this.manager = manager;
@@ -98,19 +93,16 @@ final class OutboundTransfer {
         }
         TransferKeys keys = accept.keys().orElse(null);
         Flow flow = !accept.offersToListen() ? Flow.A : settings.connectivity() ? Flow.C : Flow.B;
-        try (ReadableByteChannel in = openSource(); Connections waits = new Connections()) {
+        try (ReadableByteChannel in = openSource(); Connections waits = control.waitingOn(new Connections())) {
             connections = waits;
-            if (cancelled) {
-                throw new CancellationException();
-            }
             MsnftpResult result = flow.receiverListens() ? connectAndSend(accept, keys, in) : listenAndSend(keys, in);
             LOG.info("Sent {} ({} bytes, {}) to {} in flow {}", source.name(), result.bytes(),
                     result.encrypted() ? "encrypted" : "plain", peer, flow);
             return new TransferResult(cookie, peer.toString(), source.name(), result.bytes(), result.byeCode(),
                     result.encrypted(), flow);
         } catch (MsnftpException e) {
-            TransferException failure = Failures.of(e, cookie, peer.toString(), peerCancelCode);
-            if (!Failures.endedByPeer(e, peerCancelCode)) {
+            TransferException failure = Failures.of(e, cookie, peer.toString(), control.peerCancelCode());
+            if (!Failures.endedByPeer(e, control.peerCancelCode())) {
                 cancelQuietly(CancelCode.FTTIMEOUT);
             }
             throw failure;
@@ -146,7 +138,7 @@ final class OutboundTransfer {
 
     private Invitation awaitAnswer() throws TransferException, InterruptedException {
         try {
-            return answer.get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return control.next().get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             cancelQuietly(CancelCode.TIMEOUT);
             throw new TransferTimeoutException("The receiver did not answer the invitation within "
@@ -234,11 +226,7 @@ final class OutboundTransfer {
                 .timeout(settings.transferTimeout()).minRate(settings.minTransferRate())
                 .authenticationTimeout(authentication)
                 .byeTimeout(settings.transferTimeout()).build();
-        sender = built;
-        if (cancelled) {
-            built.cancel();
-        }
-        return built;
+        return control.running(built);
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -252,46 +240,26 @@ final class OutboundTransfer {
     /** The receiver's ACCEPT or CANCEL, or a CANCEL after it accepted (it stops the transfer). */
     void onAnswer(List<InetAddress> from, Invitation invitation) {
         peerAddresses.addAll(from);
-        if (answer.complete(invitation)) {
-            return;
+        if (invitation.command() == InvitationCommand.CANCEL && control.next().isDone()) {
+            LOG.info("{} cancelled the transfer of cookie {} ({})", peer, cookie,
+                    invitation.cancelCode().map(CancelCode::value).orElse("(none)"));
         }
-        if (invitation.command() == InvitationCommand.CANCEL) {
-            cancelSent.set(true);
-            peerCancelCode = invitation.cancelCode().map(CancelCode::value).orElse("(none)");
-            LOG.info("{} cancelled the transfer of cookie {} ({})", peer, cookie, peerCancelCode);
-            stop();
-        }
+        control.fromPeer(invitation);
     }
 
     /** Cancels from another thread (the route or the context stops). */
     void cancel() {
-        cancelled = true;
         cancelQuietly(CancelCode.OUTBANDCANCEL);
-        stop();
-    }
-
-    private void stop() {
-        answer.cancel(false);
-        Connections waits = connections;
-        if (waits != null) {
-            waits.cancel();
-        }
-        MsnftpSender running = sender;
-        if (running != null) {
-            running.cancel();
-        }
+        control.cancelHere();
     }
 
     private TransferCancelledException cancelledException(Phase phase) {
-        return peerCancelCode != null
-                ? new TransferCancelledException("The receiver cancelled (CANCEL " + peerCancelCode + ")", cookie,
-                        peer.toString(), phase, true, -1, null)
-                : new TransferCancelledException("Cancelled on our side", cookie, peer.toString(), phase, false, -1, null);
+        return control.cancellation("receiver", cookie, peer.toString(), phase);
     }
 
     /** Tells the peer we give up; best effort, never waits. */
     private void cancelQuietly(CancelCode code) {
-        if (peerCancelCode != null || !cancelSent.compareAndSet(false, true)) {
+        if (!control.claimCancel()) {
             return;
         }
         manager.agent().sendMessage(peer.uri(), TransferManager.CONTENT_TYPE,
