@@ -113,6 +113,32 @@ class MsnftpPeerBehaviourTest {
         }
     }
 
+    /** One step of a peer that trickles. */
+    @FunctionalInterface
+    private interface Trickle {
+        void step() throws IOException;
+    }
+
+    /**
+     * Trickles (one step every 100 ms: the attacker's pace, not a wait for anything) until our side gives up or the
+     * connection is gone, 10 s at most; our side must have given up within 5 s for being slower than its minimum rate.
+     */
+    private static void droppedForItsRate(Future<MsnftpResult> result, Trickle trickle) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < 100 && !result.isDone(); i++) {
+            try {
+                trickle.step();
+            } catch (IOException closed) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        MsnftpException e = failure(result);
+        assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.TIMEOUT);
+        assertThat(e.getMessage()).contains("minimum rate");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
     /** Plays a sender up to TFR. */
     private static void senderHandshake(RawPeer peer, String dialect) throws IOException {
         assertThat(peer.readLine()).isEqualTo("VER " + dialect + "\r\n");
@@ -407,19 +433,7 @@ class MsnftpPeerBehaviourTest {
             peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\nTFR\r\n");
             peer.readLine();
             peer.readLine();
-            long start = System.nanoTime();
-            for (int i = 0; i < 100 && !result.isDone(); i++) {
-                try {
-                    peer.read(1024);
-                } catch (IOException closed) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
-            MsnftpException e = failure(result);
-            assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.TIMEOUT);
-            assertThat(e.getMessage()).contains("minimum rate");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            droppedForItsRate(result, () -> peer.read(1024));
         }
 
         @Test
@@ -502,19 +516,7 @@ class MsnftpPeerBehaviourTest {
                     .minRate(1024));
             senderHandshake(peer, "MSNFTP");
             peer.send(new byte[] { 0, (byte) 0xfd, 0x07 });
-            long start = System.nanoTime();
-            for (int i = 0; i < 100 && !result.isDone(); i++) {
-                try {
-                    peer.send(new byte[] { 42 });
-                } catch (IOException closed) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
-            MsnftpException e = failure(result);
-            assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.TIMEOUT);
-            assertThat(e.getMessage()).contains("minimum rate");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            droppedForItsRate(result, () -> peer.send(new byte[] { 42 }));
         }
 
         @Test

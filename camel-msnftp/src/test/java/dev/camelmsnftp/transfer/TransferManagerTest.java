@@ -3,7 +3,6 @@ package dev.camelmsnftp.transfer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +20,7 @@ import dev.camelmsnftp.sip.IncomingMessage;
 import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.sip.SipAgentConfig;
 import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.testsupport.Sha256;
 import dev.camelmsnftp.testsupport.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,7 +141,7 @@ class TransferManagerTest {
         ReceivedFile file = received.poll(10, TimeUnit.SECONDS);
         assertThat(file).isNotNull();
         try {
-            assertThat(sha256(file.path())).isEqualTo(sha256(source));
+            assertThat(Sha256.of(file.path())).isEqualTo(Sha256.of(source));
             assertThat(file.cookie()).isEqualTo(result.cookie());
             assertThat(file.flow()).isEqualTo(flow);
             assertThat(file.encrypted()).isEqualTo(result.encrypted());
@@ -229,9 +229,5 @@ class TransferManagerTest {
                 .get(5, TimeUnit.SECONDS);
         assertThat(response.status()).isEqualTo(200);
         assertThat(alice.activeTransfers()).isZero();
-    }
-
-    static byte[] sha256(Path file) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
     }
 }
