@@ -39,7 +39,7 @@ final class Pipeline<T> implements AutoCloseable {
     /** Worker threads for the whole JVM: one per core, at least two; more would only take turns on the cores. */
     static final int MAX_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** A worker without work for this long ends. */
-    static final long IDLE_SECONDS = 10;
+    static final long IDLE_SECONDS = 2;
     private static final long POLL_MILLIS = 20;
     /** How long {@link #close} waits for a worker in the middle of a read or write of the file. */
     private static final long CLOSE_WAIT_SECONDS = 30;
