@@ -73,6 +73,8 @@ public final class SipAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipAgent.class);
     private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE";
     private static final int QUEUE_LIMIT = 10_000;
+    /** T1 of a non-INVITE server transaction once answered: Timer J = 64 x T1 = 0.5 s (see endEarly). */
+    private static final int SHORT_T1_MILLIS = 8;
 
     private final SipAgentConfig config;
     private final SharedStack stack;
@@ -91,6 +93,8 @@ public final class SipAgent implements AutoCloseable {
     private final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
     private final AtomicLong cseq = new AtomicLong(1);
     private final Agent inbound = new Agent();
+    /** Requests answered over UDP whose server transactions were ended at once (see {@link Answered}). */
+    private final Answered answered = new Answered();
     private volatile boolean running = true;
 
     private SipAgent(SipAgentConfig config, SharedStack stack, String advertisedHost) {
@@ -460,6 +464,13 @@ public final class SipAgent implements AutoCloseable {
                 SipMessages.respondStatelessly(provider(), request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
                 return;
             }
+            if (event.getServerTransaction() == null) {
+                var earlier = answered.answerTo(request);
+                if (earlier.isPresent()) {
+                    SipMessages.respondStatelessly(provider(), request, earlier.getAsInt());
+                    return;
+                }
+            }
             ServerTransaction transaction = serverTransaction(event);
             if (transaction == null) {
                 return;
@@ -689,9 +700,30 @@ public final class SipAgent implements AutoCloseable {
             if (decorator != null) {
                 decorator.decorate(response);
             }
+            endEarly(transaction, status);
             transaction.sendResponse(response);
         } catch (ParseException | SipException | javax.sip.InvalidArgumentException | RuntimeException e) {
             LOG.debug("Could not answer {} with {}", transaction.getRequest().getMethod(), status, e);
+        }
+    }
+
+    /**
+     * Lets a UDP server transaction end about half a second after its final response instead of after Timer J (32 s:
+     * JAIN-SIP keeps the parsed request and response until then, and the heap grew by about 30 KiB per small file).
+     * JAIN-SIP schedules Timer J as 64 times the transaction's T1, which is used for nothing else in a non-INVITE server
+     * transaction; its retransmissions are still answered for the whole 32 s, from {@link Answered}. Over TCP and TLS
+     * JAIN-SIP ends it at once anyway; INVITE transactions are left as they are. Call before sending the response.
+     */
+    private void endEarly(ServerTransaction transaction, int status) {
+        Request request = transaction.getRequest();
+        if (status < 200 || config.transport() != SipTransport.UDP || Request.INVITE.equals(request.getMethod())) {
+            return;
+        }
+        answered.remember(request, status);
+        try {
+            transaction.setRetransmitTimer(SHORT_T1_MILLIS);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not shorten the transaction of {}: {}", request.getMethod(), e.toString());
         }
     }
 
@@ -782,6 +814,33 @@ public final class SipAgent implements AutoCloseable {
         } catch (RejectedExecutionException stopped) {
             return null;
         }
+    }
+
+    /**
+     * Drops a terminated client transaction from the stack's table and lets go of its messages now; JAIN-SIP would do
+     * it on the transaction's next timer tick, which lags far behind under load (one timer thread ticks every
+     * transaction every 500 ms). The tick still comes, finds it terminated and ends the timer.
+     */
+    void forget(ClientTransaction transaction) {
+        if (transaction instanceof gov.nist.javax.sip.stack.SIPClientTransaction terminated) {
+            stack.stack().removeTransaction(terminated);
+            terminated.cleanUp();
+        }
+    }
+
+    /** Transactions the agent's stack still holds (server and client), for tests. */
+    int stackTransactions() {
+        return stack.stack().getServerTransactionTableSize() + stack.stack().getClientTransactionTableSize();
+    }
+
+    /** Requests sent and not yet finished, and dialogs with a request under way, for tests. */
+    int pendingRequests() {
+        return pending.size() + dialogTails.size();
+    }
+
+    /** Requests answered over UDP that are remembered for their retransmissions, for tests. */
+    int rememberedAnswers() {
+        return answered.size();
     }
 
     void track(Outgoing outgoing) {
