@@ -128,7 +128,7 @@ public final class MsnftpReceiver {
     private MsnftpChannel open(SocketChannel socket) throws MsnftpException {
         synchronized (lock) {
             try {
-                channel = new MsnftpChannel(socket, Frames.INPUT_BUFFER);
+                channel = new MsnftpChannel(socket, Frames.inputBuffer(size));
             } catch (IOException e) {
                 try {
                     socket.close();

@@ -97,7 +97,7 @@ public final class MsnftpSender {
                     Chunk chunk;
                     if (pipeline == null) {
                         chunk = single;
-                        chunk.read((int) Math.min(Frames.CHUNK_BODY, size - sent));
+                        chunk.read((int) Math.min(chunk.data.capacity(), size - sent));
                         if (secure != null) {
                             secure.seal(chunk.data);
                         }
@@ -146,7 +146,7 @@ public final class MsnftpSender {
     private MsnftpChannel open(SocketChannel socket) throws MsnftpException {
         synchronized (lock) {
             try {
-                channel = new MsnftpChannel(socket, Frames.INPUT_BUFFER);
+                channel = new MsnftpChannel(socket, Frames.LINE_INPUT_BUFFER);
             } catch (IOException e) {
                 closeQuietly(socket);
                 throw new MsnftpException(Kind.CONNECTION_LOST, Phase.HANDSHAKE, "Cannot use the connection", e);
@@ -257,7 +257,7 @@ public final class MsnftpSender {
         }
         long[] read = { 0 };
         return Pipeline.start(chunks, List.of(), chunk -> {
-            chunk.read((int) Math.min(Frames.CHUNK_BODY, size - read[0]));
+            chunk.read((int) Math.min(chunk.data.capacity(), size - read[0]));
             secure.mac(chunk.data);
             read[0] += chunk.length;
             return read[0] < size;
@@ -275,15 +275,17 @@ public final class MsnftpSender {
      * bodies are views of one direct buffer the file is read into, so the plain path copies nothing.
      */
     private final class Chunk {
-        private final ByteBuffer data = ByteBuffer.allocateDirect(Frames.CHUNK_BODY);
-        private final ByteBuffer headers = ByteBuffer.allocateDirect(Frames.BLOCKS_PER_CHUNK * Frames.HEADER);
-        private final ByteBuffer[] frames = new ByteBuffer[2 * Frames.BLOCKS_PER_CHUNK];
+        private final ByteBuffer data = ByteBuffer.allocateDirect(Frames.chunkBody(size));
+        private final int blocks = (data.capacity() + Frames.BLOCK_BODY - 1) / Frames.BLOCK_BODY;
+        private final ByteBuffer headers = ByteBuffer.allocateDirect(blocks * Frames.HEADER);
+        private final ByteBuffer[] frames = new ByteBuffer[2 * blocks];
         private int length;
 
         Chunk() {
-            for (int i = 0; i < Frames.BLOCKS_PER_CHUNK; i++) {
+            for (int i = 0; i < blocks; i++) {
                 frames[2 * i] = headers.slice(i * Frames.HEADER, Frames.HEADER);
-                frames[2 * i + 1] = data.slice(i * Frames.BLOCK_BODY, Frames.BLOCK_BODY);
+                frames[2 * i + 1] = data.slice(i * Frames.BLOCK_BODY,
+                        Math.min(Frames.BLOCK_BODY, data.capacity() - i * Frames.BLOCK_BODY));
             }
         }
 
