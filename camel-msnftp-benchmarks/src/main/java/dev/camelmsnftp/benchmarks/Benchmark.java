@@ -30,7 +30,7 @@ import dev.camelmsnftp.sip.SipMode;
  * one after the other, and 8 at a time through one route;</li>
  * <li>{@code bench.sustainedCount} (10000; 0 skips): small files sent one after the other through the component,
  * watching the heap;</li>
- * <li>{@code bench.hugeMiB} (0 skips; the largest size MSNFTP can announce is 4 GiB - 1 byte): one more large-file
+ * <li>{@code bench.hugeMiB} (4096; 0 skips; the largest size MSNFTP can announce is 4 GiB - 1 byte): one more large-file
  * run of the baseline and the component, when the disk has room for three copies.</li>
  * </ul>
  */
@@ -73,7 +73,7 @@ public final class Benchmark {
                 Long.getLong("bench.largeMiB", 1024) * MIB, Integer.getInteger("bench.runs", 5),
                 Integer.getInteger("bench.smallCount", 1000), Integer.getInteger("bench.smallKiB", 4) * 1024,
                 Integer.getInteger("bench.smallRuns", 3), Integer.getInteger("bench.sustainedCount", 10_000),
-                Math.min(Long.getLong("bench.hugeMiB", 0) * MIB, 0xFFFF_FFFFL), System.out).run();
+                Math.min(Long.getLong("bench.hugeMiB", 4096) * MIB, 0xFFFF_FFFFL), System.out).run();
         System.exit(0);
     }
 
