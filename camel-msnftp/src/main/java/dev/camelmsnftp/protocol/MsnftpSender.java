@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -39,6 +41,8 @@ public final class MsnftpSender extends MsnftpSession {
     private final ReadableByteChannel source;
     private final long size;
     private final Duration authenticationTimeout;
+    private final boolean pipelining;
+    private final boolean jdkRc4;
     private volatile boolean authenticated;
 
     private MsnftpSender(Builder b) {
@@ -48,6 +52,8 @@ public final class MsnftpSender extends MsnftpSession {
         this.source = Objects.requireNonNull(b.source, "source");
         this.size = b.size;
         this.authenticationTimeout = b.authenticationTimeout == null ? b.timeout : b.authenticationTimeout;
+        this.pipelining = b.pipelining;
+        this.jdkRc4 = b.jdkRc4;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -59,26 +65,49 @@ public final class MsnftpSender extends MsnftpSession {
 
     @Override
     public MsnftpResult run(SocketChannel socket) throws MsnftpException {
-        MsnftpChannel ch = open(socket);
+        MsnftpChannel ch = open(socket, Frames.LINE_INPUT_BUFFER);
         Phase phase = Phase.HANDSHAKE;
-        Chunks chunks = null;
+        Chunk[] writing = new Chunk[1];
         try {
             handshake(ch);
             phase = Phase.DATA;
-            SecureBodies secure = keys == null ? null : SecureBodies.forSending(keys, 8192);
-            chunks = new Chunks();
-            Pace pace = new Pace(minRate, timeout);
-            long sent = 0;
-            while (sent < size) {
-                int length = (int) Math.min(Frames.CHUNK_BODY, size - sent);
-                int count = chunks.frame(length, secure);
-                // stops at once on a CCL or failure BYE, also while the receiver is not reading
-                ch.writeWatchingInput(chunks.frames, count, timeout, pace, Phase.DATA);
-                sent += length;
-                progress.onProgress(sent, size);
-                String line = sent < size ? ch.pollLine(Phase.DATA) : null;
-                if (line != null) {
-                    throw Lines.unexpected(line, Phase.DATA, "nothing before the end of the file");
+            SecureBodies secure = keys == null ? null : SecureBodies.forSending(keys, jdkRc4);
+            Pipeline<Chunk> pipeline = secure != null && pipelining && size >= Pipeline.MIN_SIZE
+                    ? startPipeline(secure) : null;
+            try {
+                Chunk single = pipeline == null ? new Chunk() : null;
+                Pace pace = new Pace(minRate, timeout);
+                long sent = 0;
+                while (sent < size) {
+                    Chunk chunk;
+                    if (pipeline == null) {
+                        chunk = single;
+                        chunk.read((int) Math.min(chunk.data.capacity(), size - sent));
+                        if (secure != null) {
+                            secure.seal(chunk.data);
+                        }
+                    } else {
+                        // the worker has read and MACed it; encrypting here runs alongside its MAC of the next
+                        chunk = pipeline.take(() -> checkCancelled(ch));
+                        secure.crypt(chunk.data);
+                    }
+                    int count = chunk.frame();
+                    writing[0] = chunk;
+                    // stops at once on a CCL or failure BYE, also while the receiver is not reading
+                    ch.writeWatchingInput(chunk.frames, count, timeout, pace, Phase.DATA);
+                    sent += chunk.length;
+                    if (pipeline != null) {
+                        pipeline.give(chunk);
+                    }
+                    progress.onProgress(sent, size);
+                    String line = sent < size ? ch.pollLine(Phase.DATA) : null;
+                    if (line != null) {
+                        throw Lines.unexpected(line, Phase.DATA, "nothing before the end of the file");
+                    }
+                }
+            } finally {
+                if (pipeline != null) {
+                    pipeline.close();
                 }
             }
             phase = Phase.BYE;
@@ -95,7 +124,7 @@ public final class MsnftpSender extends MsnftpSession {
             return new MsnftpResult(size, bye, dialect());
         } catch (MsnftpException e) {
             if (phase == Phase.DATA && (e.kind() == Kind.CANCELLED || e.kind() == Kind.LOCAL_IO)) {
-                abort(ch, chunks);
+                abort(ch, writing[0]);
             }
             throw e.kind() == Kind.CONNECTION_LOST ? lastWords(ch, e) : e;
         } finally {
@@ -108,8 +137,8 @@ public final class MsnftpSender extends MsnftpSession {
      * the receiver still counts blocks right, then the abort block {@code 1 0 0} (SPEC 4). Best effort, for a few
      * seconds at most: a receiver that does not read any more does not get it.
      */
-    private void abort(MsnftpChannel ch, Chunks chunks) {
-        ByteBuffer[] rest = chunks == null ? new ByteBuffer[0] : chunks.restOfBlockBegun();
+    private void abort(MsnftpChannel ch, Chunk chunk) {
+        ByteBuffer[] rest = chunk == null ? new ByteBuffer[0] : chunk.restOfBlockBegun();
         ByteBuffer[] out = Arrays.copyOf(rest, rest.length + 1);
         out[rest.length] = ByteBuffer.wrap(Frames.ABORT_BLOCK);
         Duration wait = timeout.compareTo(ABORT_WAIT) < 0 ? timeout : ABORT_WAIT;
@@ -218,22 +247,58 @@ public final class MsnftpSender extends MsnftpSession {
     }
 
     /**
+     * A second thread reads the file and MACs it, {@link Pipeline#DEPTH} chunks ahead, while this one encrypts and
+     * sends; null when no thread is free.
+     */
+    private Pipeline<Chunk> startPipeline(SecureBodies secure) {
+        List<Chunk> chunks = new ArrayList<>();
+        for (int i = 0; i < Pipeline.DEPTH; i++) {
+            chunks.add(new Chunk());
+        }
+        long[] read = { 0 };
+        return Pipeline.start(chunks, List.of(), chunk -> {
+            chunk.read((int) Math.min(chunk.data.capacity(), size - read[0]));
+            secure.mac(chunk.data);
+            read[0] += chunk.length;
+            return read[0] < size;
+        });
+    }
+
+    private static void checkCancelled(MsnftpChannel ch) throws MsnftpException {
+        if (ch.isCancelled()) {
+            throw new MsnftpException(Kind.CANCELLED, Phase.DATA, "Cancelled");
+        }
+    }
+
+    /**
      * One chunk of up to 32 blocks framed for a single gathering write: header and body buffers alternate, the
      * bodies are views of one direct buffer the file is read into, so the plain path copies nothing.
      */
-    private final class Chunks {
-        private final ByteBuffer data = ByteBuffer.allocateDirect(Frames.CHUNK_BODY);
-        private final ByteBuffer headers = ByteBuffer.allocateDirect(Frames.BLOCKS_PER_CHUNK * Frames.HEADER);
-        private final ByteBuffer[] frames = new ByteBuffer[2 * Frames.BLOCKS_PER_CHUNK];
+    private final class Chunk {
+        private final ByteBuffer data = ByteBuffer.allocateDirect(Frames.chunkBody(size));
+        private final int blocks = (data.capacity() + Frames.BLOCK_BODY - 1) / Frames.BLOCK_BODY;
+        private final ByteBuffer headers = ByteBuffer.allocateDirect(blocks * Frames.HEADER);
+        private final ByteBuffer[] frames = new ByteBuffer[2 * blocks];
+        private int length;
 
-        Chunks() {
-            for (int i = 0; i < Frames.BLOCKS_PER_CHUNK; i++) {
+        Chunk() {
+            for (int i = 0; i < blocks; i++) {
                 frames[2 * i] = headers.slice(i * Frames.HEADER, Frames.HEADER);
-                frames[2 * i + 1] = data.slice(i * Frames.BLOCK_BODY, Frames.BLOCK_BODY);
+                frames[2 * i + 1] = data.slice(i * Frames.BLOCK_BODY,
+                        Math.min(Frames.BLOCK_BODY, data.capacity() - i * Frames.BLOCK_BODY));
             }
         }
 
-        /** How many of {@link #frames} the current chunk uses. */
+        /** Reads the next {@code length} bytes of the file into {@link #data}. */
+        void read(int length) throws MsnftpException {
+            this.length = length;
+            this.count = 0;
+            data.clear().limit(length);
+            readSource(data);
+            data.flip();
+        }
+
+        /** How many of {@link #frames} the chunk's bytes use, once framed. */
         private int count;
 
         /**
@@ -251,15 +316,8 @@ public final class MsnftpSender extends MsnftpSession {
             return new ByteBuffer[0];
         }
 
-        /** Reads {@code length} bytes of the file and frames them; returns the number of buffers to write. */
-        int frame(int length, SecureBodies secure) throws MsnftpException {
-            count = 0;
-            data.clear().limit(length);
-            readSource(data);
-            data.flip();
-            if (secure != null) {
-                secure.seal(data);
-            }
+        /** Frames the chunk's bytes into blocks; returns the number of buffers to write. */
+        int frame() {
             int blocks = (length + Frames.BLOCK_BODY - 1) / Frames.BLOCK_BODY;
             for (int i = 0; i < blocks; i++) {
                 int body = Math.min(Frames.BLOCK_BODY, length - i * Frames.BLOCK_BODY);
@@ -290,12 +348,15 @@ public final class MsnftpSender extends MsnftpSession {
     }
 
     /** Configures a {@link MsnftpSender}. */
+    /** Configures a {@link MsnftpSender}. */
     public static final class Builder extends MsnftpSession.Builder<Builder> {
         private String peerUser;
         private long authCookie;
         private ReadableByteChannel source;
         private long size;
         private Duration authenticationTimeout;
+        private boolean pipelining = true;
+        private boolean jdkRc4;
 
         private Builder() {
         }
@@ -333,6 +394,21 @@ public final class MsnftpSender extends MsnftpSession {
          */
         public Builder authenticationTimeout(Duration authenticationTimeout) {
             this.authenticationTimeout = Objects.requireNonNull(authenticationTimeout);
+            return this;
+        }
+
+        /**
+         * Whether an encrypted file of at least {@link Pipeline#MIN_SIZE} may use a second thread (on by default); off,
+         * the wire bytes are the same. For tests and measurements.
+         */
+        Builder pipelining(boolean pipelining) {
+            this.pipelining = pipelining;
+            return this;
+        }
+
+        /** The JDK's ARCFOUR instead of our RC4 (the same bytes); for tests and measurements. */
+        Builder jdkRc4(boolean jdkRc4) {
+            this.jdkRc4 = jdkRc4;
             return this;
         }
 

@@ -60,11 +60,14 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
         }
     }
 
-    /** Takes over the connection for {@link #run}; a session cancelled before it comes here starts cancelled. */
-    final MsnftpChannel open(SocketChannel socket) throws MsnftpException {
+    /**
+     * Takes over the connection for {@link #run}, with an input buffer of {@code inputBuffer} bytes; a session
+     * cancelled before it comes here starts cancelled.
+     */
+    final MsnftpChannel open(SocketChannel socket, int inputBuffer) throws MsnftpException {
         synchronized (lock) {
             try {
-                channel = new MsnftpChannel(socket, Frames.INPUT_BUFFER);
+                channel = new MsnftpChannel(socket, inputBuffer);
             } catch (IOException e) {
                 try {
                     socket.close();
