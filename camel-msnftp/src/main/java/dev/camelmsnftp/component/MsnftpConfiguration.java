@@ -95,7 +95,7 @@ public class MsnftpConfiguration implements Cloneable {
     @UriParam(label = "security", defaultValue = "sip",
               description = "Which addresses the other end of an MSNFTP connection may have: where we connect when the peer's"
                             + " ACCEPT says where it listens, and whom our listener takes. sip: the addresses the peer's SIP"
-                            + " requests showed (their source, the originating Via and the Contact); add IP addresses or CIDR"
+                            + " requests showed (where their packets came from and, through a proxy, the originating Via); add IP addresses or CIDR"
                             + " ranges, comma-separated, for peers behind NAT or relays; any: any address but loopback."
                             + " Loopback passes only when the peer is on loopback or is listed.")
     private String ftpPeerAddresses = "sip";

@@ -94,9 +94,10 @@ public final class IncomingMessage {
     }
 
     /**
-     * The IP addresses the request showed for its sender: where the packet came from, and the originating Via's host
-     * and {@code received} parameter and the Contact host (IP literals only). Through a proxy the first is the proxy's;
-     * the others name the sender's own machine. For checking who may connect to us, and where we may connect to.
+     * The IP addresses the request showed for its sender, from what the sender cannot choose freely: where the packet
+     * came from (the sender, or the last proxy) and, through proxies, the originating Via as the first proxy left it
+     * (its {@code received} parameter when that proxy added one, else its host). IP literals only. For checking who
+     * may connect to us, and where we may connect to.
      */
     public List<InetAddress> peerAddresses() {
         return peerAddresses;

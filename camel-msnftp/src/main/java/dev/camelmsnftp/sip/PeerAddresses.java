@@ -2,23 +2,24 @@ package dev.camelmsnftp.sip;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import javax.sip.address.SipURI;
-import javax.sip.header.ContactHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 
 import gov.nist.javax.sip.message.SIPMessage;
 
 /**
- * The IP addresses a SIP request shows for the party that sent it: where the packet came from (the peer itself, or
- * the last proxy), and the originating (bottom) Via's host and {@code received} parameter and the Contact host, which
- * name the sender's own machine even through proxies and NAT. IP literals only: no name is looked up.
+ * The IP addresses a SIP request shows for the party that sent it, taken only from what the sender cannot choose
+ * freely: where the packet came from (the sender itself, or the last proxy) and, when the request came through
+ * proxies, the originating (bottom) Via as the first proxy left it: its {@code received} parameter when that proxy
+ * added one (the sender's sent-by differed from where its packets came from), else its host. Headers the sender
+ * writes as it likes (Contact, the Via of a direct request) do not count. IP literals only: no name is looked up.
  */
 final class PeerAddresses {
 
@@ -31,27 +32,23 @@ final class PeerAddresses {
         Set<InetAddress> addresses = new LinkedHashSet<>();
         if (request instanceof SIPMessage message) {
             InetAddress source = message.getPeerPacketSourceAddress();
-            addIfPresent(addresses, source != null ? source : message.getRemoteAddress());
+            if (source == null) {
+                source = message.getRemoteAddress();
+            }
+            if (source != null) {
+                addresses.add(source);
+            }
         }
-        ViaHeader originating = null;
-        for (ListIterator<?> vias = request.getHeaders(ViaHeader.NAME); vias.hasNext(); ) {
-            originating = (ViaHeader) vias.next();
+        List<ViaHeader> vias = new ArrayList<>();
+        for (ListIterator<?> each = request.getHeaders(ViaHeader.NAME); each.hasNext(); ) {
+            vias.add((ViaHeader) each.next());
         }
-        if (originating != null) {
-            addLiteral(addresses, originating.getReceived());
-            addLiteral(addresses, originating.getHost());
-        }
-        if (request.getHeader(ContactHeader.NAME) instanceof ContactHeader contact
-            && contact.getAddress() != null && contact.getAddress().getURI() instanceof SipURI uri) {
-            addLiteral(addresses, uri.getHost());
+        if (vias.size() > 1) {
+            ViaHeader originating = vias.get(vias.size() - 1);
+            String received = originating.getReceived();
+            addLiteral(addresses, received != null ? received : originating.getHost());
         }
         return List.copyOf(addresses);
-    }
-
-    private static void addIfPresent(Set<InetAddress> addresses, InetAddress address) {
-        if (address != null) {
-            addresses.add(address);
-        }
     }
 
     private static void addLiteral(Set<InetAddress> addresses, String host) {

@@ -11,8 +11,8 @@ import java.util.Locale;
  * Which addresses the other end of an MSNFTP connection may have (option {@code ftpPeerAddresses}): where we connect
  * when the peer's ACCEPT says where it listens, and whom our listener takes. A comma-separated list of
  * <ul>
- * <li>{@code sip} (the default): the addresses the peer's SIP requests showed (their source, the originating Via's
- * host and {@code received}, the Contact host);</li>
+ * <li>{@code sip} (the default): the addresses the peer's SIP requests showed (where their packets came from and,
+ * through a proxy, the originating Via);</li>
  * <li>IP addresses and CIDR ranges ({@code 192.0.2.7}, {@code 10.0.0.0/8}, {@code 2001:db8::/32}): for peers behind
  * NAT or relays whose address SIP does not show;</li>
  * <li>{@code any}: any address but loopback and wildcard ones.</li>
