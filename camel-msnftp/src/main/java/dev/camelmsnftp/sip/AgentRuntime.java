@@ -180,6 +180,15 @@ final class AgentRuntime {
         }
     }
 
+    /** Runs a task on the agent's timer every {@code period} until cancelled; null once the agent stopped. */
+    ScheduledFuture<?> scheduleRepeatedly(Runnable task, Duration period) {
+        try {
+            return timer.scheduleWithFixedDelay(task, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopped) {
+            return null;
+        }
+    }
+
     void track(Outgoing outgoing) {
         pending.add(outgoing);
     }

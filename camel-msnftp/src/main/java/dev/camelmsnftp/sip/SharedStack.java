@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sip.ClientTransaction;
+import javax.sip.DialogState;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
@@ -207,6 +208,11 @@ final class SharedStack implements SipListener {
 
     SipStackImpl stack() {
         return stack;
+    }
+
+    /** The dialogs JAIN-SIP holds on this stack that have not terminated (terminated ones are dropped soon after). */
+    int liveDialogs() {
+        return (int) stack.getDialogs().stream().filter(dialog -> dialog.getState() != DialogState.TERMINATED).count();
     }
 
     /** Routes requests for {@code user} to {@code agent}. */

@@ -17,6 +17,11 @@ public final class SipAgentConfig {
     public static final String DEFAULT_USER_AGENT = "camel-msnftp/" + Optional
             .ofNullable(SipAgentConfig.class.getPackage().getImplementationVersion()).orElse("dev");
 
+    /** Default of {@link #maxIncomingSessions()}. */
+    public static final int DEFAULT_MAX_INCOMING_SESSIONS = 100;
+    /** Default of {@link #incomingSessionIdleTimeout()}: longer than a peer's own idle time-out (ours is 60 s). */
+    public static final Duration DEFAULT_INCOMING_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(3);
+
     private final SipAddress localUser;
     private final String sipHost;
     private final int sipPort;
@@ -35,6 +40,8 @@ public final class SipAgentConfig {
     private final Map<String, String> stackProperties;
     private final Executor listenerExecutor;
     private final int listenerThreads;
+    private final int maxIncomingSessions;
+    private final Duration incomingSessionIdleTimeout;
 
     private SipAgentConfig(Builder b) {
         this.localUser = SipAddress.parse(b.localUser);
@@ -55,6 +62,8 @@ public final class SipAgentConfig {
         this.stackProperties = Map.copyOf(b.stackProperties);
         this.listenerExecutor = b.listenerExecutor;
         this.listenerThreads = b.listenerThreads;
+        this.maxIncomingSessions = b.maxIncomingSessions;
+        this.incomingSessionIdleTimeout = positive(b.incomingSessionIdleTimeout, "incomingSessionIdleTimeout");
         if (sipPort < 0 || sipPort > 65535) {
             throw new IllegalArgumentException("sipPort must be 0..65535: " + sipPort);
         }
@@ -66,6 +75,9 @@ public final class SipAgentConfig {
         }
         if (listenerThreads < 1) {
             throw new IllegalArgumentException("listenerThreads must be >= 1");
+        }
+        if (maxIncomingSessions < 1) {
+            throw new IllegalArgumentException("maxIncomingSessions must be >= 1");
         }
     }
 
@@ -156,6 +168,16 @@ public final class SipAgentConfig {
         return listenerThreads;
     }
 
+    /** How many IM sessions peers may hold open with this agent at once; a further INVITE is answered 486. */
+    public int maxIncomingSessions() {
+        return maxIncomingSessions;
+    }
+
+    /** How long an IM session a peer opened stays open with no request either way before we end it with BYE. */
+    public Duration incomingSessionIdleTimeout() {
+        return incomingSessionIdleTimeout;
+    }
+
     @Override
     public String toString() {
         return "SipAgentConfig[localUser=" + localUser + ", listen=" + sipHost + ":" + sipPort + "/" + transport.wireName()
@@ -183,6 +205,8 @@ public final class SipAgentConfig {
         private final Map<String, String> stackProperties = new LinkedHashMap<>();
         private Executor listenerExecutor;
         private int listenerThreads = 8;
+        private int maxIncomingSessions = DEFAULT_MAX_INCOMING_SESSIONS;
+        private Duration incomingSessionIdleTimeout = DEFAULT_INCOMING_SESSION_IDLE_TIMEOUT;
 
         private Builder(String localUser) {
             this.localUser = Objects.requireNonNull(localUser, "localUser");
@@ -280,6 +304,18 @@ public final class SipAgentConfig {
         /** The size of the agent's own listener pool. */
         public Builder listenerThreads(int listenerThreads) {
             this.listenerThreads = listenerThreads;
+            return this;
+        }
+
+        /** How many IM sessions peers may hold open at once (default 100); a further INVITE is answered 486. */
+        public Builder maxIncomingSessions(int maxIncomingSessions) {
+            this.maxIncomingSessions = maxIncomingSessions;
+            return this;
+        }
+
+        /** How long an IM session a peer opened may stay unused before we end it with BYE (default 3 minutes). */
+        public Builder incomingSessionIdleTimeout(Duration incomingSessionIdleTimeout) {
+            this.incomingSessionIdleTimeout = incomingSessionIdleTimeout;
             return this;
         }
 
