@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.SSLContext;
 import javax.sip.ClientTransaction;
 import javax.sip.SipProvider;
 
@@ -75,23 +77,26 @@ final class AgentRuntime {
                 ? stack.stack().getAuthenticationHelper(new Credentials(config), SipMessages.HEADERS) : null;
     }
 
-    /** The JAIN-SIP properties of the agent's stack: TLS stores, then the raw ones of the configuration. */
+    /** The JAIN-SIP properties of the agent's stack: its limits, then the raw ones of the configuration. */
     static Map<String, String> stackProperties(SipAgentConfig config) {
         Map<String, String> properties = new TreeMap<>();
-        config.tls().ifPresent(tls -> {
-            properties.put("javax.net.ssl.keyStore", tls.keyStore().toString());
-            properties.put("javax.net.ssl.keyStoreType", tls.keyStoreType());
-            properties.put("javax.net.ssl.trustStore", tls.trustStore().toString());
-            properties.put("javax.net.ssl.trustStoreType", tls.trustStoreType());
-            if (tls.keyStorePassword() != null) {
-                properties.put("javax.net.ssl.keyStorePassword", tls.keyStorePassword());
-            }
-            if (tls.trustStorePassword() != null) {
-                properties.put("javax.net.ssl.trustStorePassword", tls.trustStorePassword());
-            }
-        });
+        properties.put("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(config.maxConnections()));
+        properties.put("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(config.maxServerTransactions()));
         properties.putAll(config.stackProperties());
         return properties;
+    }
+
+    /** How the agent's stack makes its sockets. */
+    static SipNetworkLayer.Settings networkSettings(SipAgentConfig config) throws SipAgentException {
+        SSLContext tls = null;
+        if (config.tls().isPresent()) {
+            try {
+                tls = config.tls().get().sslContext();
+            } catch (GeneralSecurityException | IOException e) {
+                throw new SipAgentException(Kind.TRANSPORT, 0, "Cannot set up TLS: " + e.getMessage(), e);
+            }
+        }
+        return new SipNetworkLayer.Settings(config.maxConnections(), config.connectionIdleTimeout(), tls, false);
     }
 
     /** The host peers reach us at: the configured one, the bind address, or the local address toward the proxy. */

@@ -158,6 +158,11 @@ final class InboundDispatcher implements SharedStack.Agent {
         if (transaction != null) {
             return transaction;
         }
+        if (runtime.stack().serverTransactions() >= runtime.config().maxServerTransactions()) {
+            // JAIN-SIP's own bound is loose under a burst (it counts before our thread adds to the table): this is exact
+            SipMessages.respondStatelessly(runtime.provider(), event.getRequest(), Response.SERVICE_UNAVAILABLE);
+            return null;
+        }
         try {
             return runtime.provider().getNewServerTransaction(event.getRequest());
         } catch (TransactionAlreadyExistsException retransmission) {

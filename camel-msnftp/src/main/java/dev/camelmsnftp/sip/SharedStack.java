@@ -57,6 +57,8 @@ final class SharedStack implements SipListener {
     private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(3);
     /** Stack creation is serialised so that the threads each stack starts can be told apart. */
     private static final Object CREATION = new Object();
+    /** How long the rest of a message may take to arrive on TCP/TLS once its first line has (READ_TIMEOUT). */
+    static final java.time.Duration MESSAGE_READ_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     /** What identifies a listening point. */
     record Key(String host, int port, SipTransport transport) {
@@ -94,8 +96,8 @@ final class SharedStack implements SipListener {
      * The stack for {@code (host, port, transport)}, created when nobody uses it yet. Port 0 picks a free port. The
      * caller must {@link #release} it.
      */
-    static SharedStack acquire(String host, int port, SipTransport transport, Map<String, String> properties)
-            throws SipAgentException {
+    static SharedStack acquire(String host, int port, SipTransport transport, Map<String, String> properties,
+            SipNetworkLayer.Settings network) throws SipAgentException {
         synchronized (STACKS) {
             if (port != 0) {
                 SharedStack existing = STACKS.get(new Key(host, port, transport));
@@ -104,15 +106,15 @@ final class SharedStack implements SipListener {
                     return existing;
                 }
             }
-            SharedStack created = create(host, port, transport, properties);
+            SharedStack created = create(host, port, transport, properties, network);
             created.references = 1;
             STACKS.put(created.key, created);
             return created;
         }
     }
 
-    private static SharedStack create(String host, int port, SipTransport transport, Map<String, String> properties)
-            throws SipAgentException {
+    private static SharedStack create(String host, int port, SipTransport transport, Map<String, String> properties,
+            SipNetworkLayer.Settings network) throws SipAgentException {
         IOException lastFailure = null;
         for (int attempt = 0; attempt < (port == 0 ? 5 : 1); attempt++) {
             int actualPort;
@@ -123,7 +125,7 @@ final class SharedStack implements SipListener {
                 continue;
             }
             try {
-                return start(new Key(host, actualPort, transport), properties);
+                return start(new Key(host, actualPort, transport), properties, network);
             } catch (IOException e) {
                 lastFailure = e;
             }
@@ -134,10 +136,17 @@ final class SharedStack implements SipListener {
                 lastFailure);
     }
 
-    private static SharedStack start(Key key, Map<String, String> settings) throws IOException {
+    private static SharedStack start(Key key, Map<String, String> settings, SipNetworkLayer.Settings network)
+            throws IOException {
         Properties properties = new Properties();
-        properties.setProperty("javax.sip.STACK_NAME",
-                "msnftp-" + key.host() + "-" + key.port() + "-" + key.transport().wireName() + "-" + NAMES.incrementAndGet());
+        String name = "msnftp-" + key.host() + "-" + key.port() + "-" + key.transport().wireName() + "-"
+                      + NAMES.incrementAndGet();
+        properties.setProperty("javax.sip.STACK_NAME", name);
+        // every socket through our network layer: idle connections closed, TLS from the agent's context, all
+        // recorded so that stop can close what JAIN-SIP lost track of
+        properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", SipNetworkLayer.class.getName());
+        // the rest of a message after its first line must arrive within this time (slow senders on TCP/TLS)
+        properties.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Long.toString(MESSAGE_READ_TIMEOUT.toMillis()));
         // JAIN-SIP's logs and message traces go to SLF4J through our bridges; no log files
         properties.setProperty("gov.nist.javax.sip.STACK_LOGGER", JainSipLogging.class.getName());
         properties.setProperty("gov.nist.javax.sip.SERVER_LOGGER", JainSipLogging.Messages.class.getName());
@@ -155,11 +164,12 @@ final class SharedStack implements SipListener {
             properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(UDP_THREADS));
         }
         properties.putAll(settings);
+        SipNetworkLayer.prepare(name, network);
         synchronized (CREATION) {
             Set<Thread> before = Thread.getAllStackTraces().keySet();
             SipStackImpl stack = null;
             try {
-                stack = new SipStackImpl(properties);
+                stack = new BoundedSipStack(properties);
                 ListeningPoint point = stack.createListeningPoint(key.host(), key.port(), key.transport().wireName());
                 SipProvider provider = stack.createSipProvider(point);
                 SharedStack shared = new SharedStack(key, stack, provider, new HashSet<>());
@@ -173,6 +183,7 @@ final class SharedStack implements SipListener {
                 LOG.debug("SIP stack listening on {}:{}/{}", key.host(), key.port(), key.transport().wireName());
                 return shared;
             } catch (Exception e) {
+                SipNetworkLayer.forget(name);
                 if (stack != null) {
                     stopQuickly(stack, before);
                 }
@@ -208,6 +219,16 @@ final class SharedStack implements SipListener {
 
     SipStackImpl stack() {
         return stack;
+    }
+
+    /** The TCP/TLS connections of this stack open now, either direction. */
+    int openConnections() {
+        return ((SipNetworkLayer) stack.getNetworkLayer()).openConnections();
+    }
+
+    /** The server transactions JAIN-SIP holds on this stack. */
+    int serverTransactions() {
+        return stack.getServerTransactionTableSize();
     }
 
     /** The dialogs JAIN-SIP holds on this stack that have not terminated (terminated ones are dropped soon after). */
@@ -372,6 +393,20 @@ final class SharedStack implements SipListener {
      */
     private static boolean isLeftBlocked(Thread thread) {
         return thread.getName().startsWith("EventScanner") || thread.getName().contains("UDPMessageChannelThread");
+    }
+
+    /**
+     * JAIN-SIP 1.3.0-91 reads {@code MAX_SERVER_TRANSACTIONS} but never applies it: the flag that switches the bound on
+     * is only ever set to "unlimited". This stack switches it on, so that the table of server transactions stops
+     * growing at the configured size (from 80 % of it on JAIN-SIP drops new requests ever more often).
+     */
+    private static final class BoundedSipStack extends SipStackImpl {
+        BoundedSipStack(Properties properties) throws javax.sip.PeerUnavailableException {
+            super(properties);
+            if (properties.getProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS") != null) {
+                unlimitedServerTransactionTableSize = false;
+            }
+        }
     }
 
     // --- SipListener: runs on JAIN-SIP's event thread; route only.

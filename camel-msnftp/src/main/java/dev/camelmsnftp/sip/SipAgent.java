@@ -57,7 +57,7 @@ public final class SipAgent implements AutoCloseable {
      */
     public static SipAgent start(SipAgentConfig config) throws SipAgentException {
         SharedStack stack = SharedStack.acquire(config.sipHost(), config.sipPort(), config.transport(),
-                AgentRuntime.stackProperties(config));
+                AgentRuntime.stackProperties(config), AgentRuntime.networkSettings(config));
         SipAgent agent;
         try {
             agent = new SipAgent(new AgentRuntime(config, stack, AgentRuntime.advertisedHost(config)));
