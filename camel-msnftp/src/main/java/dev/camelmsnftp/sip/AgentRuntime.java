@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.net.ssl.SSLContext;
 import javax.sip.ClientTransaction;
 import javax.sip.SipProvider;
 
@@ -87,16 +85,10 @@ final class AgentRuntime {
     }
 
     /** How the agent's stack makes its sockets. */
-    static SipNetworkLayer.Settings networkSettings(SipAgentConfig config) throws SipAgentException {
-        SSLContext tls = null;
-        if (config.tls().isPresent()) {
-            try {
-                tls = config.tls().get().sslContext();
-            } catch (GeneralSecurityException | IOException e) {
-                throw new SipAgentException(Kind.TRANSPORT, 0, "Cannot set up TLS: " + e.getMessage(), e);
-            }
-        }
-        return new SipNetworkLayer.Settings(config.maxConnections(), config.connectionIdleTimeout(), tls, false);
+    static SipNetworkLayer.Settings networkSettings(SipAgentConfig config) {
+        return new SipNetworkLayer.Settings(config.maxConnections(), config.connectionIdleTimeout(),
+                config.tls().map(TlsSettings::context).orElse(null),
+                config.tls().map(TlsSettings::verifyHostname).orElse(true));
     }
 
     /** The host peers reach us at: the configured one, the bind address, or the local address toward the proxy. */

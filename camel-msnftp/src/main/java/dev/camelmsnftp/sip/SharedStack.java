@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLSocket;
 import javax.sip.ClientTransaction;
 import javax.sip.DialogState;
 import javax.sip.DialogTerminatedEvent;
@@ -154,7 +155,6 @@ final class SharedStack implements SipListener {
         properties.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "1048576");
         properties.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
-        properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
         // no congestion auditor: it drops queued requests, and its timer thread outlives a stack stopped early
         properties.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "0");
         // a fixed pool of UDP message threads: without it JAIN-SIP starts a thread for every datagram, which on its
@@ -170,6 +170,16 @@ final class SharedStack implements SipListener {
             SipStackImpl stack = null;
             try {
                 stack = new BoundedSipStack(properties);
+                if (network.tls() != null) {
+                    // JAIN-SIP sets its own lists on every TLS connection it opens; its cipher suites are
+                    // TLS_RSA_WITH_AES_128_CBC_SHA plus ones the JDK disables (3DES, anonymous): no forward secrecy,
+                    // no TLS 1.3, no EC certificates. The lists a socket of the context has instead (the JDK's
+                    // defaults, or what Camel's SSLContextParameters configure).
+                    try (SSLSocket probe = (SSLSocket) network.tls().getSocketFactory().createSocket()) {
+                        stack.setEnabledCipherSuites(probe.getEnabledCipherSuites());
+                        stack.setEnabledProtocols(probe.getEnabledProtocols());
+                    }
+                }
                 ListeningPoint point = stack.createListeningPoint(key.host(), key.port(), key.transport().wireName());
                 SipProvider provider = stack.createSipProvider(point);
                 SharedStack shared = new SharedStack(key, stack, provider, new HashSet<>());

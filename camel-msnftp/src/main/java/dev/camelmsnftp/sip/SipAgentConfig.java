@@ -80,11 +80,8 @@ public final class SipAgentConfig {
         if (sipPort < 0 || sipPort > 65535) {
             throw new IllegalArgumentException("sipPort must be 0..65535: " + sipPort);
         }
-        if (transport == SipTransport.TLS) {
-            if (tls == null) {
-                throw new IllegalArgumentException("The tls transport needs TLS key/trust store settings");
-            }
-            tls.check();
+        if (transport == SipTransport.TLS && tls == null) {
+            throw new IllegalArgumentException("The tls transport needs TLS settings (an SSLContext)");
         }
         if (listenerThreads < 1) {
             throw new IllegalArgumentException("listenerThreads must be >= 1");

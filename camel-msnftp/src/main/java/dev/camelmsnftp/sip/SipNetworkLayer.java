@@ -23,7 +23,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 import gov.nist.core.net.NetworkLayer;
 import gov.nist.javax.sip.SipStackImpl;
@@ -299,34 +298,42 @@ public final class SipNetworkLayer implements NetworkLayer {
     }
 
     /**
-     * A TLS listener: accepts plain connections on a {@link Listener} and puts TLS on each in server mode, with the
-     * protocols, cipher suites and client authentication JAIN-SIP set on it. The handshake happens on the
-     * connection's first read, on JAIN-SIP's thread for that connection, never in {@code accept()} (an SSL failure
-     * there would end JAIN-SIP's accept loop).
+     * A TLS listener: accepts plain connections on a {@link Listener} and puts TLS on each in server mode. The
+     * protocols, cipher suites and client authentication are those a server socket of the context has (so Camel's
+     * SSLContextParameters, server side included, decide them); what JAIN-SIP sets on the listener is ignored, its own
+     * lists being outdated. The handshake happens on the connection's first read, on JAIN-SIP's thread for that
+     * connection, never in {@code accept()} (an SSL failure there would end JAIN-SIP's accept loop).
      */
     private final class TlsListener extends SSLServerSocket {
         private final SSLContext context;
         private final Listener listener;
-        private volatile String[] protocols;
-        private volatile String[] cipherSuites;
-        private volatile boolean needClientAuth;
-        private volatile boolean wantClientAuth;
-        private volatile boolean sessionCreation = true;
+        private final String[] protocols;
+        private final String[] cipherSuites;
+        private final boolean needClientAuth;
+        private final boolean wantClientAuth;
 
         TlsListener(SSLContext context, Listener listener) throws IOException {
             this.context = context;
             this.listener = listener;
-            SSLParameters defaults = context.getDefaultSSLParameters();
-            this.protocols = defaults.getProtocols();
-            this.cipherSuites = defaults.getCipherSuites();
+            try (SSLServerSocket probe = (SSLServerSocket) context.getServerSocketFactory().createServerSocket()) {
+                this.protocols = probe.getEnabledProtocols();
+                this.cipherSuites = probe.getEnabledCipherSuites();
+                this.needClientAuth = probe.getNeedClientAuth();
+                this.wantClientAuth = probe.getWantClientAuth();
+            } catch (IOException | RuntimeException e) {
+                listener.close();
+                throw e;
+            }
         }
 
         @Override
         public Socket accept() throws IOException {
             Socket plain = listener.accept();
             try {
-                SSLSocketFactory factory = context.getSocketFactory();
-                SSLSocket socket = (SSLSocket) factory.createSocket(plain, null, true);
+                // a layered socket switched to server mode before its handshake (the server-mode layering method is
+                // not offered by every factory, Camel's decorated ones among them)
+                SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain,
+                        plain.getInetAddress().getHostAddress(), plain.getPort(), true);
                 socket.setUseClientMode(false);
                 socket.setEnabledProtocols(protocols);
                 socket.setEnabledCipherSuites(cipherSuites);
@@ -335,7 +342,6 @@ public final class SipNetworkLayer implements NetworkLayer {
                 } else {
                     socket.setWantClientAuth(wantClientAuth);
                 }
-                socket.setEnableSessionCreation(sessionCreation);
                 return socket;
             } catch (IOException | RuntimeException e) {
                 plain.close();
@@ -395,7 +401,7 @@ public final class SipNetworkLayer implements NetworkLayer {
 
         @Override
         public void setEnabledCipherSuites(String[] suites) {
-            this.cipherSuites = suites.clone();
+            // the context's, see the class comment
         }
 
         @Override
@@ -415,12 +421,12 @@ public final class SipNetworkLayer implements NetworkLayer {
 
         @Override
         public void setEnabledProtocols(String[] protocols) {
-            this.protocols = protocols.clone();
+            // the context's, see the class comment
         }
 
         @Override
         public void setNeedClientAuth(boolean need) {
-            this.needClientAuth = need;
+            // the context's, see the class comment
         }
 
         @Override
@@ -430,7 +436,7 @@ public final class SipNetworkLayer implements NetworkLayer {
 
         @Override
         public void setWantClientAuth(boolean want) {
-            this.wantClientAuth = want;
+            // the context's, see the class comment
         }
 
         @Override
@@ -452,12 +458,12 @@ public final class SipNetworkLayer implements NetworkLayer {
 
         @Override
         public void setEnableSessionCreation(boolean flag) {
-            this.sessionCreation = flag;
+            // always on
         }
 
         @Override
         public boolean getEnableSessionCreation() {
-            return sessionCreation;
+            return true;
         }
 
         @Override

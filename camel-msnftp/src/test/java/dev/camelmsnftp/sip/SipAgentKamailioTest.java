@@ -8,6 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.testsupport.KamailioExtension;
+import dev.camelmsnftp.testsupport.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,8 +20,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Through a real Kamailio registrar and proxy, with digest authentication. */
 class SipAgentKamailioTest {
 
+    static final TestCertificates AUTHORITY = TestCertificates.authority("msnftp test authority");
+
+    /** Plain UDP and TCP, and two TLS ports: one whose certificate names 127.0.0.1, one for another name. */
     @RegisterExtension
-    static final KamailioExtension KAMAILIO = new KamailioExtension();
+    static final KamailioExtension KAMAILIO = new KamailioExtension()
+            .withTls("right", AUTHORITY.issue("kamailio", "IP:127.0.0.1"))
+            .withTls("other", AUTHORITY.issue("sip.other.example", "DNS:sip.other.example"));
 
     static final String TYPE = SipTesting.TYPE;
     static final String BOB = "sip:bob@" + KamailioExtension.DOMAIN;
@@ -59,6 +65,49 @@ class SipAgentKamailioTest {
                 assertThat(reply.body()).isEqualTo(answer);
             }
             assertThat(bob.receivedRequests().get("INVITE")).isEqualTo(1L);
+        }
+    }
+
+    private static SipAgentConfig.Builder tlsUser(String name, String proxy) {
+        return SipAgentConfig.builder(name + "@" + KamailioExtension.DOMAIN).sipHost("127.0.0.1").sipPort(0)
+                .transport(SipTransport.TLS).registrar(proxy).outboundProxy(proxy).password(KamailioExtension.PASSWORD)
+                .requestTimeout(Duration.ofSeconds(5))
+                .tls(TlsSettings.of(AUTHORITY.issue(name, "IP:127.0.0.1").sslContext(AUTHORITY)));
+    }
+
+    @Test
+    void overTlsAProxyWhoseCertificateNamesAnotherHostIsRefused() {
+        assertThatThrownBy(() -> SipAgent.start(tlsUser("alice", KAMAILIO.tlsAddress("other")).build()))
+                .isInstanceOfSatisfying(SipAgentException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(SipAgentException.Kind.TRANSPORT);
+                    assertThat(e.getMessage()).contains("Registration");
+                })
+                .hasStackTraceContaining("No subject alternative").hasStackTraceContaining("127.0.0.1");
+    }
+
+    @Test
+    void overTlsAProxyWhoseCertificateNamesItsAddressCarriesMessagesBothWays() throws Exception {
+        BlockingQueue<IncomingMessage> atBob = new LinkedBlockingQueue<>();
+        BlockingQueue<IncomingMessage> atAlice = new LinkedBlockingQueue<>();
+        try (SipAgent alice = SipAgent.start(tlsUser("alice", KAMAILIO.tlsAddress("right")).build());
+             SipAgent bob = SipAgent.start(tlsUser("bob", KAMAILIO.tlsAddress("right")).build())) {
+            assertThat(alice.registrationState()).isEqualTo(RegistrationState.REGISTERED);
+            assertThat(bob.registrationState()).isEqualTo(RegistrationState.REGISTERED);
+            bob.addMessageListener("text/x-msmsgsinvite", SipTesting.collectInto(atBob));
+            alice.addMessageListener("text/x-msmsgsinvite", SipTesting.collectInto(atAlice));
+            for (SipMode mode : SipMode.values()) {
+                byte[] body = ("Invitation-Command: INVITE\r\nApplication-File: tls " + mode + ".txt\r\n")
+                        .getBytes(StandardCharsets.UTF_8);
+                assertThat(alice.sendMessage(BOB, TYPE, body, mode).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+                IncomingMessage received = atBob.poll(10, TimeUnit.SECONDS);
+                assertThat(received).as("%s message through the proxy over TLS", mode).isNotNull();
+                assertThat(received.body()).isEqualTo(body);
+                byte[] answer = ("Invitation-Command: ACCEPT " + mode).getBytes(StandardCharsets.UTF_8);
+                assertThat(received.reply(TYPE, answer).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+                IncomingMessage reply = atAlice.poll(10, TimeUnit.SECONDS);
+                assertThat(reply).as("%s reply through the proxy over TLS", mode).isNotNull();
+                assertThat(reply.body()).isEqualTo(answer);
+            }
         }
     }
 
