@@ -65,6 +65,8 @@ public final class SipNetworkLayer implements NetworkLayer {
     }
 
     private final Set<Closeable> live = ConcurrentHashMap.newKeySet();
+    /** Set by {@link #closeAll}: from then on every socket made is closed at once. */
+    private volatile boolean stopped;
     private Settings settings;
     private int idleMillis;
     private Semaphore acceptable;
@@ -99,8 +101,13 @@ public final class SipNetworkLayer implements NetworkLayer {
         return (int) live.stream().filter(Socket.class::isInstance).count();
     }
 
-    /** Closes every socket the stack still holds: its listeners and connections. Quiet: this is clean-up. */
+    /**
+     * Closes every socket the stack still holds, its listeners and connections, and every one made from now on (a
+     * connection JAIN-SIP accepts or opens while it stops, which its stop() does not see and whose reader threads
+     * would otherwise block on it for good). Quiet: this is clean-up.
+     */
     void closeAll() {
+        stopped = true;
         for (Closeable closeable : List.copyOf(live)) {
             try {
                 closeable.close();
@@ -183,7 +190,7 @@ public final class SipNetworkLayer implements NetworkLayer {
     }
 
     private Socket connect(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-        RecordedSocket socket = new RecordedSocket();
+        RecordedSocket socket = record(new RecordedSocket());
         try {
             if (localAddress != null || localPort != 0) {
                 socket.bind(new InetSocketAddress(localAddress, localPort));
@@ -204,8 +211,18 @@ public final class SipNetworkLayer implements NetworkLayer {
         return settings.tls();
     }
 
-    private <T extends Closeable> T record(T closeable) {
+    /** Records a socket; closes it and fails when the stack has stopped (checked after recording: no gap). */
+    private <T extends Closeable> T record(T closeable) throws SocketException {
         live.add(closeable);
+        if (stopped) {
+            live.remove(closeable);
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                LOG.debug("Closing a socket made after stop failed: {}", e.toString());
+            }
+            throw new SocketException("The SIP stack has stopped");
+        }
         return closeable;
     }
 
@@ -265,11 +282,6 @@ public final class SipNetworkLayer implements NetworkLayer {
                 throw e;
             }
             record(socket);
-            if (isClosed()) {
-                // stopped meanwhile: closeAll may have run before this connection was recorded
-                socket.close();
-                throw new SocketException("Socket is closed");
-            }
             socket.setSoTimeout(idleMillis);
             return socket;
         }
