@@ -326,6 +326,15 @@ public class MsnftpConfiguration implements Cloneable {
      */
     record AgentKey(String localUser, String sipHost, int sipPort, SipTransport sipTransport, String registrar, String outboundProxy,
             String authUsername, String password, SSLContextParameters sslContextParameters, boolean verifyHostname) {
+
+        /** Everything but the password (and the TLS parameters' contents, which may hold key store passwords). */
+        @Override
+        public String toString() {
+            return "AgentKey[localUser=" + localUser + ", listen=" + sipHost + ":" + sipPort + "/" + sipTransport
+                   + ", registrar=" + registrar + ", outboundProxy=" + outboundProxy + ", authUsername=" + authUsername
+                   + ", password=" + (password == null ? "none" : "***") + ", tls="
+                   + (sslContextParameters == null ? "default" : "configured") + ", verifyHostname=" + verifyHostname + "]";
+        }
     }
 
     AgentKey agentKey() {
