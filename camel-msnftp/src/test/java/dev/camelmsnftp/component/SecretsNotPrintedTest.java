@@ -18,7 +18,7 @@ class SecretsNotPrintedTest {
     @Test
     void theAgentKeyNamesTheIdentityButNotThePassword() {
         MsnftpConfiguration configuration = new MsnftpConfiguration();
-        configuration.setLocalUser("bob@corp.example");
+        configuration.setIdentity("bob@corp.example");
         configuration.setAuthUsername("bob-auth");
         configuration.setPassword(PASSWORD);
         configuration.setSipTransport(SipTransport.TLS);
