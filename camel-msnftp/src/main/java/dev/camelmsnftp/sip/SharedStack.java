@@ -149,7 +149,7 @@ final class SharedStack implements SipListener {
         properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
         // heap: a finished transaction keeps its messages only as bytes (not parsed), and is dropped from the stack's
         // tables at once when it terminates, not 8 s later; with the agents ending transactions as soon as SIP allows
-        // (SipAgent.endEarly, Outgoing.endTransaction) about 30 KiB per small file no longer stays reachable for
+        // (InboundDispatcher.endEarly, Outgoing.endTransaction) about 30 KiB per small file no longer stays reachable for
         // 32 s (see performance.md)
         properties.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Normal");
         properties.setProperty("gov.nist.javax.sip.LINGER_TIMER", "0");
