@@ -18,6 +18,7 @@ import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.protocol.MsnftpException;
 import dev.camelmsnftp.protocol.MsnftpResult;
 import dev.camelmsnftp.protocol.MsnftpSender;
@@ -47,6 +48,7 @@ final class OutboundTransfer {
     private final SipAddress peer;
     private final FileSource source;
     private final TransferSettings settings;
+    private final Transfer view;
     private final CompletableFuture<Invitation> answer = new CompletableFuture<>();
     private volatile Connections connections;
     private volatile MsnftpSender sender;
@@ -55,8 +57,10 @@ final class OutboundTransfer {
     /** After a CANCEL nothing more is sent for the cookie (SPEC 3): one CANCEL at most, ours or the peer's. */
     private final java.util.concurrent.atomic.AtomicBoolean cancelSent = new java.util.concurrent.atomic.AtomicBoolean();
 
-    OutboundTransfer(TransferManager manager, long cookie, SipAddress peer, FileSource source, TransferSettings settings) {
+    OutboundTransfer(TransferManager manager, long cookie, SipAddress peer, FileSource source, TransferSettings settings,
+                     Transfer view) {
         this.manager = manager;
+        this.view = view;
         this.cookie = cookie;
         this.peer = peer;
         this.source = source;
@@ -94,14 +98,13 @@ final class OutboundTransfer {
         }
         TransferKeys keys = accept.keys().orElse(null);
         Flow flow = !accept.offersToListen() ? Flow.A : settings.connectivity() ? Flow.C : Flow.B;
+        view.accepted(flow, keys != null ? Dialect.MSN_SECURE_FTP : Dialect.MSNFTP);
         try (ReadableByteChannel in = openSource(); Connections waits = new Connections()) {
             connections = waits;
             if (cancelled) {
                 throw new CancellationException();
             }
             MsnftpResult result = flow.receiverListens() ? connectAndSend(accept, keys, in) : listenAndSend(keys, in);
-            LOG.info("Sent {} ({} bytes, {}) to {} in flow {}", source.name(), result.bytes(),
-                    result.encrypted() ? "encrypted" : "plain", peer, flow);
             return new TransferResult(cookie, peer.toString(), source.name(), result.bytes(), result.byeCode(),
                     result.encrypted(), flow);
         } catch (MsnftpException e) {
@@ -227,7 +230,7 @@ final class OutboundTransfer {
                 .peerUser(peer.port().isPresent() ? peer.user() : peer.addressOfRecord())
                 .authCookie(authCookie).keys(keys).source(in, source.size())
                 .timeout(settings.transferTimeout()).authenticationTimeout(authentication)
-                .byeTimeout(settings.transferTimeout()).build();
+                .byeTimeout(settings.transferTimeout()).progress(view::progress).build();
         sender = built;
         if (cancelled) {
             built.cancel();
