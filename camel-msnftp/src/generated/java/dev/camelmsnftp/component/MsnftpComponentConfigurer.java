@@ -85,6 +85,12 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "tlsTrustStore": getOrCreateConfiguration(target).setTlsTrustStore(property(camelContext, java.lang.String.class, value)); return true;
         case "tlstruststorepassword":
         case "tlsTrustStorePassword": getOrCreateConfiguration(target).setTlsTrustStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": getOrCreateConfiguration(target).setTransferLoggingIntervalSeconds(property(camelContext, int.class, value)); return true;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": getOrCreateConfiguration(target).setTransferLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": getOrCreateConfiguration(target).setTransferLoggingVerbose(property(camelContext, boolean.class, value)); return true;
         case "transfertimeout":
         case "transferTimeout": getOrCreateConfiguration(target).setTransferTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "workdir":
@@ -151,6 +157,12 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "tlsTrustStore": return java.lang.String.class;
         case "tlstruststorepassword":
         case "tlsTrustStorePassword": return java.lang.String.class;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return int.class;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return org.apache.camel.LoggingLevel.class;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return boolean.class;
         case "transfertimeout":
         case "transferTimeout": return long.class;
         case "workdir":
@@ -218,6 +230,12 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "tlsTrustStore": return getOrCreateConfiguration(target).getTlsTrustStore();
         case "tlstruststorepassword":
         case "tlsTrustStorePassword": return getOrCreateConfiguration(target).getTlsTrustStorePassword();
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return getOrCreateConfiguration(target).getTransferLoggingIntervalSeconds();
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return getOrCreateConfiguration(target).getTransferLoggingLevel();
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return getOrCreateConfiguration(target).isTransferLoggingVerbose();
         case "transfertimeout":
         case "transferTimeout": return getOrCreateConfiguration(target).getTransferTimeout();
         case "workdir":

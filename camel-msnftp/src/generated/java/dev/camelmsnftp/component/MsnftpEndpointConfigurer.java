@@ -75,6 +75,12 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "tlsTrustStore": target.getConfiguration().setTlsTrustStore(property(camelContext, java.lang.String.class, value)); return true;
         case "tlstruststorepassword":
         case "tlsTrustStorePassword": target.getConfiguration().setTlsTrustStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": target.getConfiguration().setTransferLoggingIntervalSeconds(property(camelContext, int.class, value)); return true;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": target.getConfiguration().setTransferLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": target.getConfiguration().setTransferLoggingVerbose(property(camelContext, boolean.class, value)); return true;
         case "transfertimeout":
         case "transferTimeout": target.getConfiguration().setTransferTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "workdir":
@@ -138,6 +144,12 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "tlsTrustStore": return java.lang.String.class;
         case "tlstruststorepassword":
         case "tlsTrustStorePassword": return java.lang.String.class;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return int.class;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return org.apache.camel.LoggingLevel.class;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return boolean.class;
         case "transfertimeout":
         case "transferTimeout": return long.class;
         case "workdir":
@@ -202,6 +214,12 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "tlsTrustStore": return target.getConfiguration().getTlsTrustStore();
         case "tlstruststorepassword":
         case "tlsTrustStorePassword": return target.getConfiguration().getTlsTrustStorePassword();
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return target.getConfiguration().getTransferLoggingIntervalSeconds();
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return target.getConfiguration().getTransferLoggingLevel();
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return target.getConfiguration().isTransferLoggingVerbose();
         case "transfertimeout":
         case "transferTimeout": return target.getConfiguration().getTransferTimeout();
         case "workdir":

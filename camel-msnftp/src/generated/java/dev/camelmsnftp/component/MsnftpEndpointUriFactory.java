@@ -24,7 +24,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(31);
+        Set<String> props = new HashSet<>(34);
         props.add("acceptTimeout");
         props.add("advertisedAddress");
         props.add("alwaysListen");
@@ -54,6 +54,9 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("tlsStoreType");
         props.add("tlsTrustStore");
         props.add("tlsTrustStorePassword");
+        props.add("transferLoggingIntervalSeconds");
+        props.add("transferLoggingLevel");
+        props.add("transferLoggingVerbose");
         props.add("transferTimeout");
         props.add("workDir");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
