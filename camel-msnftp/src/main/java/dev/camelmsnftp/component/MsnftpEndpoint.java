@@ -44,6 +44,7 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
 
     private final TransferStatistics statistics = new TransferStatistics();
     private TransferListener listener = TransferListener.NONE;
+    private TransferListener metrics = TransferListener.NONE;
 
     public MsnftpEndpoint(String uri, MsnftpComponent component, MsnftpConfiguration configuration) {
         super(uri, component);
@@ -74,9 +75,19 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
     protected void doInit() throws Exception {
         super.doInit();
         configuration.agentKey();
-        listener = TransferListener.all(List.of(statistics, configuration.transferLogging(),
+        metrics = MetricsSupport.forEndpoint(this, statistics);
+        listener = TransferListener.all(List.of(statistics, configuration.transferLogging(), metrics,
                 getComponent().transferListeners()));
         transferSettings();
+    }
+
+    @Override
+    protected void doShutdown() throws Exception {
+        if (metrics instanceof AutoCloseable meters) {
+            meters.close();
+        }
+        metrics = TransferListener.NONE;
+        super.doShutdown();
     }
 
     /** The settings of this endpoint's transfers. */
