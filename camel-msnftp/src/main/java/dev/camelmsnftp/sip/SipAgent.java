@@ -71,11 +71,7 @@ public final class SipAgent implements AutoCloseable {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                SipAgentException failure = AgentRuntime.unwrap(e);
-                throw new SipAgentException(failure.kind(), failure.status().orElse(0),
-                        "Registration of " + config.localUser() + " at " + config.registrar().get() + " failed: "
-                                                                                         + failure.getMessage(),
-                        failure);
+                throw SipDiagnosis.registration(config, AgentRuntime.unwrap(e));
             }
         }
         LOG.info("SIP agent {} listening on {}:{}/{}", config.localUser(), agent.advertisedHost(), agent.localPort(),

@@ -84,8 +84,7 @@ final class OutboundTransfer {
         Invitation accept = awaitAnswer();
         if (accept.command() == InvitationCommand.CANCEL) {
             String code = accept.cancelCode().map(CancelCode::value).orElse("(none)");
-            throw new TransferRejectedException("The receiver declined the file (Cancel-Code " + code + ")", cookie,
-                    peer.toString(), Phase.ANSWER, code, 0, null);
+            throw Failures.declined(code, source.name(), cookie, peer);
         }
         var refusal = Encryption.senderRefusal(accept, settings.encryption());
         if (refusal.isPresent()) {
@@ -131,12 +130,11 @@ final class OutboundTransfer {
                     .get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw cause instanceof SipAgentException sip ? Failures.ofSip(sip, cookie, peer.toString())
+            throw cause instanceof SipAgentException sip ? Failures.ofSip(sip, cookie, peer, agent.config())
                     : new TransferConnectionLostException("Cannot send the invitation: " + cause, cookie,
                             peer.toString(), Phase.SIGNALLING, cause);
         } catch (TimeoutException e) {
-            throw new TransferTimeoutException("The SIP request carrying the invitation was not answered", cookie,
-                    peer.toString(), Phase.SIGNALLING, e);
+            throw Failures.noSipAnswer(e, cookie, peer, agent.config(), settings.acceptTimeout());
         }
     }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real Kamailio (Debian package {@code kamailio}) as SIP registrar and proxy on 127.0.0.1 for a test class: its own
  * configuration on a free port (UDP and TCP), digest authentication of REGISTER with password {@link #PASSWORD} for
- * every user, locations in memory, record-routed INVITEs. Started in the foreground as a child of the test JVM and
+ * every user, locations in memory, record-routed INVITEs; requests for the user {@code offline} are answered 480, as a
+ * proxy that knows the user is signed out (OCS) answers them. Started in the foreground as a child of the test JVM and
  * killed, with its workers, after the class. Skips the class (or fails it in CI) where Kamailio is not installed.
  *
  * <pre>
@@ -160,6 +161,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                         if (!pv_www_authenticate("$td", "%3$s", "0")) { www_challenge("$td", "0"); exit; }
                         save("location"); exit;
                     }
+                    if ($rU == "offline") { sl_send_reply("480", "Temporarily Unavailable"); exit; }
                     if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
                     if (is_method("INVITE")) record_route();
                     t_relay();
