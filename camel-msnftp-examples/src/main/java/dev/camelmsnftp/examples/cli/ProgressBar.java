@@ -20,6 +20,7 @@ final class ProgressBar implements TransferListener {
     private final PrintStream out;
     private final boolean enabled;
     private long lastDraw;
+    private int lastLength;
 
     ProgressBar(PrintStream out, boolean enabled) {
         this.out = out;
@@ -33,15 +34,19 @@ final class ProgressBar implements TransferListener {
             return;
         }
         lastDraw = now;
-        out.print("\r" + line(transfer));
+        String line = line(transfer);
+        // pad over the rest of a longer line drawn before
+        out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
+        lastLength = line.length();
         out.flush();
     }
 
     @Override
     public synchronized void finished(Transfer transfer) {
-        if (enabled && transfer.state() != Transfer.State.REJECTED) {
-            out.print("\r" + " ".repeat(line(transfer).length()) + "\r");
+        if (enabled && lastLength > 0) {
+            out.print("\r" + " ".repeat(lastLength) + "\r");
             out.flush();
+            lastLength = 0;
         }
     }
 
