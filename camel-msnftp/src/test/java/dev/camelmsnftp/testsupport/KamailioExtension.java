@@ -23,14 +23,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real Kamailio (Debian package {@code kamailio}) as SIP registrar and proxy on 127.0.0.1 for a test class: its own
  * configuration on a free port (UDP and TCP), digest authentication of REGISTER with password {@link #PASSWORD} for
- * every user, locations in memory, record-routed INVITEs; requests for the user {@code offline} are answered 480, as a
- * proxy that knows the user is signed out (OCS) answers them. Started in the foreground as a child of the test JVM and
- * killed, with its workers, after the class. Skips the class (or fails it in CI) where Kamailio is not installed.
+ * every user, locations in memory, record-routed INVITEs. Started in the foreground as a child of the test JVM and
+ * killed, with its workers, after the class; {@link #restart()} (or {@link #stop()} and {@link #start()}) restarts it
+ * in between, on the same port. Skips the class (or fails it in CI) where Kamailio is not installed.
  *
  * <pre>
  * &#64;RegisterExtension
  * static KamailioExtension kamailio = new KamailioExtension();
  * </pre>
+ * <p>
+ * Requests for the user {@code offline} are answered 480, as a proxy that knows the user is signed out (OCS) answers
+ * them. {@link #maxExpires(int)} caps the registration lifetime Kamailio grants, so that registrations are refreshed
+ * within seconds.
  */
 public final class KamailioExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -40,6 +44,13 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
     private Path dir;
     private Process process;
     private int port;
+    private int maxExpires;
+
+    /** Kamailio grants registrations at most this many seconds (its default otherwise: 3600, at least 60). */
+    public KamailioExtension maxExpires(int seconds) {
+        this.maxExpires = seconds;
+        return this;
+    }
 
     /** The port Kamailio listens on (UDP and TCP). */
     public int port() {
@@ -59,12 +70,9 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
         dir = Files.createTempDirectory("kamailio-");
         port = FreePorts.udpAndTcp();
         Path config = dir.resolve("kamailio.cfg");
-        Files.writeString(config, config(port, modules.get()));
-        process = new ProcessBuilder(List.of(kamailio.get().toString(), "-f", config.toString(), "-P",
-                dir.resolve("kamailio.pid").toString(), "-w", dir.toString(), "-Y", dir.toString(), "-DD", "-E"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("kamailio.log").toFile()).start();
+        Files.writeString(config, config(port, modules.get(), maxExpires));
         try {
-            awaitAnswering(Duration.ofSeconds(20));
+            launch();
         } catch (IOException | RuntimeException e) {
             afterAll(context);
             throw e;
@@ -73,6 +81,55 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        terminate();
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Stops Kamailio (SIGTERM, as an init system would) and starts it again on the same port and configuration; returns
+     * once it answers. It keeps locations in memory, so every registration is lost, as in production.
+     */
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        start();
+    }
+
+    /** Stops Kamailio and its workers; {@link #start()} starts it again on the same port. */
+    public void stop() throws InterruptedException {
+        terminate();
+    }
+
+    /** Starts Kamailio again after {@link #stop()}; returns once it answers. */
+    public void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("Kamailio is running");
+        }
+        launch();
+    }
+
+    private void launch() throws IOException {
+        Path config = dir.resolve("kamailio.cfg");
+        process = new ProcessBuilder(List.of(executable().orElseThrow().toString(), "-f", config.toString(), "-P",
+                dir.resolve("kamailio.pid").toString(), "-w", dir.toString(), "-Y", dir.toString(), "-DD", "-E"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kamailio.log").toFile()))
+                .start();
+        try {
+            awaitAnswering(Duration.ofSeconds(20));
+        } catch (IOException | RuntimeException e) {
+            try {
+                terminate();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
+    }
+
+    private void terminate() throws InterruptedException {
         if (process != null) {
             List<ProcessHandle> workers = process.descendants().toList();
             process.destroy();
@@ -80,13 +137,11 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
-            workers.forEach(ProcessHandle::destroyForcibly);
-            process = null;
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
+            for (ProcessHandle worker : workers) {
+                worker.destroyForcibly();
+                worker.onExit().completeOnTimeout(worker, 10, TimeUnit.SECONDS).join();
             }
+            process = null;
         }
     }
 
@@ -129,7 +184,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     /** The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port. */
-    private static String config(int port, Path modules) {
+    private static String config(int port, Path modules, int maxExpires) {
         return """
                 #!KAMAILIO
                 debug=2
@@ -150,6 +205,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 loadmodule "siputils.so"
                 loadmodule "xlog.so"
                 loadmodule "auth.so"
+                %4$s
                 request_route {
                     if (!mf_process_maxfwd_header("10")) { sl_send_reply("483","Too Many Hops"); exit; }
                     if (has_totag()) {
@@ -166,7 +222,8 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                     if (is_method("INVITE")) record_route();
                     t_relay();
                 }
-                """.formatted(port, modules, PASSWORD);
+                """.formatted(port, modules, PASSWORD, maxExpires <= 0 ? ""
+                : "modparam(\"registrar\", \"min_expires\", 1)\nmodparam(\"registrar\", \"max_expires\", " + maxExpires + ")");
     }
 
     private static Optional<Path> executable() {
