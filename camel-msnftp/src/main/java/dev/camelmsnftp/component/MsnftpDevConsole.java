@@ -75,7 +75,7 @@ public class MsnftpDevConsole extends AbstractDevConsole {
                 SipAgent agent = shared.agent();
                 JsonObject jo = new JsonObject();
                 jo.put("component", component);
-                jo.put("localUser", agent.config().localUser().addressOfRecord());
+                jo.put("identity", agent.config().localUser().addressOfRecord());
                 jo.put("listeningPoint", listeningPoint(agent));
                 jo.put("running", agent.isRunning());
                 JsonObject registration = new JsonObject();

@@ -20,7 +20,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  */
 final class MsnftpHealthCheck extends AbstractHealthCheck {
 
-    static final String LOCAL_USER = "msnftp.localUser";
+    static final String IDENTITY = "msnftp.identity";
     static final String LISTENING_POINT = "msnftp.listeningPoint";
     static final String REGISTRAR = "msnftp.registrar";
     static final String REGISTRATION = "msnftp.registration";
@@ -50,7 +50,7 @@ final class MsnftpHealthCheck extends AbstractHealthCheck {
         SipAgent sip = shared.agent();
         SipAgentConfig config = sip.config();
         String listening = sip.advertisedHost() + ":" + sip.localPort() + "/" + config.transport().wireName();
-        builder.detail(LOCAL_USER, config.localUser().addressOfRecord());
+        builder.detail(IDENTITY, config.localUser().addressOfRecord());
         builder.detail(LISTENING_POINT, listening);
         builder.detail(TRANSFERS_IN_FLIGHT, shared.transfers().activeTransfers());
         RegistrationState state = sip.registrationState();

@@ -57,7 +57,7 @@ public class MsnftpProducer extends DefaultProducer {
                 WritableHealthCheckRepository.class);
         if (healthChecks != null) {
             healthCheck = new MsnftpHealthCheck("producer:msnftp-" + endpoint.getPeer() + "-from-"
-                                                + endpoint.getConfiguration().getLocalUser(), () -> agent);
+                                                + endpoint.getConfiguration().getIdentity(), () -> agent);
             healthCheck.setEnabled(endpoint.getComponent().isHealthCheckProducerEnabled());
             healthChecks.addHealthCheck(healthCheck);
         }

@@ -89,7 +89,7 @@ class MsnftpDevConsoleTest extends MsnftpTestSupport {
         assertThat(text).containsPattern("sending report\\.pdf to bob@127\\.0\\.0\\.1: .*flow B, MSNFTP, ACCEPTED");
 
         List<Map<String, Object>> agents = (List<Map<String, Object>>) json.get("agents");
-        Map<String, Object> bob = agents.stream().filter(agent -> "bob@corp.example".equals(agent.get("localUser")))
+        Map<String, Object> bob = agents.stream().filter(agent -> "bob@corp.example".equals(agent.get("identity")))
                 .findFirst().orElseThrow();
         assertThat(bob).containsEntry("listeningPoint", "127.0.0.1:" + BOB_PORT + "/udp").containsEntry("running", true);
         assertThat((Map<String, Object>) bob.get("registration")).containsEntry("state", "NOT_CONFIGURED");
@@ -113,7 +113,7 @@ class MsnftpDevConsoleTest extends MsnftpTestSupport {
                 "Totals: offered 2, accepted 1, rejected 1, completed 1, failed 0, 2.1 MB");
         Map<String, Object> afterJson = (Map<String, Object>) console().call(DevConsole.MediaType.JSON);
         Map<String, Object> bobAfter = ((List<Map<String, Object>>) afterJson.get("agents")).stream()
-                .filter(agent -> "bob@corp.example".equals(agent.get("localUser"))).findFirst().orElseThrow();
+                .filter(agent -> "bob@corp.example".equals(agent.get("identity"))).findFirst().orElseThrow();
         assertThat((Map<String, Object>) bobAfter.get("totals")).containsEntry("offered", 2L).containsEntry("accepted", 1L)
                 .containsEntry("rejected", 1L).containsEntry("completed", 1L).containsEntry("failed", 0L)
                 .containsEntry("bytes", (long) SIZE);

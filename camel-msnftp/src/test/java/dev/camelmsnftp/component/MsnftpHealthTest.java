@@ -64,7 +64,7 @@ class MsnftpHealthTest extends MsnftpTestSupport {
         assertThat(consumer.getState()).isEqualTo(HealthCheck.State.UP);
         assertThat(consumer.getMessage()).contains("Listening on 127.0.0.1:" + BOB_PORT + "/udp (no registrar configured)");
         assertThat(consumer.getDetails()).containsEntry(MsnftpHealthCheck.LISTENING_POINT, "127.0.0.1:" + BOB_PORT + "/udp")
-                .containsEntry(MsnftpHealthCheck.LOCAL_USER, "bob@corp.example")
+                .containsEntry(MsnftpHealthCheck.IDENTITY, "bob@corp.example")
                 .containsEntry(MsnftpHealthCheck.REGISTRATION, "NOT_CONFIGURED")
                 .containsEntry(MsnftpHealthCheck.TRANSFERS_IN_FLIGHT, 0);
 

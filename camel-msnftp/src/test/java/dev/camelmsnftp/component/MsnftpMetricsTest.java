@@ -77,7 +77,7 @@ class MsnftpMetricsTest extends MsnftpTestSupport {
             assertThat(duration.totalTime(TimeUnit.NANOSECONDS)).as(direction).isPositive();
         }
         assertThat(meters.get("msnftp.transfers.offered").tag("direction", "send").counter().getId().getTag("endpoint"))
-                .startsWith("msnftp://sip:bob@127.0.0.1:" + BOB_PORT).doesNotContain("?");
+                .startsWith("msnftp://bob@127.0.0.1:" + BOB_PORT).doesNotContain("?");
         assertThat(meters.get("msnftp.transfers.offered").tag("direction", "receive").counter().getId().getTag("endpoint"))
                 .isEqualTo("msnftp://*");
         assertThat(meters.get("msnftp.transfers.inflight").gauges()).hasSize(2)

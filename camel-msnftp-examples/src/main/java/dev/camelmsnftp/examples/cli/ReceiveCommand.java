@@ -125,7 +125,7 @@ final class ReceiveCommand implements Callable<Integer> {
                 }
             });
             camel.start();
-            out.printf("waiting for %d file(s) as %s, SIP port %s; files go to %s%n", count, sip.localUser,
+            out.printf("waiting for %d file(s) as %s, SIP port %s; files go to %s%n", count, sip.identity,
                     sip.sipPort == null ? "5060" : sip.sipPort, dir.toAbsolutePath());
             long deadline = System.nanoTime() + limit.toNanos();
             int received = 0;

@@ -8,9 +8,9 @@ import picocli.CommandLine.Option;
 /** The options both commands share, named as the msnftp: endpoint's URI options they set. */
 final class SipOptions {
 
-    @Option(names = "--localUser", required = true, paramLabel = "USER@DOMAIN",
-            description = "Our own SIP address (required).")
-    String localUser;
+    @Option(names = { "--identity", "--localUser" }, required = true, paramLabel = "USER@DOMAIN",
+            description = "Our own SIP address (required; --localUser is the former name).")
+    String identity;
 
     @Option(names = "--sipHost", paramLabel = "ADDRESS", description = "Local address the SIP stack listens on (default 0.0.0.0).")
     String sipHost;
@@ -21,13 +21,13 @@ final class SipOptions {
     @Option(names = "--sipTransport", paramLabel = "udp|tcp|tls", description = "SIP transport (default udp).")
     String sipTransport;
 
-    @Option(names = "--registrar", paramLabel = "HOST[:PORT]", description = "Register localUser there.")
+    @Option(names = "--registrar", paramLabel = "HOST[:PORT]", description = "Register our identity there.")
     String registrar;
 
     @Option(names = "--outboundProxy", paramLabel = "HOST[:PORT][/TRANSPORT]", description = "Send every SIP request through it.")
     String outboundProxy;
 
-    @Option(names = "--authUsername", paramLabel = "NAME", description = "Digest user name (default: the user of localUser).")
+    @Option(names = "--authUsername", paramLabel = "NAME", description = "Digest user name (default: the user of identity).")
     String authUsername;
 
     @Option(names = "--password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
@@ -68,7 +68,7 @@ final class SipOptions {
     /** The URI options these settings stand for, in URI order. */
     Map<String, String> uriOptions() {
         Map<String, String> options = new LinkedHashMap<>();
-        put(options, "localUser", localUser);
+        put(options, "identity", identity);
         put(options, "sipHost", sipHost);
         put(options, "sipPort", sipPort == null ? null : sipPort.toString());
         put(options, "sipTransport", sipTransport);

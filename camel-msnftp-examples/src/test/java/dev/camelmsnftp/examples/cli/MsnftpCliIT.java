@@ -77,7 +77,7 @@ class MsnftpCliIT {
     }
 
     private Run receiver(int port, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("receive", dir.resolve("inbox").toString(), "--localUser",
+        List<String> args = new ArrayList<>(List.of("receive", dir.resolve("inbox").toString(), "--identity",
                 "bob@corp.example", "--sipHost", "127.0.0.1", "--sipPort", Integer.toString(port), "--ftpHost", "127.0.0.1",
                 "--workDir", dir.resolve("bob-work").toString(), "--timeout", "60s"));
         args.addAll(List.of(extra));
@@ -89,7 +89,7 @@ class MsnftpCliIT {
     }
 
     private Run sender(Path file, String peer, String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("send", file.toString(), peer, "--localUser", "alice@corp.example",
+        List<String> args = new ArrayList<>(List.of("send", file.toString(), peer, "--identity", "alice@corp.example",
                 "--sipHost", "127.0.0.1", "--sipPort", "0", "--ftpHost", "127.0.0.1",
                 "--workDir", dir.resolve("alice-work").toString()));
         args.addAll(List.of(extra));
@@ -135,7 +135,7 @@ class MsnftpCliIT {
     void nobodyAnsweringIsATimeOutWithExitCode4OnBothSides() throws Exception {
         int silent = freePort();
         Run sender = sender(file("a.bin", 100), "sip:bob@127.0.0.1:" + silent, "--acceptTimeout", "2s");
-        Run receiver = msnftp("receive-alone", "receive", dir.resolve("inbox").toString(), "--localUser",
+        Run receiver = msnftp("receive-alone", "receive", dir.resolve("inbox").toString(), "--identity",
                 "bob@corp.example", "--sipHost", "127.0.0.1", "--sipPort", Integer.toString(freePort()), "--timeout", "3s");
 
         assertThat(sender.exitCode()).as(sender.text()).isEqualTo(MsnftpCli.TIMED_OUT);
