@@ -95,7 +95,7 @@ class SipAgentKamailioTest {
                 .isInstanceOfSatisfying(SipAgentException.class, e -> {
                     assertThat(e.kind()).isEqualTo(SipAgentException.Kind.AUTHENTICATION_FAILED);
                     assertThat(e.status()).hasValue(401);
-                    assertThat(e.getMessage()).contains("Registration").contains("401");
+                    assertThat(e.getMessage()).contains("Cannot register").contains("401").contains("password");
                 });
     }
 

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real Kamailio (Debian package {@code kamailio}) as SIP registrar and proxy on 127.0.0.1 for a test class: its own
  * configuration on a free port (UDP and TCP), digest authentication of REGISTER with password {@link #PASSWORD} for
  * every user, locations in memory, record-routed INVITEs. Started in the foreground as a child of the test JVM and
- * killed, with its workers, after the class. Skips the class (or fails it in CI) where Kamailio is not installed.
+ * killed, with its workers, after the class; {@link #restart()} (or {@link #stop()} and {@link #start()}) restarts it
+ * in between, on the same port. Skips the class (or fails it in CI) where Kamailio is not installed.
  * <p>
  * With {@link #withTls}, it also listens for TLS (Debian package {@code kamailio-tls-modules}) on one port per
  * certificate given, each port presenting its own certificate.
@@ -35,6 +36,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * &#64;RegisterExtension
  * static KamailioExtension kamailio = new KamailioExtension();
  * </pre>
+ * <p>
+ * Requests for the user {@code offline} are answered 480, as a proxy that knows the user is signed out (OCS) answers
+ * them. {@link #maxExpires(int)} caps the registration lifetime Kamailio grants, so that registrations are refreshed
+ * within seconds.
  */
 public final class KamailioExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -56,6 +61,14 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
     /** {@code 127.0.0.1:port/tls} of the TLS listener named {@code name}. */
     public String tlsAddress(String name) {
         return "127.0.0.1:" + tlsPorts.get(name) + "/tls";
+    }
+
+    private int maxExpires;
+
+    /** Kamailio grants registrations at most this many seconds (its default otherwise: 3600, at least 60). */
+    public KamailioExtension maxExpires(int seconds) {
+        this.maxExpires = seconds;
+        return this;
     }
 
     /** The port Kamailio listens on (UDP and TCP). */
@@ -82,12 +95,9 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                     "apt-get install -y kamailio-tls-modules");
             tls = tls(modules.get());
         }
-        Files.writeString(config, config(port, modules.get(), tls));
-        process = new ProcessBuilder(List.of(kamailio.get().toString(), "-f", config.toString(), "-P",
-                dir.resolve("kamailio.pid").toString(), "-w", dir.toString(), "-Y", dir.toString(), "-DD", "-E"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("kamailio.log").toFile()).start();
+        Files.writeString(config, config(port, modules.get(), tls, maxExpires));
         try {
-            awaitAnswering(Duration.ofSeconds(20));
+            launch();
         } catch (IOException | RuntimeException e) {
             afterAll(context);
             throw e;
@@ -96,6 +106,55 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        terminate();
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Stops Kamailio (SIGTERM, as an init system would) and starts it again on the same port and configuration; returns
+     * once it answers. It keeps locations in memory, so every registration is lost, as in production.
+     */
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        start();
+    }
+
+    /** Stops Kamailio and its workers; {@link #start()} starts it again on the same port. */
+    public void stop() throws InterruptedException {
+        terminate();
+    }
+
+    /** Starts Kamailio again after {@link #stop()}; returns once it answers. */
+    public void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("Kamailio is running");
+        }
+        launch();
+    }
+
+    private void launch() throws IOException {
+        Path config = dir.resolve("kamailio.cfg");
+        process = new ProcessBuilder(List.of(executable().orElseThrow().toString(), "-f", config.toString(), "-P",
+                dir.resolve("kamailio.pid").toString(), "-w", dir.toString(), "-Y", dir.toString(), "-DD", "-E"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kamailio.log").toFile()))
+                .start();
+        try {
+            awaitAnswering(Duration.ofSeconds(20));
+        } catch (IOException | RuntimeException e) {
+            try {
+                terminate();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
+    }
+
+    private void terminate() throws InterruptedException {
         if (process != null) {
             List<ProcessHandle> workers = process.descendants().toList();
             process.destroy();
@@ -103,13 +162,11 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
-            workers.forEach(ProcessHandle::destroyForcibly);
-            process = null;
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
+            for (ProcessHandle worker : workers) {
+                worker.destroyForcibly();
+                worker.onExit().completeOnTimeout(worker, 10, TimeUnit.SECONDS).join();
             }
+            process = null;
         }
     }
 
@@ -176,7 +233,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     /** The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port. */
-    private static String config(int port, Path modules, String tls) {
+    private static String config(int port, Path modules, String tls, int maxExpires) {
         return """
                 #!KAMAILIO
                 debug=2
@@ -198,6 +255,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 loadmodule "siputils.so"
                 loadmodule "xlog.so"
                 loadmodule "auth.so"
+                %5$s
                 request_route {
                     if (!mf_process_maxfwd_header("10")) { sl_send_reply("483","Too Many Hops"); exit; }
                     if (has_totag()) {
@@ -209,11 +267,13 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                         if (!pv_www_authenticate("$td", "%3$s", "0")) { www_challenge("$td", "0"); exit; }
                         save("location"); exit;
                     }
+                    if ($rU == "offline") { sl_send_reply("480", "Temporarily Unavailable"); exit; }
                     if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
                     if (is_method("INVITE")) record_route();
                     t_relay();
                 }
-                """.formatted(port, modules, PASSWORD, tls);
+                """.formatted(port, modules, PASSWORD, tls, maxExpires <= 0 ? ""
+                : "modparam(\"registrar\", \"min_expires\", 1)\nmodparam(\"registrar\", \"max_expires\", " + maxExpires + ")");
     }
 
     private static Optional<Path> executable() {
