@@ -19,6 +19,7 @@ import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.protocol.MsnftpException;
 import dev.camelmsnftp.protocol.MsnftpResult;
 import dev.camelmsnftp.protocol.MsnftpSender;
@@ -48,14 +49,17 @@ final class OutboundTransfer {
     private final SipAddress peer;
     private final FileSource source;
     private final TransferSettings settings;
+    private final Transfer view;
     private final TransferControl control = new TransferControl();
     /** Where the peer's SIP answers came from: the addresses its MSNFTP connection may have. */
     private final Set<InetAddress> peerAddresses = ConcurrentHashMap.newKeySet();
     /** The connection waits of the transfer thread. */
     private Connections connections;
 
-    OutboundTransfer(TransferManager manager, long cookie, SipAddress peer, FileSource source, TransferSettings settings) {
+    OutboundTransfer(TransferManager manager, long cookie, SipAddress peer, FileSource source, TransferSettings settings,
+                     Transfer view) {
         this.manager = manager;
+        this.view = view;
         this.cookie = cookie;
         this.peer = peer;
         this.source = source;
@@ -82,8 +86,7 @@ final class OutboundTransfer {
         Invitation accept = awaitAnswer();
         if (accept.command() == InvitationCommand.CANCEL) {
             String code = accept.cancelCode().map(CancelCode::value).orElse("(none)");
-            throw new TransferRejectedException("The receiver declined the file (Cancel-Code " + code + ")", cookie,
-                    peer.toString(), Phase.ANSWER, code, 0, null);
+            throw Failures.declined(code, source.name(), cookie, peer);
         }
         var refusal = Encryption.senderRefusal(accept, settings.encryption());
         if (refusal.isPresent()) {
@@ -93,11 +96,10 @@ final class OutboundTransfer {
         }
         TransferKeys keys = accept.keys().orElse(null);
         Flow flow = !accept.offersToListen() ? Flow.A : settings.connectivity() ? Flow.C : Flow.B;
+        view.accepted(flow, keys != null ? Dialect.MSN_SECURE_FTP : Dialect.MSNFTP);
         try (ReadableByteChannel in = openSource(); Connections waits = control.waitingOn(new Connections())) {
             connections = waits;
             MsnftpResult result = flow.receiverListens() ? connectAndSend(accept, keys, in) : listenAndSend(keys, in);
-            LOG.info("Sent {} ({} bytes, {}) to {} in flow {}", source.name(), result.bytes(),
-                    result.encrypted() ? "encrypted" : "plain", peer, flow);
             return new TransferResult(cookie, peer.toString(), source.name(), result.bytes(), result.byeCode(),
                     result.encrypted(), flow);
         } catch (MsnftpException e) {
@@ -127,12 +129,11 @@ final class OutboundTransfer {
                     .get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw cause instanceof SipAgentException sip ? Failures.ofSip(sip, cookie, peer.toString())
+            throw cause instanceof SipAgentException sip ? Failures.ofSip(sip, cookie, peer, agent.config())
                     : new TransferConnectionLostException("Cannot send the invitation: " + cause, cookie,
                             peer.toString(), Phase.SIGNALLING, cause);
         } catch (TimeoutException e) {
-            throw new TransferTimeoutException("The SIP request carrying the invitation was not answered", cookie,
-                    peer.toString(), Phase.SIGNALLING, e);
+            throw Failures.noSipAnswer(e, cookie, peer, agent.config(), settings.acceptTimeout());
         }
     }
 
@@ -225,7 +226,7 @@ final class OutboundTransfer {
                 .authCookie(authCookie).keys(keys).source(in, source.size())
                 .timeout(settings.transferTimeout()).minRate(settings.minTransferRate())
                 .authenticationTimeout(authentication)
-                .byeTimeout(settings.transferTimeout()).build();
+                .byeTimeout(settings.transferTimeout()).progress(view::progress).build();
         return control.running(built);
     }
 
