@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
+import javax.sip.ObjectInUseException;
 import javax.sip.ResponseEvent;
 import javax.sip.SipException;
 import javax.sip.message.Response;
@@ -57,9 +58,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
     /** Sends the request and arms the time-out. */
     CompletableFuture<SipResponse> send() {
         runtime.track(this);
-        timeout = runtime.schedule(() -> fail(new SipAgentException(Kind.TIMEOUT,
-                "No final response to " + description + " within " + runtime.config().requestTimeout())),
-                runtime.config().requestTimeout());
+        timeout = runtime.schedule(this::timedOut, runtime.config().requestTimeout());
         try {
             if (dialog != null) {
                 dialog.sendRequest(transaction);
@@ -125,6 +124,22 @@ final class Outgoing implements SharedStack.ResponseHandler {
                     "Cannot answer the digest challenge to " + description + ": " + e.getMessage(), e));
             return true;
         }
+    }
+
+    /**
+     * Our time-out ({@code requestTimeout}, 10 s by default) is shorter than JAIN-SIP's transaction time-out (64*T1, 32
+     * s): when we give up, the transaction is ended too, so that no retransmission delivers the request after we
+     * reported it failed (a receiver that gave up on its ACCEPT must not have the sender act on it later).
+     */
+    private void timedOut() {
+        ClientTransaction current = transaction;
+        try {
+            current.terminate();
+        } catch (ObjectInUseException | RuntimeException e) {
+            LOG.debug("Cannot end the transaction of {}: {}", description, e.toString());
+        }
+        fail(new SipAgentException(Kind.TIMEOUT, "No final response to " + description + " within "
+                                                 + runtime.config().requestTimeout()));
     }
 
     @Override
