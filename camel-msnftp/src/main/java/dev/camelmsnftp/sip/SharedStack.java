@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import javax.sip.ClientTransaction;
 import javax.sip.DialogTerminatedEvent;
@@ -80,6 +81,7 @@ final class SharedStack implements SipListener {
     private final SipProvider provider;
     private final Set<Thread> ownThreads;
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
+    private final Set<Consumer<InetSocketAddress>> connectionListeners = ConcurrentHashMap.newKeySet();
     private int references;
 
     private SharedStack(Key key, SipStackImpl stack, SipProvider provider, Set<Thread> ownThreads) {
@@ -147,6 +149,8 @@ final class SharedStack implements SipListener {
         properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
         // no congestion auditor: it drops queued requests, and its timer thread outlives a stack stopped early
         properties.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "0");
+        // the stock processors, except that TCP/TLS ones say when a connection closes (see addConnectionListener)
+        properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", JainSipConnections.class.getName());
         // a fixed pool of UDP message threads: without it JAIN-SIP starts a thread for every datagram, which on its
         // own made a MESSAGE round trip on loopback 2.5 times slower (3 ms against 1.2 ms median, see performance.md).
         // UDP only: TCP and TLS have a thread per connection anyway, and keep JAIN-SIP's default there.
@@ -163,6 +167,7 @@ final class SharedStack implements SipListener {
                 SipProvider provider = stack.createSipProvider(point);
                 SharedStack shared = new SharedStack(key, stack, provider, new HashSet<>());
                 provider.addSipListener(shared);
+                JainSipConnections.watch(stack, shared::connectionClosed);
                 stack.start();
                 for (Thread thread : Thread.getAllStackTraces().keySet()) {
                     if (!before.contains(thread) && isJainSipThread(thread)) {
@@ -173,6 +178,7 @@ final class SharedStack implements SipListener {
                 return shared;
             } catch (Exception e) {
                 if (stack != null) {
+                    JainSipConnections.unwatch(stack);
                     stopQuickly(stack, before);
                 }
                 throw new IOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
@@ -209,6 +215,29 @@ final class SharedStack implements SipListener {
         return stack;
     }
 
+    /**
+     * Told, with the peer's address, whenever a TCP or TLS connection of this stack closes (the peer closed it or it
+     * failed); on a JAIN-SIP thread, so listeners hand the work on.
+     */
+    void addConnectionListener(Consumer<InetSocketAddress> listener) {
+        connectionListeners.add(listener);
+    }
+
+    void removeConnectionListener(Consumer<InetSocketAddress> listener) {
+        connectionListeners.remove(listener);
+    }
+
+    private void connectionClosed(InetSocketAddress peer) {
+        LOG.debug("SIP connection to {} closed", peer);
+        for (Consumer<InetSocketAddress> listener : connectionListeners) {
+            try {
+                listener.accept(peer);
+            } catch (RuntimeException e) {
+                LOG.warn("Connection listener failed", e);
+            }
+        }
+    }
+
     /** Routes requests for {@code user} to {@code agent}. */
     void attach(String user, Agent agent) throws SipAgentException {
         if (agents.putIfAbsent(user.toLowerCase(Locale.ROOT), agent) != null) {
@@ -237,6 +266,7 @@ final class SharedStack implements SipListener {
                 processors.add(point.getMessageProcessor());
             }
         }
+        JainSipConnections.unwatch(stack);
         stopQuickly(stack, null);
         closeLeftoverConnections(processors);
         awaitThreads(ownThreads);
