@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real Kamailio (Debian package {@code kamailio}) as SIP registrar and proxy on 127.0.0.1 for a test class: its own
  * configuration on a free port (UDP and TCP), digest authentication of REGISTER with password {@link #PASSWORD} for
  * every user, locations in memory, record-routed INVITEs. Started in the foreground as a child of the test JVM and
- * killed, with its workers, after the class. Skips the class (or fails it in CI) where Kamailio is not installed.
+ * killed, with its workers, after the class; {@link #restart()} (or {@link #stop()} and {@link #start()}) restarts it
+ * in between, on the same port. Skips the class (or fails it in CI) where Kamailio is not installed.
  *
  * <pre>
  * &#64;RegisterExtension
@@ -59,11 +60,8 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
         port = FreePorts.udpAndTcp();
         Path config = dir.resolve("kamailio.cfg");
         Files.writeString(config, config(port, modules.get()));
-        process = new ProcessBuilder(List.of(kamailio.get().toString(), "-f", config.toString(), "-P",
-                dir.resolve("kamailio.pid").toString(), "-w", dir.toString(), "-Y", dir.toString(), "-DD", "-E"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("kamailio.log").toFile()).start();
         try {
-            awaitAnswering(Duration.ofSeconds(20));
+            launch();
         } catch (IOException | RuntimeException e) {
             afterAll(context);
             throw e;
@@ -72,6 +70,55 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        terminate();
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Stops Kamailio (SIGTERM, as an init system would) and starts it again on the same port and configuration; returns
+     * once it answers. It keeps locations in memory, so every registration is lost, as in production.
+     */
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        start();
+    }
+
+    /** Stops Kamailio and its workers; {@link #start()} starts it again on the same port. */
+    public void stop() throws InterruptedException {
+        terminate();
+    }
+
+    /** Starts Kamailio again after {@link #stop()}; returns once it answers. */
+    public void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("Kamailio is running");
+        }
+        launch();
+    }
+
+    private void launch() throws IOException {
+        Path config = dir.resolve("kamailio.cfg");
+        process = new ProcessBuilder(List.of(executable().orElseThrow().toString(), "-f", config.toString(), "-P",
+                dir.resolve("kamailio.pid").toString(), "-w", dir.toString(), "-Y", dir.toString(), "-DD", "-E"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kamailio.log").toFile()))
+                .start();
+        try {
+            awaitAnswering(Duration.ofSeconds(20));
+        } catch (IOException | RuntimeException e) {
+            try {
+                terminate();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
+    }
+
+    private void terminate() throws InterruptedException {
         if (process != null) {
             List<ProcessHandle> workers = process.descendants().toList();
             process.destroy();
@@ -79,13 +126,11 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
-            workers.forEach(ProcessHandle::destroyForcibly);
-            process = null;
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
+            for (ProcessHandle worker : workers) {
+                worker.destroyForcibly();
+                worker.onExit().completeOnTimeout(worker, 10, TimeUnit.SECONDS).join();
             }
+            process = null;
         }
     }
 
