@@ -45,6 +45,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": target.getConfiguration().setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
         case "ftpport":
         case "ftpPort": target.getConfiguration().setFtpPort(property(camelContext, java.lang.String.class, value)); return true;
+        case "keepaliveinterval":
+        case "keepAliveInterval": target.getConfiguration().setKeepAliveInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "localuser":
@@ -56,6 +58,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "outboundproxy":
         case "outboundProxy": target.getConfiguration().setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "registerexpires":
+        case "registerExpires": target.getConfiguration().setRegisterExpires(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "registrar": target.getConfiguration().setRegistrar(property(camelContext, java.lang.String.class, value)); return true;
         case "siphost":
         case "sipHost": target.getConfiguration().setSipHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -108,6 +112,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": return java.lang.String.class;
         case "ftpport":
         case "ftpPort": return java.lang.String.class;
+        case "keepaliveinterval":
+        case "keepAliveInterval": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "localuser":
@@ -119,6 +125,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
+        case "registerexpires":
+        case "registerExpires": return long.class;
         case "registrar": return java.lang.String.class;
         case "siphost":
         case "sipHost": return java.lang.String.class;
@@ -172,6 +180,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": return target.getConfiguration().getFtpHost();
         case "ftpport":
         case "ftpPort": return target.getConfiguration().getFtpPort();
+        case "keepaliveinterval":
+        case "keepAliveInterval": return target.getConfiguration().getKeepAliveInterval();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "localuser":
@@ -183,6 +193,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "outboundproxy":
         case "outboundProxy": return target.getConfiguration().getOutboundProxy();
         case "password": return target.getConfiguration().getPassword();
+        case "registerexpires":
+        case "registerExpires": return target.getConfiguration().getRegisterExpires();
         case "registrar": return target.getConfiguration().getRegistrar();
         case "siphost":
         case "sipHost": return target.getConfiguration().getSipHost();
