@@ -55,9 +55,18 @@ final class Outgoing implements SharedStack.ResponseHandler {
         return transaction;
     }
 
-    /** Sends the request and arms the time-out. */
+    /**
+     * Sends the request and arms the time-out. Cancelling the returned future gives the request up: its transaction is
+     * ended, so nothing more of it is sent.
+     */
     CompletableFuture<SipResponse> send() {
         runtime.track(this);
+        future.whenComplete((response, error) -> {
+            if (future.isCancelled()) {
+                endTransaction();
+                finish();
+            }
+        });
         timeout = runtime.schedule(this::timedOut, runtime.config().requestTimeout());
         try {
             if (dialog != null) {
@@ -132,14 +141,18 @@ final class Outgoing implements SharedStack.ResponseHandler {
      * reported it failed (a receiver that gave up on its ACCEPT must not have the sender act on it later).
      */
     private void timedOut() {
+        endTransaction();
+        fail(new SipAgentException(Kind.TIMEOUT, "No final response to " + description + " within "
+                                                 + runtime.config().requestTimeout()));
+    }
+
+    private void endTransaction() {
         ClientTransaction current = transaction;
         try {
             current.terminate();
         } catch (ObjectInUseException | RuntimeException e) {
             LOG.debug("Cannot end the transaction of {}: {}", description, e.toString());
         }
-        fail(new SipAgentException(Kind.TIMEOUT, "No final response to " + description + " within "
-                                                 + runtime.config().requestTimeout()));
     }
 
     @Override

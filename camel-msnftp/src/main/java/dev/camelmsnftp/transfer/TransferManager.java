@@ -219,14 +219,19 @@ public final class TransferManager implements AutoCloseable {
         return 200;
     }
 
-    /** Sends an invitation back the way {@code message} came; failures are logged. */
+    /**
+     * Sends an invitation back the way {@code message} came; failures are logged. Cancelling the returned future gives
+     * the request up (see {@link IncomingMessage#reply}).
+     */
     static java.util.concurrent.CompletableFuture<?> reply(IncomingMessage message, Invitation invitation) {
-        return message.reply(CONTENT_TYPE, InvitationCodec.formatBytes(invitation)).whenComplete((response, error) -> {
-            if (error != null) {
+        java.util.concurrent.CompletableFuture<?> reply = message.reply(CONTENT_TYPE, InvitationCodec.formatBytes(invitation));
+        reply.whenComplete((response, error) -> {
+            if (error != null && !reply.isCancelled()) {
                 LOG.warn("Could not send {} for cookie {} to {}: {}", invitation.command(), invitation.cookie(),
                         message.from(), error.getMessage());
             }
         });
+        return reply;
     }
 
     static String key(SipAddress sender, long cookie) {
