@@ -129,7 +129,9 @@ public class MsnftpConfiguration implements Cloneable {
 
     @UriParam(label = "common",
               description = "Where the consumer writes received files before handing them on (and the producer spools streams"
-                            + " of unknown length); a temporary folder by default.")
+                            + " of unknown length); by default camel-msnftp/<localUser> in the temporary folder. One process"
+                            + " at a time: it is locked while in use (another process using it fails to start), and the"
+                            + " temporary files a killed process left there are deleted when the next one starts.")
     private String workDir;
 
     @UriParam(label = "common", defaultValue = "16",

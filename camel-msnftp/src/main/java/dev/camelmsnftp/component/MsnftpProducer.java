@@ -13,6 +13,7 @@ import dev.camelmsnftp.transfer.TransferException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import dev.camelmsnftp.transfer.TransferResult;
 import dev.camelmsnftp.transfer.TransferSettings;
+import dev.camelmsnftp.transfer.WorkDirectory;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
@@ -33,6 +34,7 @@ public class MsnftpProducer extends DefaultProducer {
     private Semaphore slots;
     private Expression fileName;
     private SharedAgent agent;
+    private WorkDirectory workDir;
 
     public MsnftpProducer(MsnftpEndpoint endpoint) {
         super(endpoint);
@@ -48,11 +50,23 @@ public class MsnftpProducer extends DefaultProducer {
         fileName = expression == null ? null
                 : endpoint.getCamelContext().resolveLanguage("simple").createExpression(expression);
         agent = endpoint.acquireAgent(this);
+        try {
+            // streams are spooled there: taken for this process (temporary files a killed process left are deleted)
+            workDir = agent.transfers().useWorkDirectory(settings.workDir());
+        } catch (RuntimeException e) {
+            endpoint.releaseAgent(agent);
+            agent = null;
+            throw e;
+        }
     }
 
     @Override
     protected void doStop() throws Exception {
         if (agent != null) {
+            if (workDir != null) {
+                agent.transfers().releaseWorkDirectory(workDir);
+                workDir = null;
+            }
             endpoint.releaseAgent(agent);
             agent = null;
         }

@@ -1,6 +1,7 @@
 package dev.camelmsnftp.transfer;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,8 @@ public final class TransferManager implements AutoCloseable {
     private final Map<String, InboundTransfer> inbound = new ConcurrentHashMap<>();
     private final List<InboundHandler> handlers = new CopyOnWriteArrayList<>();
     private final Map<InboundHandler, Semaphore> permits = new ConcurrentHashMap<>();
+    private final Map<InboundHandler, WorkDirectory> workDirectories = new ConcurrentHashMap<>();
+    private final java.util.Set<WorkDirectory> senderDirectories = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -63,8 +66,18 @@ public final class TransferManager implements AutoCloseable {
         return agent;
     }
 
-    /** Starts receiving files for {@code handler}. */
+    /**
+     * Starts receiving files for {@code handler}. Takes its work directory for this process first, which deletes the
+     * temporary files a killed process left there (see {@link WorkDirectory}).
+     *
+     * @throws IllegalStateException when another process holds the handler's work directory
+     */
     public void addInboundHandler(InboundHandler handler) {
+        WorkDirectory directory = WorkDirectory.acquire(handler.settings().workDir());
+        WorkDirectory previous = workDirectories.put(handler, directory);
+        if (previous != null) {
+            previous.close();
+        }
         permits.put(handler, new Semaphore(handler.settings().maxConcurrentTransfers()));
         handlers.add(handler);
     }
@@ -76,6 +89,28 @@ public final class TransferManager implements AutoCloseable {
     public void removeInboundHandler(InboundHandler handler) {
         handlers.remove(handler);
         inbound.values().stream().filter(transfer -> transfer.handler() == handler).forEach(InboundTransfer::cancel);
+        WorkDirectory directory = workDirectories.remove(handler);
+        if (directory != null) {
+            directory.close();
+        }
+    }
+
+    /**
+     * Takes {@code directory} for a sender of this process (streams of unknown length are spooled there), as
+     * {@link #addInboundHandler} does for a receiver: the temporary files a killed process left are deleted. Give it
+     * back with {@link #releaseWorkDirectory}; what is still held when the manager closes is released then.
+     *
+     * @throws IllegalStateException when another process holds the directory
+     */
+    public WorkDirectory useWorkDirectory(Path directory) {
+        WorkDirectory taken = WorkDirectory.acquire(directory);
+        senderDirectories.add(taken);
+        return taken;
+    }
+
+    public void releaseWorkDirectory(WorkDirectory directory) {
+        senderDirectories.remove(directory);
+        directory.close();
     }
 
     /** Transfers under way, both directions. */
@@ -268,6 +303,10 @@ public final class TransferManager implements AutoCloseable {
         if (activeTransfers() > 0) {
             LOG.warn("{} transfers still running after {}", activeTransfers(), STOP_WAIT);
         }
+        workDirectories.values().forEach(WorkDirectory::close);
+        workDirectories.clear();
+        senderDirectories.forEach(WorkDirectory::close);
+        senderDirectories.clear();
     }
 
     boolean isClosed() {
