@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * A UDP relay between two SIP agents on 127.0.0.1, standing in for a bad network (netem is not available on the test
- * machines): each datagram is dropped, delayed, duplicated (and so reordered) at random as configured, or dropped when
- * a filter says so.
+ * machines): each datagram is dropped, delayed (and so reordered), duplicated, or replayed as a new transaction at
+ * random as configured, or dropped when a filter says so.
  * <p>
  * The first agent ("A") reaches the second at {@link #portForA()} instead of its real port, and the second ("B") sees
  * the first at {@link #portForB()}. For that the relay rewrites every {@code 127.0.0.1:<port>} of the header lines
@@ -35,9 +35,13 @@ public final class SipRelay implements AutoCloseable {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final Pattern ADDRESS = Pattern.compile("127\\.0\\.0\\.1:(\\d+)");
 
-    /** What happens to datagrams: loss and duplication probabilities, delays drawn uniformly up to {@code maxDelayMillis}. */
-    public record Impairment(double loss, double duplication, int maxDelayMillis) {
-        public static final Impairment NONE = new Impairment(0, 0, 0);
+    /**
+     * What happens to datagrams: loss and duplication probabilities, delays drawn uniformly up to {@code maxDelayMillis}
+     * (which reorders them), and the probability that a request is also sent again as a new transaction (a fresh Via
+     * branch), as a proxy that retries does: the receiver sees the same request twice above the SIP transaction layer.
+     */
+    public record Impairment(double loss, double duplication, int maxDelayMillis, double replay) {
+        public static final Impairment NONE = new Impairment(0, 0, 0, 0);
     }
 
     /** A datagram as the relay saw it, before it decided its fate. */
@@ -61,6 +65,7 @@ public final class SipRelay implements AutoCloseable {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong duplicated = new AtomicLong();
+    private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong filtered = new AtomicLong();
     private final AtomicLong reordered = new AtomicLong();
     private final AtomicLong[] lastSent = { new AtomicLong(), new AtomicLong() };
@@ -112,8 +117,8 @@ public final class SipRelay implements AutoCloseable {
 
     /** Counts, for a results line. */
     public Map<String, Long> counts() {
-        return Map.of("forwarded", forwarded.get(), "lost", dropped.get(), "duplicated", duplicated.get(), "reordered",
-                reordered.get(), "filtered", filtered.get());
+        return Map.of("forwarded", forwarded.get(), "lost", dropped.get(), "duplicated", duplicated.get(), "replayed",
+                replayed.get(), "reordered", reordered.get(), "filtered", filtered.get());
     }
 
     private void pump(DatagramSocket from, boolean fromA) {
@@ -135,6 +140,7 @@ public final class SipRelay implements AutoCloseable {
             byte[] out = rewrite(text, fromA).getBytes(StandardCharsets.UTF_8);
             Impairment now = impairment;
             int copies;
+            byte[] replay = null;
             long[] delay = new long[2];
             synchronized (random) {
                 if (random.nextDouble() < now.loss()) {
@@ -142,22 +148,34 @@ public final class SipRelay implements AutoCloseable {
                     continue;
                 }
                 copies = random.nextDouble() < now.duplication() ? 2 : 1;
+                if (copies == 1 && isReplayable(text) && random.nextDouble() < now.replay()) {
+                    copies = 2;
+                    replay = rewrite(text.replaceFirst("branch=z9hG4bK", "branch=z9hG4bKreplay" + random.nextInt(1_000_000)),
+                            fromA).getBytes(StandardCharsets.UTF_8);
+                }
                 for (int i = 0; i < copies; i++) {
                     delay[i] = now.maxDelayMillis() == 0 ? 0 : random.nextInt(now.maxDelayMillis() + 1);
                 }
             }
             if (copies == 2) {
-                duplicated.incrementAndGet();
+                (replay == null ? duplicated : replayed).incrementAndGet();
             }
             for (int i = 0; i < copies; i++) {
                 long sequence = System.nanoTime();
+                byte[] bytes = i == 1 && replay != null ? replay : out;
                 if (delay[i] == 0) {
-                    send(out, fromA, sequence);
+                    send(bytes, fromA, sequence);
                 } else {
-                    delays.schedule(() -> send(out, fromA, sequence), delay[i], TimeUnit.MILLISECONDS);
+                    delays.schedule(() -> send(bytes, fromA, sequence), delay[i], TimeUnit.MILLISECONDS);
                 }
             }
         }
+    }
+
+    /** Requests that start a transaction of their own (not ACK or CANCEL, which belong to an INVITE's). */
+    private static boolean isReplayable(String text) {
+        return !text.startsWith("SIP/2.0") && !text.startsWith("ACK ") && !text.startsWith("CANCEL ")
+               && text.contains("branch=z9hG4bK");
     }
 
     private void send(byte[] bytes, boolean fromA, long receivedAt) {
