@@ -54,13 +54,18 @@ final class RequestSender {
      */
     CompletableFuture<SipResponse> inDialog(Dialog dialog, String method, String contentType, byte[] body) {
         CompletableFuture<SipResponse> next;
+        // the request once sent, and whether the caller gave it up (then it is given up as soon as it is sent)
         List<CompletableFuture<SipResponse>> sent = new ArrayList<>(1);
+        boolean[] givenUp = new boolean[1];
         synchronized (dialogTails) {
             CompletableFuture<SipResponse> previous = dialogTails.getOrDefault(dialog, CompletableFuture.completedFuture(null));
             next = previous.handle((response, error) -> null).thenCompose(ignored -> {
                 CompletableFuture<SipResponse> request = sendNow(dialog, method, contentType, body);
                 synchronized (sent) {
                     sent.add(request);
+                    if (givenUp[0]) {
+                        request.cancel(false);
+                    }
                 }
                 return request;
             });
@@ -72,6 +77,7 @@ final class RequestSender {
             if (tail.isCancelled()) {
                 // given up by the caller: never sent if it was still waiting its turn, its transaction ended if not
                 synchronized (sent) {
+                    givenUp[0] = true;
                     sent.forEach(request -> request.cancel(false));
                 }
             }
