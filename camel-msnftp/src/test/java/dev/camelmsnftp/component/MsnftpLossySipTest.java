@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * File transfers over a SIP path that loses 20 % of the datagrams and delays, duplicates and reorders the rest, and
- * replays some requests as new transactions as a retrying proxy would (a relay in the test, {@link SipRelay}; the
+ * replays some (non-INVITE) requests as new transactions as a retrying proxy would (a relay in the test, {@link SipRelay}; the
  * MSNFTP connection itself is direct): in both SIP modes and flows A and B,
  * every transfer completes, or fails cleanly (a {@link TransferException}) within its time-outs, and no file is
  * delivered twice or delivered while its sender was told it failed.

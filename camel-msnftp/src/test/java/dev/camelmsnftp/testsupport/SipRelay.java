@@ -172,10 +172,14 @@ public final class SipRelay implements AutoCloseable {
         }
     }
 
-    /** Requests that start a transaction of their own (not ACK or CANCEL, which belong to an INVITE's). */
+    /**
+     * Non-INVITE requests (MESSAGE, BYE, REGISTER, OPTIONS). A proxy that sends an INVITE on two branches relays the
+     * answers of both, which a relay that replays it cannot do (the second branch's answer would be a 482 the caller
+     * never sees the reason for), so INVITEs, and the ACK and CANCEL that belong to them, are not replayed.
+     */
     private static boolean isReplayable(String text) {
-        return !text.startsWith("SIP/2.0") && !text.startsWith("ACK ") && !text.startsWith("CANCEL ")
-               && text.contains("branch=z9hG4bK");
+        return !text.startsWith("SIP/2.0") && !text.startsWith("INVITE ") && !text.startsWith("ACK ")
+               && !text.startsWith("CANCEL ") && text.contains("branch=z9hG4bK");
     }
 
     private void send(byte[] bytes, boolean fromA, long receivedAt) {
