@@ -13,7 +13,7 @@ import dev.camelmsnftp.transfer.TransferException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import dev.camelmsnftp.transfer.TransferResult;
 import dev.camelmsnftp.transfer.TransferSettings;
-import dev.camelmsnftp.transfer.WorkDirectory;
+import dev.camelmsnftp.transfer.WorkDirectoryLock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
@@ -34,7 +34,7 @@ public class MsnftpProducer extends DefaultProducer {
     private Semaphore slots;
     private Expression fileName;
     private SharedAgent agent;
-    private WorkDirectory workDir;
+    private WorkDirectoryLock workDir;
 
     public MsnftpProducer(MsnftpEndpoint endpoint) {
         super(endpoint);

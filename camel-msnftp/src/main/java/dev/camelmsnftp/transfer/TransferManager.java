@@ -47,8 +47,8 @@ public final class TransferManager implements AutoCloseable {
     private final Map<String, InboundTransfer> inbound = new ConcurrentHashMap<>();
     private final List<InboundHandler> handlers = new CopyOnWriteArrayList<>();
     private final Map<InboundHandler, Semaphore> permits = new ConcurrentHashMap<>();
-    private final Map<InboundHandler, WorkDirectory> workDirectories = new ConcurrentHashMap<>();
-    private final java.util.Set<WorkDirectory> senderDirectories = ConcurrentHashMap.newKeySet();
+    private final Map<InboundHandler, WorkDirectoryLock> workDirectories = new ConcurrentHashMap<>();
+    private final java.util.Set<WorkDirectoryLock> senderDirectories = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -68,13 +68,13 @@ public final class TransferManager implements AutoCloseable {
 
     /**
      * Starts receiving files for {@code handler}. Takes its work directory for this process first, which deletes the
-     * temporary files a killed process left there (see {@link WorkDirectory}).
+     * temporary files a killed process left there (see {@link WorkDirectoryLock}).
      *
      * @throws IllegalStateException when another process holds the handler's work directory
      */
     public void addInboundHandler(InboundHandler handler) {
-        WorkDirectory directory = WorkDirectory.acquire(handler.settings().workDir());
-        WorkDirectory previous = workDirectories.put(handler, directory);
+        WorkDirectoryLock directory = WorkDirectoryLock.acquire(handler.settings().workDir());
+        WorkDirectoryLock previous = workDirectories.put(handler, directory);
         if (previous != null) {
             previous.close();
         }
@@ -89,7 +89,7 @@ public final class TransferManager implements AutoCloseable {
     public void removeInboundHandler(InboundHandler handler) {
         handlers.remove(handler);
         inbound.values().stream().filter(transfer -> transfer.handler() == handler).forEach(InboundTransfer::cancel);
-        WorkDirectory directory = workDirectories.remove(handler);
+        WorkDirectoryLock directory = workDirectories.remove(handler);
         if (directory != null) {
             directory.close();
         }
@@ -102,13 +102,13 @@ public final class TransferManager implements AutoCloseable {
      *
      * @throws IllegalStateException when another process holds the directory
      */
-    public WorkDirectory useWorkDirectory(Path directory) {
-        WorkDirectory taken = WorkDirectory.acquire(directory);
+    public WorkDirectoryLock useWorkDirectory(Path directory) {
+        WorkDirectoryLock taken = WorkDirectoryLock.acquire(directory);
         senderDirectories.add(taken);
         return taken;
     }
 
-    public void releaseWorkDirectory(WorkDirectory directory) {
+    public void releaseWorkDirectory(WorkDirectoryLock directory) {
         senderDirectories.remove(directory);
         directory.close();
     }
@@ -303,9 +303,9 @@ public final class TransferManager implements AutoCloseable {
         if (activeTransfers() > 0) {
             LOG.warn("{} transfers still running after {}", activeTransfers(), STOP_WAIT);
         }
-        workDirectories.values().forEach(WorkDirectory::close);
+        workDirectories.values().forEach(WorkDirectoryLock::close);
         workDirectories.clear();
-        senderDirectories.forEach(WorkDirectory::close);
+        senderDirectories.forEach(WorkDirectoryLock::close);
         senderDirectories.clear();
     }
 

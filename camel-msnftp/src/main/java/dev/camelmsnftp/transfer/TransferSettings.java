@@ -52,7 +52,7 @@ public final class TransferSettings {
 
     /**
      * The work directory when none is set: {@code camel-msnftp/<localUser>} in the temporary folder, the same on every
-     * run so that what a killed process left there is cleaned at the next start (see {@link WorkDirectory}).
+     * run so that what a killed process left there is cleaned at the next start (see {@link WorkDirectoryLock}).
      */
     public static Path defaultWorkDir(SipAddress localUser) {
         return Path.of(System.getProperty("java.io.tmpdir"), "camel-msnftp",
@@ -123,7 +123,7 @@ public final class TransferSettings {
 
     /**
      * Where received files are written, and streams of unknown length spooled; one process at a time (see
-     * {@link WorkDirectory}). By default {@link #defaultWorkDir(SipAddress)}.
+     * {@link WorkDirectoryLock}). By default {@link #defaultWorkDir(SipAddress)}.
      */
     public Path workDir() {
         return workDir;

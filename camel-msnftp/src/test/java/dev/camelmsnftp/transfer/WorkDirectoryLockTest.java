@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the directory (and nothing else is), users within a process share it, and a second process is refused at once,
  * until the first one dies, however it dies (SIGKILL here).
  */
-class WorkDirectoryTest {
+class WorkDirectoryLockTest {
 
     @TempDir
     Path dir;
@@ -33,7 +34,7 @@ class WorkDirectoryTest {
         Path outside = Files.write(dir.resolve("outside.part"), new byte[1]);
         Path link = Files.createSymbolicLink(work.resolve("msnftp-7-link.part"), outside);
 
-        try (WorkDirectory taken = WorkDirectory.acquire(work)) {
+        try (WorkDirectoryLock taken = WorkDirectoryLock.acquire(work)) {
             assertThat(taken.isLocked()).isTrue();
             assertThat(part).doesNotExist();
             assertThat(spool).doesNotExist();
@@ -43,16 +44,16 @@ class WorkDirectoryTest {
             assertThat(link).as("and are not ours").exists();
 
             Path live = Files.write(work.resolve("msnftp-5-live.part"), new byte[1]);
-            try (WorkDirectory again = WorkDirectory.acquire(work.resolve("..").resolve("work"))) {
+            try (WorkDirectoryLock again = WorkDirectoryLock.acquire(work.resolve("..").resolve("work"))) {
                 assertThat(again.isLocked()).isTrue();
                 assertThat(live).as("a second user in the process cleans nothing: the file may be a live transfer's")
                         .exists();
             }
-            try (WorkDirectory third = WorkDirectory.acquire(work)) {
+            try (WorkDirectoryLock third = WorkDirectoryLock.acquire(work)) {
                 assertThat(live).as("the first user still holds it").exists();
             }
         }
-        assertThat(work.resolve(WorkDirectory.LOCK_FILE)).exists();
+        assertThat(work.resolve(WorkDirectoryLock.LOCK_FILE)).exists();
     }
 
     @Test
@@ -64,16 +65,18 @@ class WorkDirectoryTest {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("READY");
+            assertThat(Files.getPosixFilePermissions(work)).as("made owner-only")
+                    .isEqualTo(PosixFilePermissions.fromString("rwx------"));
             Path orphan = Files.write(work.resolve("msnftp-99-1.part"), new byte[1]);
 
-            assertThatThrownBy(() -> WorkDirectory.acquire(work)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> WorkDirectoryLock.acquire(work)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("in use by another process").hasMessageContaining("pid " + holder.pid())
                     .hasMessageContaining("workDir");
             assertThat(orphan).as("a refused process deletes nothing").exists();
 
             holder.destroyForcibly();
             assertThat(holder.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            try (WorkDirectory taken = WorkDirectory.acquire(work)) {
+            try (WorkDirectoryLock taken = WorkDirectoryLock.acquire(work)) {
                 assertThat(taken.isLocked()).as("the killed process's lock went with it").isTrue();
                 assertThat(orphan).as("what it left is cleaned").doesNotExist();
             }
@@ -85,7 +88,7 @@ class WorkDirectoryTest {
     @Test
     void aDirectoryThatCannotBeCreatedIsUsedUnlockedAndItsTransfersFailOnTheirOwn() throws Exception {
         Path file = Files.write(dir.resolve("a-file"), new byte[1]);
-        try (WorkDirectory taken = WorkDirectory.acquire(file.resolve("work"))) {
+        try (WorkDirectoryLock taken = WorkDirectoryLock.acquire(file.resolve("work"))) {
             assertThat(taken.isLocked()).isFalse();
         }
     }
@@ -93,7 +96,7 @@ class WorkDirectoryTest {
     /** Holds a work directory in a process of its own until killed (or its input closes). */
     public static final class Holder {
         public static void main(String[] args) throws Exception {
-            try (WorkDirectory held = WorkDirectory.acquire(Path.of(args[0]))) {
+            try (WorkDirectoryLock held = WorkDirectoryLock.acquire(Path.of(args[0]))) {
                 System.out.println(held.isLocked() ? "READY" : "NOT LOCKED");
                 System.out.flush();
                 while (System.in.read() >= 0) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A work directory held by this process: received files ({@code msnftp-<cookie>-*.part}) and spooled streams
+ * The lock on a work directory held by this process: received files ({@code msnftp-<cookie>-*.part}) and spooled streams
  * ({@code msnftp-out-*.spool}) live there while their transfer runs.
  * <p>
  * A process that is killed leaves its temporary files behind, and the default work directory is the same on every
@@ -37,19 +38,19 @@ import org.slf4j.LoggerFactory;
  * permission, a file system without locks) is used unlocked with a warning, and its transfers fail or succeed on
  * their own as before.
  */
-public final class WorkDirectory implements AutoCloseable {
+public final class WorkDirectoryLock implements AutoCloseable {
 
     /** The lock file in every work directory in use; it stays there (deleting lock files is racy). */
     public static final String LOCK_FILE = ".msnftp.lock";
 
-    private static final Logger LOG = LoggerFactory.getLogger(WorkDirectory.class);
+    private static final Logger LOG = LoggerFactory.getLogger(WorkDirectoryLock.class);
     private static final Map<Path, Held> HELD = new HashMap<>();
 
     private final Path path;
     private final Held held;
     private boolean closed;
 
-    private WorkDirectory(Path path, Held held) {
+    private WorkDirectoryLock(Path path, Held held) {
         this.path = path;
         this.held = held;
     }
@@ -72,15 +73,21 @@ public final class WorkDirectory implements AutoCloseable {
      *
      * @throws IllegalStateException when another process holds it
      */
-    public static WorkDirectory acquire(Path directory) {
+    public static WorkDirectoryLock acquire(Path directory) {
         Objects.requireNonNull(directory, "directory");
         Path key;
         try {
-            Files.createDirectories(directory);
+            if (Files.notExists(directory) && directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                // as received files are private: a folder made here is the owner's only
+                Files.createDirectories(directory,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(directory);
+            }
             key = directory.toRealPath();
         } catch (IOException e) {
             LOG.warn("Cannot use work directory {} ({}); transfers that need it will fail", directory, e.toString());
-            return new WorkDirectory(directory.toAbsolutePath().normalize(), null);
+            return new WorkDirectoryLock(directory.toAbsolutePath().normalize(), null);
         }
         synchronized (HELD) {
             Held held = HELD.get(key);
@@ -92,7 +99,7 @@ public final class WorkDirectory implements AutoCloseable {
                 HELD.put(key, held);
             }
             held.users++;
-            return new WorkDirectory(key, held);
+            return new WorkDirectoryLock(key, held);
         }
     }
 
@@ -206,6 +213,6 @@ public final class WorkDirectory implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "WorkDirectory[" + path + (isLocked() ? ", locked" : "") + "]";
+        return "WorkDirectoryLock[" + path + (isLocked() ? ", locked" : "") + "]";
     }
 }
