@@ -55,6 +55,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "identity": getOrCreateConfiguration(target).setIdentity(property(camelContext, java.lang.String.class, value)); return true;
         case "keepaliveinterval":
         case "keepAliveInterval": getOrCreateConfiguration(target).setKeepAliveInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
@@ -125,6 +126,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "identity": return java.lang.String.class;
         case "keepaliveinterval":
         case "keepAliveInterval": return long.class;
         case "lazystartproducer":
@@ -196,6 +198,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "identity": return getOrCreateConfiguration(target).getIdentity();
         case "keepaliveinterval":
         case "keepAliveInterval": return getOrCreateConfiguration(target).getKeepAliveInterval();
         case "lazystartproducer":

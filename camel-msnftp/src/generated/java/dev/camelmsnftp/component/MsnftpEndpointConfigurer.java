@@ -45,6 +45,9 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": target.getConfiguration().setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
         case "ftpport":
         case "ftpPort": target.getConfiguration().setFtpPort(property(camelContext, java.lang.String.class, value)); return true;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": target.setHeaderFilterStrategy(property(camelContext, org.apache.camel.spi.HeaderFilterStrategy.class, value)); return true;
+        case "identity": target.getConfiguration().setIdentity(property(camelContext, java.lang.String.class, value)); return true;
         case "keepaliveinterval":
         case "keepAliveInterval": target.getConfiguration().setKeepAliveInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
@@ -112,6 +115,9 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": return java.lang.String.class;
         case "ftpport":
         case "ftpPort": return java.lang.String.class;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return org.apache.camel.spi.HeaderFilterStrategy.class;
+        case "identity": return java.lang.String.class;
         case "keepaliveinterval":
         case "keepAliveInterval": return long.class;
         case "lazystartproducer":
@@ -180,6 +186,9 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": return target.getConfiguration().getFtpHost();
         case "ftpport":
         case "ftpPort": return target.getConfiguration().getFtpPort();
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return target.getHeaderFilterStrategy();
+        case "identity": return target.getConfiguration().getIdentity();
         case "keepaliveinterval":
         case "keepAliveInterval": return target.getConfiguration().getKeepAliveInterval();
         case "lazystartproducer":

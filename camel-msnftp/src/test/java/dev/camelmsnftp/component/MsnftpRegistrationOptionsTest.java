@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MsnftpRegistrationOptionsTest extends CamelTestSupport {
 
     private SipAgentConfig agentConfigOf(String options) {
-        return context.getEndpoint("msnftp:bob@example.test?localUser=alice@example.test&registrar=127.0.0.1:5060"
+        return context.getEndpoint("msnftp:bob@example.test?identity=alice@example.test&registrar=127.0.0.1:5060"
                                    + (options.isEmpty() ? "" : "&" + options), MsnftpEndpoint.class)
                 .getConfiguration().sipAgentConfig(null);
     }

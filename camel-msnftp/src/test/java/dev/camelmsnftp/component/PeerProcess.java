@@ -41,7 +41,7 @@ public final class PeerProcess {
 
     public static void main(String[] args) throws Exception {
         String role = args[0];
-        String common = "localUser=" + args[1] + "@corp.example&sipHost=127.0.0.1&sipPort=" + args[2]
+        String common = "identity=" + args[1] + "@corp.example&sipHost=127.0.0.1&sipPort=" + args[2]
                         + "&ftpHost=127.0.0.1&acceptTimeout=10s&transferTimeout=10s&workDir=" + args[3];
         PrintStream out = System.out;
         try (CamelContext camel = new DefaultCamelContext()) {
