@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * ({@code msnftp-out-*.spool}) live there while their transfer runs.
  * <p>
  * A process that is killed leaves its temporary files behind, and the default work directory is the same on every
- * run. So the first user in a process to take a work directory locks it ({@link FileChannel#tryLock()} on
- * {@value #LOCK_FILE} in it, released by the operating system when the process dies, however it dies) and then deletes
+ * run. So the first user in a process to take a work directory locks it ({@link FileChannel#tryLock()} on its lock
+ * file, {@link #lockFileFor}, released by the operating system when the process dies, however it dies) and then deletes
  * the temporary files it finds: with the lock held and no transfer of this process started in it yet, no live transfer
  * owns them. Other users in the same process share the lock (reference counted) and clean nothing. The sub-folders
  * (such as {@code .failed}, where failed deliveries are kept) and any other file are never touched.
@@ -40,8 +40,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkDirectoryLock implements AutoCloseable {
 
-    /** The lock file in every work directory in use; it stays there (deleting lock files is racy). */
-    public static final String LOCK_FILE = ".msnftp.lock";
+    /**
+     * The lock file of {@code directory}: next to it, {@code .<name>.msnftp.lock} in its parent, so that the folder
+     * itself holds only the files of transfers (and what users and tools put there); inside it for a root. It stays
+     * there after use (deleting lock files is racy).
+     */
+    public static Path lockFileFor(Path directory) {
+        Path parent = directory.getParent();
+        Path name = directory.getFileName();
+        return parent == null || name == null ? directory.resolve(".msnftp.lock")
+                : parent.resolve("." + name + ".msnftp.lock");
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkDirectoryLock.class);
     private static final Map<Path, Held> HELD = new HashMap<>();
@@ -104,7 +113,7 @@ public final class WorkDirectoryLock implements AutoCloseable {
     }
 
     private static Held lock(Path directory) {
-        Path file = directory.resolve(LOCK_FILE);
+        Path file = lockFileFor(directory);
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);

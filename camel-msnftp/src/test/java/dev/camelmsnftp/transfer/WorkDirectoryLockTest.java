@@ -53,7 +53,11 @@ class WorkDirectoryLockTest {
                 assertThat(live).as("the first user still holds it").exists();
             }
         }
-        assertThat(work.resolve(WorkDirectoryLock.LOCK_FILE)).exists();
+        assertThat(dir.resolve(".work.msnftp.lock")).as("the lock file, next to the folder").exists();
+        try (var left = Files.list(work)) {
+            assertThat(left.map(path -> path.getFileName().toString())).as("nothing of ours in the folder")
+                    .containsExactlyInAnyOrder("report.pdf", ".failed", "msnftp-7-link.part", "msnftp-5-live.part");
+        }
     }
 
     @Test
