@@ -6,7 +6,6 @@ import java.util.function.Consumer;
 
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
-import javax.sip.ObjectInUseException;
 import javax.sip.ResponseEvent;
 import javax.sip.SipException;
 import javax.sip.message.Response;
@@ -32,6 +31,8 @@ final class Outgoing implements SharedStack.ResponseHandler {
     private final CompletableFuture<SipResponse> future = new CompletableFuture<>();
     private volatile ClientTransaction transaction;
     private volatile ScheduledFuture<?> timeout;
+    private volatile Response finalResponse;
+    private volatile long cseq;
     private boolean retried;
 
     /**
@@ -44,6 +45,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
         this.dialog = dialog;
         this.onSuccess = onSuccess;
         this.description = transaction.getRequest().getMethod() + " to " + transaction.getRequest().getRequestURI();
+        this.cseq = cseqOf(transaction);
         transaction.setApplicationData(this);
     }
 
@@ -63,8 +65,8 @@ final class Outgoing implements SharedStack.ResponseHandler {
         runtime.track(this);
         future.whenComplete((response, error) -> {
             if (future.isCancelled()) {
-                endTransaction();
                 finish();
+                endTransaction(true);
             }
         });
         timeout = runtime.schedule(this::timedOut, runtime.config().requestTimeout());
@@ -80,6 +82,21 @@ final class Outgoing implements SharedStack.ResponseHandler {
         return future;
     }
 
+    /** The CSeq number of the request as last sent (a digest retry takes the next one). */
+    long cseq() {
+        return cseq;
+    }
+
+    private static long cseqOf(ClientTransaction transaction) {
+        return ((javax.sip.header.CSeqHeader) transaction.getRequest().getHeader(javax.sip.header.CSeqHeader.NAME))
+                .getSeqNumber();
+    }
+
+    /** The final response that ended the request (the last one, after a digest retry), or null. */
+    Response finalResponse() {
+        return finalResponse;
+    }
+
     @Override
     public void onResponse(ResponseEvent event) {
         Response response = event.getResponse();
@@ -87,6 +104,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
         if (status < 200 || future.isDone()) {
             return;
         }
+        finalResponse = response;
         if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED) && retryWithCredentials(
                 response)) {
             return;
@@ -120,6 +138,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
             ClientTransaction retry = helper.handleChallenge(challenge, transaction, runtime.provider(), 5, true);
             retry.setApplicationData(this);
             transaction = retry;
+            cseq = cseqOf(retry);
             if (dialog != null && retry.getRequest().getHeader("To") != null
                 && ((javax.sip.header.ToHeader) retry.getRequest().getHeader("To")).getTag() != null) {
                 dialog.sendRequest(retry);
@@ -141,18 +160,8 @@ final class Outgoing implements SharedStack.ResponseHandler {
      * reported it failed (a receiver that gave up on its ACCEPT must not have the sender act on it later).
      */
     private void timedOut() {
-        endTransaction();
         fail(new SipAgentException(Kind.TIMEOUT, "No final response to " + description + " within "
-                                                 + runtime.config().requestTimeout()));
-    }
-
-    private void endTransaction() {
-        ClientTransaction current = transaction;
-        try {
-            current.terminate();
-        } catch (ObjectInUseException | RuntimeException e) {
-            LOG.debug("Cannot end the transaction of {}: {}", description, e.toString());
-        }
+                                                 + runtime.config().requestTimeout()), true);
     }
 
     @Override
@@ -162,12 +171,39 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     void complete(SipResponse response) {
         finish();
+        endTransaction(false);
         runtime.completeLater(future, response, null);
     }
 
     void fail(SipAgentException failure) {
+        fail(failure, false);
+    }
+
+    private void fail(SipAgentException failure, boolean givenUp) {
         finish();
+        endTransaction(givenUp);
         runtime.completeLater(future, null, failure);
+    }
+
+    /**
+     * After the final response a non-INVITE client transaction only waits (Timer K, 5 s over UDP) to swallow
+     * retransmissions of that response; ending it at once frees it (a late copy is then dropped as a stray response).
+     * Its application data (this object, its future) is let go too. An INVITE's is kept after an answer (it carries
+     * the 2xx and the ACK), but ended too when we {@code gaveUp} (our time-out, or the caller cancelled): then no
+     * retransmission may deliver it after we reported it failed.
+     */
+    private void endTransaction(boolean gaveUp) {
+        ClientTransaction done = transaction;
+        done.setApplicationData(null);
+        if (!gaveUp && javax.sip.message.Request.INVITE.equals(done.getRequest().getMethod())) {
+            return;
+        }
+        try {
+            done.terminate();
+            runtime.forget(done);
+        } catch (SipException | RuntimeException e) {
+            LOG.debug("Could not end the transaction of {}: {}", description, e.toString());
+        }
     }
 
     private void finish() {

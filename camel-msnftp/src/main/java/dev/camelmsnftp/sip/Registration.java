@@ -16,7 +16,6 @@ import java.util.function.Consumer;
 
 import javax.sip.ClientTransaction;
 import javax.sip.address.SipURI;
-import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ExpiresHeader;
@@ -341,9 +340,9 @@ final class Registration {
             Response[] answer = new Response[1];
             Outgoing outgoing = new Outgoing(runtime, transaction, null, event -> answer[0] = event.getResponse());
             outgoing.send().whenComplete((response, error) -> {
-                cseq.set(Math.max(cseq.get(), sentCseq(outgoing.transaction()) + 1));
+                cseq.set(Math.max(cseq.get(), outgoing.cseq() + 1));
                 if (error != null) {
-                    outcome.completeExceptionally(tooBrief(AgentRuntime.unwrap(error), outgoing.transaction()));
+                    outcome.completeExceptionally(tooBrief(AgentRuntime.unwrap(error), outgoing.finalResponse()));
                 } else if (!withContact) {
                     outcome.complete(listsOurContact(answer[0]) ? response : null);
                 } else {
@@ -360,23 +359,14 @@ final class Registration {
         return outcome;
     }
 
-    /** A 423 carries the registrar's Min-Expires (kept by the Outgoing's last response, read back here). */
-    private SipAgentException tooBrief(SipAgentException failed, ClientTransaction transaction) {
+    /** A 423 carries the registrar's Min-Expires. */
+    private static SipAgentException tooBrief(SipAgentException failed, Response last) {
         if (failed.kind() != Kind.REJECTED || failed.status().orElse(0) != Response.INTERVAL_TOO_BRIEF) {
             return failed;
         }
-        Response last = lastResponse(transaction);
         MinExpiresHeader minimum = last == null ? null : (MinExpiresHeader) last.getHeader(MinExpiresHeader.NAME);
         return minimum == null || minimum.getExpires() <= 0 ? failed
                 : new IntervalTooBrief(failed, Duration.ofSeconds(minimum.getExpires()));
-    }
-
-    private static Response lastResponse(ClientTransaction transaction) {
-        return transaction instanceof gov.nist.javax.sip.stack.SIPClientTransaction client ? client.getLastResponse() : null;
-    }
-
-    private static long sentCseq(ClientTransaction transaction) {
-        return ((CSeqHeader) transaction.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber();
     }
 
     /** The lifetime the registrar granted: our Contact's expires, else Expires, else what we asked for. */
