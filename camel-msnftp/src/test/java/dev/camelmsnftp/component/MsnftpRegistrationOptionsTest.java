@@ -17,21 +17,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class MsnftpRegistrationOptionsTest extends CamelTestSupport {
 
-    private SipAgentConfig agentConfigOf(String options) {
+    private SipAgentConfig agentConfigOf(String options) throws Exception {
         return context.getEndpoint("msnftp:bob@example.test?identity=alice@example.test&registrar=127.0.0.1:5060"
                                    + (options.isEmpty() ? "" : "&" + options), MsnftpEndpoint.class)
-                .getConfiguration().sipAgentConfig(null);
+                .getConfiguration().sipAgentConfig(null, context);
     }
 
     @Test
-    void theDefaultsAreTenMinutesAndAFifteenSecondKeepAlive() {
+    void theDefaultsAreTenMinutesAndAFifteenSecondKeepAlive() throws Exception {
         SipAgentConfig config = agentConfigOf("");
         assertThat(config.registrationExpiry()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.keepAliveInterval()).isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test
-    void theOptionsReachTheAgent() {
+    void theOptionsReachTheAgent() throws Exception {
         SipAgentConfig config = agentConfigOf("registerExpires=2m&keepAliveInterval=5s");
         assertThat(config.registrationExpiry()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.keepAliveInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -39,13 +39,13 @@ class MsnftpRegistrationOptionsTest extends CamelTestSupport {
     }
 
     @Test
-    void theComponentWideValueIsTheEndpointsDefault() {
+    void theComponentWideValueIsTheEndpointsDefault() throws Exception {
         context.getComponent("msnftp", MsnftpComponent.class).getConfiguration().setRegisterExpires(3_600_000);
         assertThat(agentConfigOf("").registrationExpiry()).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
-    void aPlainNumberIsMillisecondsAndTooShortALifetimeFailsNamingTheOption() {
+    void aPlainNumberIsMillisecondsAndTooShortALifetimeFailsNamingTheOption() throws Exception {
         assertThatThrownBy(() -> agentConfigOf("registerExpires=600")).hasStackTraceContaining("registerExpires")
                 .hasStackTraceContaining("600s or 10m");
         assertThatThrownBy(() -> agentConfigOf("keepAliveInterval=5")).hasStackTraceContaining("keepAliveInterval");

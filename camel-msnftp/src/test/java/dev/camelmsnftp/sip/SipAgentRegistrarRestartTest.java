@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.camelmsnftp.testsupport.KamailioExtension;
+import dev.camelmsnftp.testsupport.TestCertificates;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,27 +19,36 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A real Kamailio registrar restarted under registered users (it keeps locations in memory, so it forgets every
- * registration): the callee is reachable through it again within seconds of its return, on every transport, with the
- * default settings. The time from Kamailio answering again to the first message that reaches the callee is measured
+ * registration): the callee is reachable through it again within seconds of its return, on every transport (UDP, TCP,
+ * TLS), with the default settings. The time from Kamailio answering again to the first message that reaches the callee is measured
  * and printed; the goal is 30 s at most.
  */
 class SipAgentRegistrarRestartTest {
 
+    static final TestCertificates AUTHORITY = TestCertificates.authority("msnftp recovery test authority");
+
+    /** UDP and TCP on one port, TLS on another (a certificate for 127.0.0.1). */
     @RegisterExtension
-    static final KamailioExtension KAMAILIO = new KamailioExtension();
+    static final KamailioExtension KAMAILIO = new KamailioExtension()
+            .withTls("tls", AUTHORITY.issue("kamailio", "IP:127.0.0.1"));
 
     static final String TYPE = SipTesting.TYPE;
     static final String BOB = "sip:bob@" + KamailioExtension.DOMAIN;
     static final Duration GOAL = Duration.ofSeconds(30);
 
-    private static SipAgentConfig.Builder user(String name, SipTransport transport) {
-        return SipAgentConfig.builder(name + "@" + KamailioExtension.DOMAIN).sipHost("127.0.0.1").sipPort(0)
-                .transport(transport).registrar(KAMAILIO.address()).outboundProxy(KAMAILIO.address())
+    private static SipAgentConfig.Builder user(String name, SipTransport transport) throws Exception {
+        String proxy = transport == SipTransport.TLS ? KAMAILIO.tlsAddress("tls") : KAMAILIO.address();
+        SipAgentConfig.Builder builder = SipAgentConfig.builder(name + "@" + KamailioExtension.DOMAIN)
+                .sipHost("127.0.0.1").sipPort(0).transport(transport).registrar(proxy).outboundProxy(proxy)
                 .password(KamailioExtension.PASSWORD).requestTimeout(Duration.ofSeconds(5));
+        if (transport == SipTransport.TLS) {
+            builder.tls(TlsSettings.of(AUTHORITY.issue(name, "IP:127.0.0.1").sslContext(AUTHORITY)));
+        }
+        return builder;
     }
 
     @ParameterizedTest
-    @EnumSource(value = SipTransport.class, names = { "UDP", "TCP" })
+    @EnumSource(SipTransport.class)
     void aRestartedRegistrarReachesTheCalleeAgainWithinSeconds(SipTransport transport) throws Exception {
         BlockingQueue<IncomingMessage> atBob = new LinkedBlockingQueue<>();
         try (SipAgent alice = SipAgent.start(user("alice", transport).build());

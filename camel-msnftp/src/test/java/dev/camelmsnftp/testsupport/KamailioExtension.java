@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +28,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * every user, locations in memory, record-routed INVITEs. Started in the foreground as a child of the test JVM and
  * killed, with its workers, after the class; {@link #restart()} (or {@link #stop()} and {@link #start()}) restarts it
  * in between, on the same port. Skips the class (or fails it in CI) where Kamailio is not installed.
+ * <p>
+ * With {@link #withTls}, it also listens for TLS (Debian package {@code kamailio-tls-modules}) on one port per
+ * certificate given, each port presenting its own certificate.
  *
  * <pre>
  * &#64;RegisterExtension
  * static KamailioExtension kamailio = new KamailioExtension();
  * </pre>
+ * <p>
+ * Requests for the user {@code offline} are answered 480, as a proxy that knows the user is signed out (OCS) answers
+ * them. {@link #maxExpires(int)} caps the registration lifetime Kamailio grants, so that registrations are refreshed
+ * within seconds.
  */
 public final class KamailioExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -40,6 +49,27 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
     private Path dir;
     private Process process;
     private int port;
+    private final Map<String, TestCertificates.Issued> tlsCertificates = new LinkedHashMap<>();
+    private final Map<String, Integer> tlsPorts = new LinkedHashMap<>();
+
+    /** Also listens for TLS on a port of its own that presents {@code certificate}; see {@link #tlsAddress}. */
+    public KamailioExtension withTls(String name, TestCertificates.Issued certificate) {
+        tlsCertificates.put(name, certificate);
+        return this;
+    }
+
+    /** {@code 127.0.0.1:port/tls} of the TLS listener named {@code name}. */
+    public String tlsAddress(String name) {
+        return "127.0.0.1:" + tlsPorts.get(name) + "/tls";
+    }
+
+    private int maxExpires;
+
+    /** Kamailio grants registrations at most this many seconds (its default otherwise: 3600, at least 60). */
+    public KamailioExtension maxExpires(int seconds) {
+        this.maxExpires = seconds;
+        return this;
+    }
 
     /** The port Kamailio listens on (UDP and TCP). */
     public int port() {
@@ -59,7 +89,13 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
         dir = Files.createTempDirectory("kamailio-");
         port = FreePorts.udpAndTcp();
         Path config = dir.resolve("kamailio.cfg");
-        Files.writeString(config, config(port, modules.get()));
+        String tls = "";
+        if (!tlsCertificates.isEmpty()) {
+            ExternalPeers.assumePeer("kamailio TLS module", Files.exists(modules.get().resolve("tls.so")),
+                    "apt-get install -y kamailio-tls-modules");
+            tls = tls(modules.get());
+        }
+        Files.writeString(config, config(port, modules.get(), tls, maxExpires));
         try {
             launch();
         } catch (IOException | RuntimeException e) {
@@ -172,8 +208,32 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                + "Call-ID: " + UUID.randomUUID() + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
     }
 
+    /** The TLS listeners, module and per-port certificates (tls.cfg); their lines of kamailio.cfg. */
+    private String tls(Path modules) throws IOException {
+        StringBuilder listen = new StringBuilder("enable_tls=yes\n");
+        StringBuilder domains = new StringBuilder();
+        for (Map.Entry<String, TestCertificates.Issued> entry : tlsCertificates.entrySet()) {
+            int tlsPort = FreePorts.udpAndTcp();
+            tlsPorts.put(entry.getKey(), tlsPort);
+            Path certificate = entry.getValue().writeCertificatePem(dir.resolve(entry.getKey() + ".pem"));
+            Path key = entry.getValue().writePrivateKeyPem(dir.resolve(entry.getKey() + ".key"));
+            listen.append("listen=tls:127.0.0.1:").append(tlsPort).append('\n');
+            String settings = "method = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n"
+                              + "certificate = " + certificate + "\nprivate_key = " + key + "\n\n";
+            if (domains.isEmpty()) {
+                domains.append("[server:default]\n").append(settings);
+            }
+            domains.append("[server:127.0.0.1:").append(tlsPort).append("]\n").append(settings);
+        }
+        domains.append("[client:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n");
+        Path tlsConfig = dir.resolve("tls.cfg");
+        Files.writeString(tlsConfig, domains.toString());
+        return listen + "loadmodule \"" + modules.resolve("tls.so") + "\"\nmodparam(\"tls\", \"config\", \""
+               + tlsConfig + "\")\n";
+    }
+
     /** The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port. */
-    private static String config(int port, Path modules) {
+    private static String config(int port, Path modules, String tls, int maxExpires) {
         return """
                 #!KAMAILIO
                 debug=2
@@ -182,6 +242,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 children=2
                 listen=udp:127.0.0.1:%1$d
                 listen=tcp:127.0.0.1:%1$d
+                %4$s
                 mpath="%2$s/"
                 loadmodule "tm.so"
                 loadmodule "sl.so"
@@ -194,6 +255,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 loadmodule "siputils.so"
                 loadmodule "xlog.so"
                 loadmodule "auth.so"
+                %5$s
                 request_route {
                     if (!mf_process_maxfwd_header("10")) { sl_send_reply("483","Too Many Hops"); exit; }
                     if (has_totag()) {
@@ -205,11 +267,13 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                         if (!pv_www_authenticate("$td", "%3$s", "0")) { www_challenge("$td", "0"); exit; }
                         save("location"); exit;
                     }
+                    if ($rU == "offline") { sl_send_reply("480", "Temporarily Unavailable"); exit; }
                     if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
                     if (is_method("INVITE")) record_route();
                     t_relay();
                 }
-                """.formatted(port, modules, PASSWORD);
+                """.formatted(port, modules, PASSWORD, tls, maxExpires <= 0 ? ""
+                : "modparam(\"registrar\", \"min_expires\", 1)\nmodparam(\"registrar\", \"max_expires\", " + maxExpires + ")");
     }
 
     private static Optional<Path> executable() {
