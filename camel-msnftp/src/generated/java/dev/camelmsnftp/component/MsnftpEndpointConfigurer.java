@@ -50,6 +50,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "headerfilterstrategy":
         case "headerFilterStrategy": target.setHeaderFilterStrategy(property(camelContext, org.apache.camel.spi.HeaderFilterStrategy.class, value)); return true;
         case "identity": target.getConfiguration().setIdentity(property(camelContext, java.lang.String.class, value)); return true;
+        case "keepaliveinterval":
+        case "keepAliveInterval": target.getConfiguration().setKeepAliveInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "localuser":
@@ -63,6 +65,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "outboundproxy":
         case "outboundProxy": target.getConfiguration().setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "registerexpires":
+        case "registerExpires": target.getConfiguration().setRegisterExpires(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "registrar": target.getConfiguration().setRegistrar(property(camelContext, java.lang.String.class, value)); return true;
         case "siphost":
         case "sipHost": target.getConfiguration().setSipHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -120,6 +124,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "headerfilterstrategy":
         case "headerFilterStrategy": return org.apache.camel.spi.HeaderFilterStrategy.class;
         case "identity": return java.lang.String.class;
+        case "keepaliveinterval":
+        case "keepAliveInterval": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "localuser":
@@ -133,6 +139,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
+        case "registerexpires":
+        case "registerExpires": return long.class;
         case "registrar": return java.lang.String.class;
         case "siphost":
         case "sipHost": return java.lang.String.class;
@@ -191,6 +199,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "headerfilterstrategy":
         case "headerFilterStrategy": return target.getHeaderFilterStrategy();
         case "identity": return target.getConfiguration().getIdentity();
+        case "keepaliveinterval":
+        case "keepAliveInterval": return target.getConfiguration().getKeepAliveInterval();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "localuser":
@@ -204,6 +214,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "outboundproxy":
         case "outboundProxy": return target.getConfiguration().getOutboundProxy();
         case "password": return target.getConfiguration().getPassword();
+        case "registerexpires":
+        case "registerExpires": return target.getConfiguration().getRegisterExpires();
         case "registrar": return target.getConfiguration().getRegistrar();
         case "siphost":
         case "sipHost": return target.getConfiguration().getSipHost();

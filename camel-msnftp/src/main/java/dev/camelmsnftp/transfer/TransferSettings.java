@@ -51,7 +51,7 @@ public final class TransferSettings {
             throw new IllegalArgumentException("minTransferRate must be >= 0 (0: no minimum)");
         }
         this.maxFileSize = b.maxFileSize;
-        this.workDir = b.workDir != null ? b.workDir : WorkDirectory.defaultFor(b.localUser);
+        this.workDir = b.workDir != null ? b.workDir : defaultWorkDir(localUser);
         this.maxConcurrentTransfers = b.maxConcurrentTransfers;
         this.listener = Objects.requireNonNull(b.listener, "listener");
         if (maxFileSize < 0) {
@@ -60,6 +60,15 @@ public final class TransferSettings {
         if (maxConcurrentTransfers < 1) {
             throw new IllegalArgumentException("maxConcurrentTransfers must be >= 1");
         }
+    }
+
+    /**
+     * The work directory when none is set: {@code camel-msnftp-<os user>/<localUser>} in the temporary folder
+     * ({@link WorkDirectory#defaultFor}), per operating system user, and the same on every run so that what a killed
+     * process left there is cleaned at the next start (see {@link WorkDirectoryLock}).
+     */
+    public static Path defaultWorkDir(SipAddress localUser) {
+        return WorkDirectory.defaultFor(localUser.addressOfRecord());
     }
 
     public static Builder builder(String localUser) {
@@ -138,8 +147,9 @@ public final class TransferSettings {
     }
 
     /**
-     * Where received files are written, and streams of unknown length spooled; by default
-     * {@link WorkDirectory#defaultFor} the local user. Created owner-only; refused when others could write it.
+     * Where received files are written, and streams of unknown length spooled; one process at a time (see
+     * {@link WorkDirectoryLock}). By default {@link #defaultWorkDir(SipAddress)}. Created owner-only; refused when
+     * others could write it (see {@link WorkDirectory}).
      */
     public Path workDir() {
         return workDir;

@@ -33,6 +33,7 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -82,11 +83,16 @@ class MsnftpFaultsTest extends MsnftpTestSupport {
         };
     }
 
+    /** Dave's and Dana's work directory cannot be made: its parent is a file, from before their routes start. */
+    @BeforeAll
+    static void makeDavesWorkDirectoryImpossible() throws Exception {
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("a-file"), "not a directory");
+    }
+
     @ParameterizedTest(name = "flow {0}, {1}, {2}")
     @MethodSource("flowsDialectsAndModes")
     void anUnwritableWorkDirectoryDeclinesWithFailOnBothSides(Flow flow, Dialect dialect, SipMode mode) throws Exception {
-        Files.createDirectories(work);
-        Files.writeString(work.resolve("a-file"), "not a directory");
         getMockEndpoint("mock:dave").expectedMessageCount(0);
         String target = flow == Flow.C ? "sip:dana@127.0.0.1:" + DANA_PORT : "sip:dave@127.0.0.1:" + DAVE_PORT;
 
