@@ -48,12 +48,15 @@ final class Failures {
     }
 
     /**
-     * Whether the peer itself ended the session ({@code CCL}, an abort block, a failure {@code BYE}, or its SIP
-     * CANCEL): then it knows, and no CANCEL is sent to it. Any other failure after the transfer started is answered
-     * with {@code CANCEL FTTIMEOUT}, in every flow.
+     * Whether the peer already knows the session ended: it ended it itself ({@code CCL}, an abort block, a failure
+     * {@code BYE}, or its SIP CANCEL), or we told it in the session with a failure {@code BYE} (a receiver out of disk
+     * says {@code BYE 2147942405}). Then no CANCEL is sent to it: a CANCEL racing our {@code BYE} could reach the
+     * sender first and turn what it reports into a cancellation. Any other failure after the transfer started is
+     * answered with {@code CANCEL FTTIMEOUT}, in every flow.
      */
-    static boolean endedByPeer(MsnftpException e, String cancelledByPeerOverSip) {
-        return e.kind() == MsnftpException.Kind.CANCELLED_BY_PEER || cancelledByPeerOverSip != null;
+    static boolean peerKnows(MsnftpException e, String cancelledByPeerOverSip) {
+        return e.kind() == MsnftpException.Kind.CANCELLED_BY_PEER || cancelledByPeerOverSip != null
+               || e.kind() == MsnftpException.Kind.LOCAL_IO && e.byeCode().isPresent();
     }
 
     /**

@@ -103,7 +103,7 @@ final class InboundTransfer {
             fail(e);
         } catch (MsnftpException e) {
             TransferException failure = Failures.of(e, cookie, sender.toString(), control.peerCancelCode());
-            if (!Failures.endedByPeer(e, control.peerCancelCode())) {
+            if (!Failures.peerKnows(e, control.peerCancelCode())) {
                 cancelQuietly(CancelCode.FTTIMEOUT);
             }
             fail(failure);

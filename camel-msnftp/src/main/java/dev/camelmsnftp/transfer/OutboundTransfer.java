@@ -104,7 +104,7 @@ final class OutboundTransfer {
                     result.encrypted(), flow);
         } catch (MsnftpException e) {
             TransferException failure = Failures.of(e, cookie, peer.toString(), control.peerCancelCode());
-            if (!Failures.endedByPeer(e, control.peerCancelCode())) {
+            if (!Failures.peerKnows(e, control.peerCancelCode())) {
                 cancelQuietly(CancelCode.FTTIMEOUT);
             }
             throw failure;

@@ -1,11 +1,14 @@
 package dev.camelmsnftp.component;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.protocol.Dialect;
@@ -76,6 +79,40 @@ class MsnftpDiskFullTest extends MsnftpTestSupport {
         Exchange small = template.send(uri, exchange -> exchange.getIn().setBody(new byte[10_000]));
         assertThat(small.getException()).as("a file that fits still goes through").isNull();
         assertThat(receiverOutput.readLine()).as("only the file that fitted was delivered").isEqualTo("RECEIVED");
+        Path left = receiverWork.resolve(flow == Flow.C ? "carol" : "bob");
+        await("no partial file").atMost(Duration.ofSeconds(5)).until(() -> isEmptyDir(left));
+    }
+
+    /**
+     * The same seen from the wire: a scripted sender writes until bob or carol says {@code BYE 2147942405}, and then no
+     * {@code CANCEL} follows over SIP (a CANCEL racing the BYE could reach a sender first and make it report a
+     * cancellation instead of the full disk).
+     */
+    @ParameterizedTest(name = "flow {0}, {1}")
+    @MethodSource("flowsAndDialects")
+    void theFullReceiverSaysByeOnTheWireAndSendsNoCancel(Flow flow, Dialect dialect) throws Exception {
+        String receiver = flow == Flow.C ? "sip:carol@127.0.0.1:" + CAROL_PORT : "sip:bob@127.0.0.1:" + BOB_PORT;
+        try (ScriptedPeer sam = new ScriptedPeer("sam");
+             ScriptedPeer.Wire wire = sam.offer(receiver, flow, dialect, "too-big.bin", 2_000_000, SipMode.SESSION)) {
+            CompletableFuture<String> said = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return wire.readLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            byte[] block = ScriptedPeer.Wire.dataBlock(2000);
+            try {
+                // 1000 blocks is the whole file: the receiver's limit (256 KiB) is hit long before
+                for (int i = 0; i < 1000 && !said.isDone(); i++) {
+                    wire.write(block);
+                }
+            } catch (IOException closedUnderOurWrite) {
+                // the receiver hung up after its BYE: what it said is read below
+            }
+            assertThat(said.get(15, TimeUnit.SECONDS)).as("the receiver's line").isEqualTo("BYE 2147942405");
+            assertThat(sam.quietFor(Duration.ofMillis(500))).as("no CANCEL after the BYE").isEmpty();
+        }
         Path left = receiverWork.resolve(flow == Flow.C ? "carol" : "bob");
         await("no partial file").atMost(Duration.ofSeconds(5)).until(() -> isEmptyDir(left));
     }
