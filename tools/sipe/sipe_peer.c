@@ -15,8 +15,8 @@
  *                   --peer-uri URI   (the other side, sip:...; as sender sipe expects USR <URI without sip:> N)
  *
  * Exit status: 0 when sipe reported success (its MAC check as receiver, the receiver's BYE as sender), 2 when it
- * reported a failure, 1 for a usage or setup error. On some failure paths sipe calls into libpurple's user interface,
- * which is not there, and the process dies of a signal: any status but 0 is a failure.
+ * reported a failure, 1 for a usage or setup error. Where sipe gives up it may call libpurple's user-interface hooks,
+ * which are not provided here, and the process ends by a signal instead: any status but 0 is a failure.
  *
  * What libsipe needs, read from pidgin-sipe 1.25's sources (x86_64):
  *  - struct sipe_file_transfer_private: the public struct (64 bytes, its first member the backend's private
