@@ -400,6 +400,34 @@ class MsnftpPeerBehaviourTest {
             assertThat(e.kind()).isEqualTo(Kind.CONNECTION_LOST);
         }
 
+        /**
+         * A receiver that keeps reading while it cancels: the sender's writes mostly go through whole, so it sees the
+         * CCL only by looking at its input between writes and chunks (not only when a write blocks). It stops within a
+         * few socket buffers of the CCL, not at the end of the 256 MB file (fails with both looks removed; either one
+         * alone is enough).
+         */
+        @Test
+        void aCclWhileTheReceiverKeepsReadingStopsTheSenderBetweenChunks() throws Exception {
+            int size = 256 * 1024 * 1024;
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender().source(new Zeros(size), size).timeout(Duration.ofSeconds(30)));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            peer.send("TFR\r\n");
+            peer.read(1024 * 1024);
+            peer.send("CCL\r\n");
+            long after = 0;
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = peer.socket().getInputStream().read(buffer); n >= 0;
+                 n = peer.socket().getInputStream().read(buffer)) {
+                after += n;
+            }
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(after).as("bytes after CCL").isLessThan(size / 8);
+        }
+
         @Test
         void aCclWhileTheReceiverDoesNotReadStopsTheSenderAtOnce() throws Exception {
             int size = 64 * 1024 * 1024;
