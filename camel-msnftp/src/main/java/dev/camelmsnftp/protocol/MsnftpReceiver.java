@@ -38,20 +38,14 @@ public final class MsnftpReceiver extends MsnftpSession {
     private static final int PIPELINE_UNIT = 2 * Frames.CHUNK_BODY;
 
     private final String localUser;
-    private final long authCookie;
     private final WritableByteChannel sink;
     private final long size;
-    private final boolean pipelining;
-    private final boolean jdkRc4;
 
     private MsnftpReceiver(Builder b) {
         super(b);
         this.localUser = MsnftpSender.withoutSipScheme(Objects.requireNonNull(b.localUser, "localUser"));
-        this.authCookie = b.authCookie;
         this.sink = Objects.requireNonNull(b.sink, "sink");
         this.size = b.size;
-        this.pipelining = b.pipelining;
-        this.jdkRc4 = b.jdkRc4;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -368,14 +362,10 @@ public final class MsnftpReceiver extends MsnftpSession {
     }
 
     /** Configures a {@link MsnftpReceiver}. */
-    /** Configures a {@link MsnftpReceiver}. */
     public static final class Builder extends MsnftpSession.Builder<Builder> {
         private String localUser;
-        private long authCookie;
         private WritableByteChannel sink;
         private long size;
-        private boolean pipelining = true;
-        private boolean jdkRc4;
 
         private Builder() {
         }
@@ -391,31 +381,10 @@ public final class MsnftpReceiver extends MsnftpSession {
             return this;
         }
 
-        /** The AuthCookie from the listening party's ACCEPT, sent in USR. */
-        public Builder authCookie(long authCookie) {
-            this.authCookie = authCookie;
-            return this;
-        }
-
         /** Where the file goes, and its size as offered in the INVITE ({@code FIL} must say the same). */
         public Builder sink(WritableByteChannel sink, long size) {
             this.sink = sink;
             this.size = size;
-            return this;
-        }
-
-        /**
-         * Whether an encrypted file of at least {@link Pipeline#MIN_SIZE} may use a second thread (on by default); off,
-         * the result is the same. For tests and measurements.
-         */
-        Builder pipelining(boolean pipelining) {
-            this.pipelining = pipelining;
-            return this;
-        }
-
-        /** The JDK's ARCFOUR instead of our RC4 (the same bytes); for tests and measurements. */
-        Builder jdkRc4(boolean jdkRc4) {
-            this.jdkRc4 = jdkRc4;
             return this;
         }
 

@@ -37,23 +37,17 @@ public final class MsnftpSender extends MsnftpSession {
     static final Duration EMPTY_FILE_BYE_WAIT = Duration.ofSeconds(2);
 
     private final String peerUser;
-    private final long authCookie;
     private final ReadableByteChannel source;
     private final long size;
     private final Duration authenticationTimeout;
-    private final boolean pipelining;
-    private final boolean jdkRc4;
     private volatile boolean authenticated;
 
     private MsnftpSender(Builder b) {
         super(b);
         this.peerUser = withoutSipScheme(Objects.requireNonNull(b.peerUser, "peerUser"));
-        this.authCookie = b.authCookie;
         this.source = Objects.requireNonNull(b.source, "source");
         this.size = b.size;
         this.authenticationTimeout = b.authenticationTimeout == null ? b.timeout : b.authenticationTimeout;
-        this.pipelining = b.pipelining;
-        this.jdkRc4 = b.jdkRc4;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -348,15 +342,11 @@ public final class MsnftpSender extends MsnftpSession {
     }
 
     /** Configures a {@link MsnftpSender}. */
-    /** Configures a {@link MsnftpSender}. */
     public static final class Builder extends MsnftpSession.Builder<Builder> {
         private String peerUser;
-        private long authCookie;
         private ReadableByteChannel source;
         private long size;
         private Duration authenticationTimeout;
-        private boolean pipelining = true;
-        private boolean jdkRc4;
 
         private Builder() {
         }
@@ -375,12 +365,6 @@ public final class MsnftpSender extends MsnftpSession {
             return this;
         }
 
-        /** The AuthCookie the receiver must present in USR. */
-        public Builder authCookie(long authCookie) {
-            this.authCookie = authCookie;
-            return this;
-        }
-
         /** The file: exactly {@code size} bytes are read from {@code source}. */
         public Builder source(ReadableByteChannel source, long size) {
             this.source = source;
@@ -394,21 +378,6 @@ public final class MsnftpSender extends MsnftpSession {
          */
         public Builder authenticationTimeout(Duration authenticationTimeout) {
             this.authenticationTimeout = Objects.requireNonNull(authenticationTimeout);
-            return this;
-        }
-
-        /**
-         * Whether an encrypted file of at least {@link Pipeline#MIN_SIZE} may use a second thread (on by default); off,
-         * the wire bytes are the same. For tests and measurements.
-         */
-        Builder pipelining(boolean pipelining) {
-            this.pipelining = pipelining;
-            return this;
-        }
-
-        /** The JDK's ARCFOUR instead of our RC4 (the same bytes); for tests and measurements. */
-        Builder jdkRc4(boolean jdkRc4) {
-            this.jdkRc4 = jdkRc4;
             return this;
         }
 

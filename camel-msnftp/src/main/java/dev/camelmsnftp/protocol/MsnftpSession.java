@@ -21,6 +21,9 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
     final Duration byeTimeout;
     final long minRate;
     final ProgressListener progress;
+    final long authCookie;
+    final boolean pipelining;
+    final boolean jdkRc4;
     private final Object lock = new Object();
     private MsnftpChannel channel;
     private boolean cancelled;
@@ -31,6 +34,9 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
         this.byeTimeout = b.byeTimeout;
         this.minRate = b.minRate;
         this.progress = b.progress;
+        this.authCookie = b.authCookie;
+        this.pipelining = b.pipelining;
+        this.jdkRc4 = b.jdkRc4;
     }
 
     /** The dialect this session speaks: encrypted when it has keys. */
@@ -91,6 +97,9 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
         Duration byeTimeout = Duration.ofSeconds(30);
         long minRate;
         ProgressListener progress = ProgressListener.NONE;
+        long authCookie;
+        boolean pipelining = true;
+        boolean jdkRc4;
 
         Builder() {
         }
@@ -132,6 +141,30 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
 
         public B progress(ProgressListener progress) {
             this.progress = Objects.requireNonNull(progress);
+            return self();
+        }
+
+        /**
+         * The AuthCookie of the listening party's ACCEPT: the receiver presents it in {@code USR}, the sender accepts
+         * only a receiver that does.
+         */
+        public B authCookie(long authCookie) {
+            this.authCookie = authCookie;
+            return self();
+        }
+
+        /**
+         * Whether an encrypted file of at least {@link Pipeline#MIN_SIZE} may use a second thread (on by default); off,
+         * the bytes on the wire and the file are the same. For tests and measurements.
+         */
+        B pipelining(boolean pipelining) {
+            this.pipelining = pipelining;
+            return self();
+        }
+
+        /** The JDK's ARCFOUR instead of our RC4 (the same bytes); for tests and measurements. */
+        B jdkRc4(boolean jdkRc4) {
+            this.jdkRc4 = jdkRc4;
             return self();
         }
     }
