@@ -191,11 +191,16 @@ final class Outgoing implements SharedStack.ResponseHandler {
      * Its application data (this object, its future) is let go too. An INVITE's is kept after an answer (it carries
      * the 2xx and the ACK), but ended too when we {@code gaveUp} (our time-out, or the caller cancelled): then no
      * retransmission may deliver it after we reported it failed.
+     * <p>
+     * Over TCP and TLS an answered transaction is left to JAIN-SIP, which ends it itself at once (Timer K is 0 on a
+     * reliable transport). Ending it here as well would race JAIN-SIP's reader thread, which may still be inside the
+     * transaction when the listener has the response: the reader then fails on the released request and closes the
+     * whole connection, losing the answers to every other request under way on it (seen with many MESSAGEs at once).
      */
     private void endTransaction(boolean gaveUp) {
         ClientTransaction done = transaction;
         done.setApplicationData(null);
-        if (!gaveUp && javax.sip.message.Request.INVITE.equals(done.getRequest().getMethod())) {
+        if (!gaveUp && (javax.sip.message.Request.INVITE.equals(done.getRequest().getMethod()) || reliable(done))) {
             return;
         }
         try {
@@ -204,6 +209,10 @@ final class Outgoing implements SharedStack.ResponseHandler {
         } catch (SipException | RuntimeException e) {
             LOG.debug("Could not end the transaction of {}: {}", description, e.toString());
         }
+    }
+
+    private static boolean reliable(ClientTransaction transaction) {
+        return transaction instanceof gov.nist.javax.sip.stack.SIPTransaction nist && nist.isReliable();
     }
 
     private void finish() {
