@@ -25,6 +25,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * configuration on a free port (UDP and TCP), digest authentication of REGISTER with password {@link #PASSWORD} for
  * every user, locations in memory, record-routed INVITEs. Started in the foreground as a child of the test JVM and
  * killed, with its workers, after the class. Skips the class (or fails it in CI) where Kamailio is not installed.
+ * <p>
+ * {@code new KamailioExtension(Forking.PARALLEL)} or {@code SERIAL} runs the configuration for several instances
+ * registered under one address of record that the user guide gives ({@link #config}): the forking style, a failed
+ * contact given up after {@link #BRANCH_TIMEOUT_MS}, and contacts that stop answering OPTIONS keep-alives removed.
  *
  * <pre>
  * &#64;RegisterExtension
@@ -35,10 +39,36 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
 
     public static final String PASSWORD = "secret";
     public static final String DOMAIN = "example.test";
+    /** With a {@link Forking} style: how long a contact may leave a request unanswered before the proxy gives up on it. */
+    public static final int BRANCH_TIMEOUT_MS = 3000;
+    /** With a {@link Forking} style: a contact that answers no OPTIONS keep-alive for this long is removed. */
+    public static final int DEAD_CONTACT_SECONDS = 8;
 
+    /** How the proxy sends a request for a user registered from several places (instances of one address of record). */
+    public enum Forking {
+        /** To every contact at once ({@code lookup} and {@code t_relay}, Kamailio's default): the first 2xx wins. */
+        PARALLEL,
+        /**
+         * To one contact at a time, picked at random weighted by its q value ({@code t_load_contacts("1")}), the next one
+         * after a failure (a failure route with {@code t_next_contacts}).
+         */
+        SERIAL
+    }
+
+    private final Forking forking;
     private Path dir;
     private Process process;
     private int port;
+
+    /** The plain registrar and proxy. */
+    public KamailioExtension() {
+        this(null);
+    }
+
+    /** The registrar and proxy for several instances of one user, forking {@code forking}. */
+    public KamailioExtension(Forking forking) {
+        this.forking = forking;
+    }
 
     /** The port Kamailio listens on (UDP and TCP). */
     public int port() {
@@ -127,8 +157,11 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                + "Call-ID: " + UUID.randomUUID() + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
     }
 
-    /** The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port. */
-    private static String config(int port, Path modules) {
+    /** The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port, or the forking one. */
+    private String config(int port, Path modules) {
+        if (forking != null) {
+            return config(forking, port, modules);
+        }
         return """
                 #!KAMAILIO
                 debug=2
@@ -165,6 +198,78 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                     t_relay();
                 }
                 """.formatted(port, modules, PASSWORD);
+    }
+
+    /**
+     * The configuration for several instances of one address of record, as the user guide shows it (scale-out section):
+     * the plain one plus the forking style, a 3 s limit on a contact that does not answer, and OPTIONS keep-alives to
+     * every contact every 2 s that remove one silent for 8 s (usrloc {@code ka_mode}, {@code ka_timeout}).
+     */
+    public static String config(Forking forking, int port, Path modules) {
+        String serialParameters = forking == Forking.SERIAL ? """
+                modparam("registrar", "default_q", 1000)
+                modparam("tm", "contacts_avp", "tm_contacts")
+                modparam("tm", "contact_flows_avp", "tm_contact_flows")
+                modparam("tm", "restart_fr_on_each_reply", 0)
+                """ : "";
+        String relay = forking == Forking.SERIAL ? """
+                    t_load_contacts("1");
+                    t_next_contacts();
+                    t_on_failure("NEXT_CONTACT");
+                    t_relay();
+                }
+                failure_route[NEXT_CONTACT] {
+                    if (t_is_canceled() || t_check_status("6[0-9][0-9]")) exit;
+                    if (t_next_contacts()) {
+                        t_on_failure("NEXT_CONTACT");
+                        t_relay();
+                    }
+                }
+                """ : """
+                    t_relay();
+                }
+                """;
+        return """
+                #!KAMAILIO
+                debug=2
+                log_stderror=yes
+                fork=yes
+                children=2
+                listen=udp:127.0.0.1:%1$d
+                listen=tcp:127.0.0.1:%1$d
+                mpath="%2$s/"
+                loadmodule "tm.so"
+                loadmodule "sl.so"
+                loadmodule "rr.so"
+                loadmodule "pv.so"
+                loadmodule "maxfwd.so"
+                loadmodule "usrloc.so"
+                loadmodule "registrar.so"
+                loadmodule "textops.so"
+                loadmodule "siputils.so"
+                loadmodule "xlog.so"
+                loadmodule "auth.so"
+                modparam("tm", "fr_timer", %4$d)
+                modparam("usrloc", "timer_interval", 2)
+                modparam("usrloc", "ka_mode", 1)
+                modparam("usrloc", "ka_timeout", %5$d)
+                modparam("usrloc", "ka_domain", "%6$s")
+                %7$s
+                request_route {
+                    if (!mf_process_maxfwd_header("10")) { sl_send_reply("483","Too Many Hops"); exit; }
+                    if (has_totag()) {
+                        if (loose_route()) { t_relay(); exit; }
+                        if (is_method("ACK")) { t_relay(); exit; }
+                        sl_send_reply("404","Not here"); exit;
+                    }
+                    if (is_method("REGISTER")) {
+                        if (!pv_www_authenticate("$td", "%3$s", "0")) { www_challenge("$td", "0"); exit; }
+                        save("location"); exit;
+                    }
+                    if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
+                    if (is_method("INVITE")) record_route();
+                %8$s""".formatted(port, modules, PASSWORD, BRANCH_TIMEOUT_MS, DEAD_CONTACT_SECONDS, DOMAIN,
+                serialParameters, relay);
     }
 
     private static Optional<Path> executable() {
