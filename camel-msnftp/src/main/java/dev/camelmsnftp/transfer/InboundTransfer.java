@@ -50,6 +50,8 @@ final class InboundTransfer {
     private volatile MsnftpReceiver receiver;
     private volatile String peerCancelCode;
     private volatile boolean cancelled;
+    /** The sender took another instance's ACCEPT (or no longer offers the file): we end without a word. */
+    private volatile boolean notTaken;
     /** Where the transfer is, for a cancellation from another thread. */
     private volatile Phase phase = Phase.SIGNALLING;
 
@@ -89,7 +91,12 @@ final class InboundTransfer {
             handedOver = true;
             deliver(file);
         } catch (TransferException e) {
-            fail(e);
+            if (notTaken) {
+                // routine when several instances share one address: not a failure of ours, nothing to report
+                LOG.debug("File {} from {} (cookie {}) not received here: {}", name, sender, cookie, e.getMessage());
+            } else {
+                fail(e);
+            }
         } catch (MsnftpException e) {
             TransferException failure = Failures.of(e, cookie, sender.toString(), peerCancelCode);
             if (!Failures.endedByPeer(e, peerCancelCode)) {
@@ -235,11 +242,25 @@ final class InboundTransfer {
         return built;
     }
 
-    /** Sends our ACCEPT back the way the INVITE came and waits for its SIP answer. */
+    /**
+     * Sends our ACCEPT back the way the INVITE came and waits for its SIP answer: nothing more happens before the sender
+     * took it. An out-of-dialog 481 says it did not: another instance of our address answered first (the proxy forked
+     * the invitation to each), or the sender no longer offers the file.
+     */
     private void answer(Invitation accept) throws TransferException, InterruptedException {
         try {
             TransferManager.reply(invite, accept).get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (TransferManager.notHeldBySender(invite, e)) {
+                notTaken = true;
+                throw new TransferCancelledException("The sender did not take our ACCEPT (SIP 481): another instance of "
+                                                     + settings.localUser().addressOfRecord() + " answered first, or the "
+                                                     + "offer is over", cookie, sender.toString(), Phase.SIGNALLING, true,
+                        -1, e.getCause());
+            }
+            throw new TransferConnectionLostException("Cannot send ACCEPT to the sender: " + e.getMessage(), cookie,
+                    sender.toString(), Phase.SIGNALLING, e);
+        } catch (TimeoutException e) {
             throw new TransferConnectionLostException("Cannot send ACCEPT to the sender: " + e.getMessage(), cookie,
                     sender.toString(), Phase.SIGNALLING, e);
         }

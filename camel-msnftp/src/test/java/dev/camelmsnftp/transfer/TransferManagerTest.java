@@ -221,13 +221,24 @@ class TransferManagerTest {
         assertThat(cancel.cancelCode().orElseThrow().value()).isEqualTo("TIMEOUT");
     }
 
-    @Test
-    void anAcceptForAnUnknownCookieIsIgnored() throws Exception {
+    /**
+     * An ACCEPT for a cookie nobody here offered is ignored. Out of dialog it is answered 481, so that a proxy forking it
+     * to several instances of one address goes on to the one that holds the cookie; in an IM session 200, since a 481
+     * there would end the session.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(SipMode.class)
+    void anAcceptForAnUnknownCookieIsIgnored(SipMode mode) throws Exception {
         bobReceives(settings("bob@corp.example"), "*");
-        var response = bobAgent.sendMessage("sip:alice@127.0.0.1:" + aliceAgent.localPort(), TransferManager.CONTENT_TYPE,
-                "Invitation-Command: ACCEPT\r\nInvitation-Cookie: 12345\r\n".getBytes(StandardCharsets.UTF_8))
-                .get(5, TimeUnit.SECONDS);
-        assertThat(response.status()).isEqualTo(200);
+        var answer = bobAgent.sendMessage("sip:alice@127.0.0.1:" + aliceAgent.localPort(), TransferManager.CONTENT_TYPE,
+                "Invitation-Command: ACCEPT\r\nInvitation-Cookie: 12345\r\n".getBytes(StandardCharsets.UTF_8), mode);
+        if (mode == SipMode.SESSION) {
+            assertThat(answer.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+        } else {
+            assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(dev.camelmsnftp.sip.SipAgentException.class,
+                            e -> assertThat(e.status()).hasValue(481));
+        }
         assertThat(alice.activeTransfers()).isZero();
     }
 

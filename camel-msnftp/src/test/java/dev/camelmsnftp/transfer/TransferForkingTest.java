@@ -1,0 +1,197 @@
+package dev.camelmsnftp.transfer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.camelmsnftp.sip.SipAgent;
+import dev.camelmsnftp.sip.SipAgentConfig;
+import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.sip.SipTransport;
+import dev.camelmsnftp.testsupport.KamailioExtension;
+import dev.camelmsnftp.testsupport.KamailioExtension.Forking;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several instances registered as one address of record at a real Kamailio, forking in parallel or serially: three
+ * receivers registered as bob, two senders registered as alice, without Camel. In both SIP modes and every flow each
+ * file reaches exactly one bob; the bobs whose ACCEPT was not taken end at once (their slot free long before the accept
+ * time-out) and keep no file; the answers reach the alice that sent the invitation.
+ */
+class TransferForkingTest {
+
+    @RegisterExtension
+    static final KamailioExtension PARALLEL = new KamailioExtension(Forking.PARALLEL);
+    @RegisterExtension
+    static final KamailioExtension SERIAL = new KamailioExtension(Forking.SERIAL);
+
+    /** Long, so that a receiver left waiting for a connection that will never come shows. */
+    static final Duration ACCEPT_TIMEOUT = Duration.ofSeconds(30);
+    static final int FILES_PER_SENDER = 2;
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    /** Content hash to the bob instances that delivered it. */
+    private final Map<String, List<Integer>> deliveries = new ConcurrentHashMap<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
+        }
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private SipAgent agent(KamailioExtension kamailio, String user) throws Exception {
+        SipAgent agent = SipAgent.start(SipAgentConfig.builder(user + "@" + KamailioExtension.DOMAIN).sipHost("127.0.0.1")
+                .sipPort(0).transport(SipTransport.UDP).registrar(kamailio.address()).outboundProxy(kamailio.address())
+                .password(KamailioExtension.PASSWORD).requestTimeout(Duration.ofSeconds(10)).build());
+        started.add(agent);
+        return agent;
+    }
+
+    private TransferManager manager(SipAgent agent) {
+        TransferManager manager = new TransferManager(agent, threads);
+        started.add(manager);
+        return manager;
+    }
+
+    private TransferSettings.Builder settings(String user, String work) {
+        return TransferSettings.builder(user + "@" + KamailioExtension.DOMAIN).ftpHost("127.0.0.1")
+                .workDir(dir.resolve(work)).acceptTimeout(ACCEPT_TIMEOUT).transferTimeout(Duration.ofSeconds(10));
+    }
+
+    private InboundHandler receiver(int instance, TransferSettings settings) {
+        return new InboundHandler() {
+            @Override
+            public PeerFilter peers() {
+                return PeerFilter.parse("*");
+            }
+
+            @Override
+            public TransferSettings settings() {
+                return settings;
+            }
+
+            @Override
+            public void onFile(ReceivedFile file) throws Exception {
+                try {
+                    deliveries.computeIfAbsent(sha256(file.path()), hash -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                            .add(instance);
+                } finally {
+                    file.delete();
+                }
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(Forking.class)
+    void eachFileReachesExactlyOneInstanceInBothModesAndEveryFlow(Forking forking) throws Exception {
+        KamailioExtension kamailio = forking == Forking.PARALLEL ? PARALLEL : SERIAL;
+        List<TransferManager> bobs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            bobs.add(manager(agent(kamailio, "bob")));
+        }
+        List<TransferManager> alices = List.of(manager(agent(kamailio, "alice")), manager(agent(kamailio, "alice")));
+        int sent = 0;
+        for (SipMode mode : SipMode.values()) {
+            for (Flow flow : Flow.values()) {
+                List<InboundHandler> handlers = new ArrayList<>();
+                for (int i = 0; i < bobs.size(); i++) {
+                    InboundHandler handler = receiver(i, settings("bob", "bob-" + i).alwaysListen(flow == Flow.C).build());
+                    bobs.get(i).addInboundHandler(handler);
+                    handlers.add(handler);
+                }
+                long messagesBefore = received(alices);
+                List<Future<List<String>>> senders = new ArrayList<>();
+                for (int a = 0; a < alices.size(); a++) {
+                    TransferManager alice = alices.get(a);
+                    String prefix = mode + "-" + flow + "-alice" + a + "-";
+                    TransferSettings settings = settings("alice", "alice-" + a).sipMode(mode)
+                            .connectivity(flow != Flow.B).build();
+                    senders.add(threads.submit(() -> {
+                        List<String> hashes = new ArrayList<>();
+                        for (int f = 0; f < FILES_PER_SENDER; f++) {
+                            byte[] content = content(prefix + f);
+                            TransferResult result = alice.send("bob@" + KamailioExtension.DOMAIN,
+                                    FileSource.of(content, prefix + f + ".bin"), settings);
+                            assertThat(result.flow()).isEqualTo(flow);
+                            hashes.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
+                        }
+                        return hashes;
+                    }));
+                }
+                List<String> hashes = new ArrayList<>();
+                for (Future<List<String>> sender : senders) {
+                    hashes.addAll(sender.get(120, TimeUnit.SECONDS));
+                }
+                sent += hashes.size();
+                // the instances whose ACCEPT was not taken are done at once, not after the accept time-out
+                await().atMost(ACCEPT_TIMEOUT.dividedBy(3)).untilAsserted(() -> {
+                    for (int i = 0; i < bobs.size(); i++) {
+                        assertThat(bobs.get(i).activeTransfers()).as("transfers still open at bob %d", i).isZero();
+                    }
+                });
+                for (String hash : hashes) {
+                    assertThat(deliveries.get(hash)).as("%s %s: the instances that delivered %s", mode, flow, hash)
+                            .hasSize(1);
+                }
+                if (mode == SipMode.PAGER && forking == Forking.PARALLEL) {
+                    assertThat(received(alices) - messagesBefore)
+                            .as("every bob answered each offer (so the senders did see several ACCEPTs for one cookie)")
+                            .isGreaterThanOrEqualTo(3L * hashes.size());
+                }
+                for (int i = 0; i < bobs.size(); i++) {
+                    bobs.get(i).removeInboundHandler(handlers.get(i));
+                }
+            }
+        }
+        assertThat(deliveries).hasSize(sent);
+        for (int i = 0; i < 3; i++) {
+            Path work = dir.resolve("bob-" + i);
+            if (Files.exists(work)) {
+                try (Stream<Path> left = Files.list(work)) {
+                    assertThat(left).as("files left by bob %d", i).isEmpty();
+                }
+            }
+        }
+    }
+
+    /** MESSAGEs the alice instances received (ACCEPTs and CANCELs, including those forked to the other instance). */
+    private static long received(List<TransferManager> alices) {
+        return alices.stream().mapToLong(alice -> alice.agent().receivedRequests().getOrDefault("MESSAGE", 0L)).sum();
+    }
+
+    private static byte[] content(String name) {
+        byte[] bytes = new byte[20_000 + Math.floorMod(name.hashCode(), 5000)];
+        new Random(name.hashCode()).nextBytes(bytes);
+        return bytes;
+    }
+
+    static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}
