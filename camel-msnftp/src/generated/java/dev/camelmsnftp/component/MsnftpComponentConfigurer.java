@@ -55,6 +55,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "identity": getOrCreateConfiguration(target).setIdentity(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "localuser":
@@ -121,6 +122,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "identity": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "localuser":
@@ -188,6 +190,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "identity": return getOrCreateConfiguration(target).getIdentity();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "localuser":

@@ -45,6 +45,9 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": target.getConfiguration().setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
         case "ftpport":
         case "ftpPort": target.getConfiguration().setFtpPort(property(camelContext, java.lang.String.class, value)); return true;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": target.setHeaderFilterStrategy(property(camelContext, org.apache.camel.spi.HeaderFilterStrategy.class, value)); return true;
+        case "identity": target.getConfiguration().setIdentity(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "localuser":
@@ -108,6 +111,9 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": return java.lang.String.class;
         case "ftpport":
         case "ftpPort": return java.lang.String.class;
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return org.apache.camel.spi.HeaderFilterStrategy.class;
+        case "identity": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "localuser":
@@ -172,6 +178,9 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": return target.getConfiguration().getFtpHost();
         case "ftpport":
         case "ftpPort": return target.getConfiguration().getFtpPort();
+        case "headerfilterstrategy":
+        case "headerFilterStrategy": return target.getHeaderFilterStrategy();
+        case "identity": return target.getConfiguration().getIdentity();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "localuser":

@@ -24,7 +24,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(31);
+        Set<String> props = new HashSet<>(33);
         props.add("acceptTimeout");
         props.add("advertisedAddress");
         props.add("alwaysListen");
@@ -37,6 +37,8 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("fileName");
         props.add("ftpHost");
         props.add("ftpPort");
+        props.add("headerFilterStrategy");
+        props.add("identity");
         props.add("lazyStartProducer");
         props.add("localUser");
         props.add("maxConcurrentTransfers");

@@ -36,7 +36,7 @@ public class ArchiveRoutes extends RouteBuilder {
     public void configure() {
         String to = getContext().getPropertiesComponent().resolveProperty("archive.to").orElse("folder").trim();
 
-        from("msnftp:{{archive.acceptFrom}}?localUser={{archive.localUser}}"
+        from("msnftp:{{archive.acceptFrom}}?identity={{archive.localUser}}"
                 + "&sipHost={{archive.sipHost}}&sipPort={{archive.sipPort}}&sipTransport={{archive.sipTransport}}"
                 + "&ftpHost={{archive.ftpHost}}&advertisedAddress={{?archive.advertisedAddress}}"
                 + "&alwaysListen={{archive.alwaysListen}}"
