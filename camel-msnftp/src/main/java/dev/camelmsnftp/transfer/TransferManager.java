@@ -144,8 +144,14 @@ public final class TransferManager implements AutoCloseable {
             receiving.onSenderMessage(invitation);
             return 200;
         }
-        peerLog.info("{} from {} for unknown Invitation-Cookie {} ignored", invitation.command(), message.from(),
-                invitation.cookie());
+        if (message.inDialog()) {
+            peerLog.info("{} from {} for unknown Invitation-Cookie {} ignored", invitation.command(), message.from(),
+                    invitation.cookie());
+        } else {
+            // routine where several instances share one address: the proxy forks every answer to each of them
+            LOG.debug("{} from {} for Invitation-Cookie {} not held here: answered {}", invitation.command(),
+                    message.from(), invitation.cookie(), NOT_HELD);
+        }
         return notHeldHere(message);
     }
 

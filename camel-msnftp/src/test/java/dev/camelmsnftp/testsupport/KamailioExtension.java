@@ -27,8 +27,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * killed, with its workers, after the class. Skips the class (or fails it in CI) where Kamailio is not installed.
  * <p>
  * {@code new KamailioExtension(Forking.PARALLEL)} or {@code SERIAL} runs the configuration for several instances
- * registered under one address of record that the user guide gives ({@link #config}): the forking style, a failed
- * contact given up after {@link #BRANCH_TIMEOUT_MS}, and contacts that stop answering OPTIONS keep-alives removed.
+ * registered under one address of record that the user guide gives ({@link #forkingParameters},
+ * {@link #forkingRoute}): the forking style, a silent contact given up after {@link #BRANCH_TIMEOUT_MS}, and contacts
+ * that stop answering OPTIONS keep-alives removed; {@link #contacts} lists a user's contacts ({@code kamcmd}).
  *
  * <pre>
  * &#64;RegisterExtension
@@ -160,7 +161,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
     /** The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port, or the forking one. */
     private String config(int port, Path modules) {
         if (forking != null) {
-            return config(forking, port, modules);
+            return config(forking, port, modules, dir.resolve("kamailio.ctl"));
         }
         return """
                 #!KAMAILIO
@@ -201,18 +202,38 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     /**
-     * The configuration for several instances of one address of record, as the user guide shows it (scale-out section):
-     * the plain one plus the forking style, a 3 s limit on a contact that does not answer, and OPTIONS keep-alives to
-     * every contact every 2 s that remove one silent for 8 s (usrloc {@code ka_mode}, {@code ka_timeout}).
+     * The module parameters a forking style adds, exactly as the user guide shows them: a contact that leaves a request
+     * unanswered is given up after 3 s, every contact gets an OPTIONS keep-alive every 2 s and one silent for 8 s is
+     * removed (usrloc {@code ka_mode}, {@code ka_timeout}); serial forking adds what {@code t_load_contacts} needs.
      */
-    public static String config(Forking forking, int port, Path modules) {
-        String serialParameters = forking == Forking.SERIAL ? """
+    public static String forkingParameters(Forking forking) {
+        String common = """
+                modparam("tm", "fr_timer", %d)
+                modparam("usrloc", "timer_interval", 2)
+                modparam("usrloc", "ka_mode", 1)
+                modparam("usrloc", "ka_timeout", %d)
+                """.formatted(BRANCH_TIMEOUT_MS, DEAD_CONTACT_SECONDS);
+        return forking == Forking.PARALLEL ? common : common + """
                 modparam("registrar", "default_q", 1000)
                 modparam("tm", "contacts_avp", "tm_contacts")
                 modparam("tm", "contact_flows_avp", "tm_contact_flows")
                 modparam("tm", "restart_fr_on_each_reply", 0)
-                """ : "";
-        String relay = forking == Forking.SERIAL ? """
+                """;
+    }
+
+    /**
+     * The end of {@code request_route} from the location lookup on (and the failure route serial forking needs),
+     * exactly as the user guide shows it.
+     */
+    public static String forkingRoute(Forking forking) {
+        String lookup = """
+                    if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
+                    if (is_method("INVITE")) record_route();
+                """;
+        return forking == Forking.PARALLEL ? lookup + """
+                    t_relay();
+                }
+                """ : lookup + """
                     t_load_contacts("1");
                     t_next_contacts();
                     t_on_failure("NEXT_CONTACT");
@@ -225,10 +246,14 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                         t_relay();
                     }
                 }
-                """ : """
-                    t_relay();
-                }
                 """;
+    }
+
+    /**
+     * The plain configuration with {@link #forkingParameters} and {@link #forkingRoute}, on {@code port} of 127.0.0.1,
+     * answering {@code kamcmd} on the {@code control} socket (module {@code ctl}).
+     */
+    private static String config(Forking forking, int port, Path modules, Path control) {
         return """
                 #!KAMAILIO
                 debug=2
@@ -249,12 +274,9 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 loadmodule "siputils.so"
                 loadmodule "xlog.so"
                 loadmodule "auth.so"
-                modparam("tm", "fr_timer", %4$d)
-                modparam("usrloc", "timer_interval", 2)
-                modparam("usrloc", "ka_mode", 1)
-                modparam("usrloc", "ka_timeout", %5$d)
-                modparam("usrloc", "ka_domain", "%6$s")
-                %7$s
+                loadmodule "ctl.so"
+                modparam("ctl", "binrpc", "unix:%4$s")
+                %5$s
                 request_route {
                     if (!mf_process_maxfwd_header("10")) { sl_send_reply("483","Too Many Hops"); exit; }
                     if (has_totag()) {
@@ -266,10 +288,26 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                         if (!pv_www_authenticate("$td", "%3$s", "0")) { www_challenge("$td", "0"); exit; }
                         save("location"); exit;
                     }
-                    if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
-                    if (is_method("INVITE")) record_route();
-                %8$s""".formatted(port, modules, PASSWORD, BRANCH_TIMEOUT_MS, DEAD_CONTACT_SECONDS, DOMAIN,
-                serialParameters, relay);
+                %6$s""".formatted(port, modules, PASSWORD, control, forkingParameters(forking), forkingRoute(forking));
+    }
+
+    /**
+     * The contacts registered for {@code user} now, asked of Kamailio with {@code kamcmd ul.lookup} (configurations with
+     * a {@link Forking} style only).
+     */
+    public List<String> contacts(String user) throws IOException, InterruptedException {
+        if (forking == null) {
+            throw new IllegalStateException("Only the forking configurations answer kamcmd");
+        }
+        Process lookup = new ProcessBuilder("kamcmd", "-s", "unix:" + dir.resolve("kamailio.ctl"), "ul.lookup", "location",
+                user).redirectErrorStream(true).start();
+        String output = new String(lookup.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!lookup.waitFor(10, TimeUnit.SECONDS)) {
+            lookup.destroyForcibly();
+            throw new IOException("kamcmd did not answer");
+        }
+        return output.lines().map(String::trim).filter(line -> line.startsWith("Address:"))
+                .map(line -> line.substring("Address:".length()).trim()).toList();
     }
 
     private static Optional<Path> executable() {

@@ -180,6 +180,15 @@ class TransferForkingTest {
         }
     }
 
+    /** The configurations these tests run are the ones the user guide gives, word for word. */
+    @ParameterizedTest
+    @EnumSource(Forking.class)
+    void theUserGuideGivesTheConfigurationTheseTestsRun(Forking forking) throws Exception {
+        String guide = Files.readString(Path.of("..", "src-docs", "user-guide.md"));
+        assertThat(guide).contains(KamailioExtension.forkingParameters(forking))
+                .contains(KamailioExtension.forkingRoute(forking));
+    }
+
     /** MESSAGEs the alice instances received (ACCEPTs and CANCELs, including those forked to the other instance). */
     private static long received(List<TransferManager> alices) {
         return alices.stream().mapToLong(alice -> alice.agent().receivedRequests().getOrDefault("MESSAGE", 0L)).sum();
