@@ -9,7 +9,10 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,6 +47,12 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
     public static final int BRANCH_TIMEOUT_MS = 3000;
     /** With a {@link Forking} style: a contact that answers no OPTIONS keep-alive for this long is removed. */
     public static final int DEAD_CONTACT_SECONDS = 8;
+    /**
+     * With a {@link Forking} style: a dead contact is gone this long after its last answer at the latest. Kamailio notices
+     * the silence at a timer run (every 2 s) once {@link #DEAD_CONTACT_SECONDS} have passed, then lets the contact expire
+     * 10 s later, removed at a timer run.
+     */
+    public static final Duration DEAD_CONTACT_GONE_WITHIN = Duration.ofSeconds(DEAD_CONTACT_SECONDS + 2 + 10 + 2 + 4);
 
     /** How the proxy sends a request for a user registered from several places (instances of one address of record). */
     public enum Forking {
@@ -149,6 +158,65 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
             }
         }
         throw new IllegalStateException("Kamailio did not answer within " + within + ": " + log());
+    }
+
+    /**
+     * Registers {@code user} with a contact on 127.0.0.1:{@code contactPort} by a REGISTER of our own (with digest), as
+     * an instance that died without unregistering leaves it behind: nothing needs to listen there.
+     */
+    public void registerContact(String user, int contactPort, Duration expires) throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            socket.setSoTimeout(5000);
+            String callId = UUID.randomUUID().toString();
+            String answer = exchange(socket, register(user, contactPort, expires, callId, 1, socket.getLocalPort(), ""));
+            if (answer.startsWith("SIP/2.0 401")) {
+                String realm = parameter(answer, "realm");
+                String nonce = parameter(answer, "nonce");
+                String uri = "sip:" + DOMAIN;
+                String digest = md5(md5(user + ":" + realm + ":" + PASSWORD) + ":" + nonce + ":" + md5("REGISTER:" + uri));
+                answer = exchange(socket, register(user, contactPort, expires, callId, 2, socket.getLocalPort(),
+                        "Authorization: Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce
+                        + "\", uri=\"" + uri + "\", response=\"" + digest + "\", algorithm=MD5\r\n"));
+            }
+            if (!answer.startsWith("SIP/2.0 200")) {
+                throw new IOException("REGISTER was answered " + answer.lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    private String exchange(DatagramSocket socket, String request) throws IOException {
+        byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
+        socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+        DatagramPacket answer = new DatagramPacket(new byte[8192], 8192);
+        socket.receive(answer);
+        return new String(answer.getData(), 0, answer.getLength(), StandardCharsets.US_ASCII);
+    }
+
+    private static String register(String user, int contactPort, Duration expires, String callId, int cseq, int localPort,
+                                   String authorization) {
+        return "REGISTER sip:" + DOMAIN + " SIP/2.0\r\n"
+               + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";rport;branch=z9hG4bK" + UUID.randomUUID() + "\r\n"
+               + "Max-Forwards: 70\r\nFrom: <sip:" + user + "@" + DOMAIN + ">;tag=" + callId.substring(0, 8) + "\r\n"
+               + "To: <sip:" + user + "@" + DOMAIN + ">\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + " REGISTER\r\n"
+               + "Contact: <sip:" + user + "@127.0.0.1:" + contactPort + ">\r\nExpires: " + expires.toSeconds() + "\r\n"
+               + authorization + "Content-Length: 0\r\n\r\n";
+    }
+
+    private static String parameter(String message, String name) throws IOException {
+        int start = message.indexOf(name + "=\"");
+        if (start < 0) {
+            throw new IOException("No " + name + " in " + message);
+        }
+        start += name.length() + 2;
+        return message.substring(start, message.indexOf('"', start));
+    }
+
+    private static String md5(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String options(int localPort) {

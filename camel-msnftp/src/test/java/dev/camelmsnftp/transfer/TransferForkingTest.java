@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,13 +22,17 @@ import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.sip.SipAgentConfig;
 import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.sip.SipTransport;
+import dev.camelmsnftp.testsupport.FreePorts;
 import dev.camelmsnftp.testsupport.KamailioExtension;
 import dev.camelmsnftp.testsupport.KamailioExtension.Forking;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,6 +44,8 @@ import static org.awaitility.Awaitility.await;
  * time-out) and keep no file; the answers reach the alice that sent the invitation.
  */
 class TransferForkingTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransferForkingTest.class);
 
     @RegisterExtension
     static final KamailioExtension PARALLEL = new KamailioExtension(Forking.PARALLEL);
@@ -98,7 +106,7 @@ class TransferForkingTest {
             @Override
             public void onFile(ReceivedFile file) throws Exception {
                 try {
-                    deliveries.computeIfAbsent(sha256(file.path()), hash -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    deliveries.computeIfAbsent(sha256(file.path()), hash -> new CopyOnWriteArrayList<>())
                             .add(instance);
                 } finally {
                     file.delete();
@@ -110,7 +118,7 @@ class TransferForkingTest {
     @ParameterizedTest
     @EnumSource(Forking.class)
     void eachFileReachesExactlyOneInstanceInBothModesAndEveryFlow(Forking forking) throws Exception {
-        KamailioExtension kamailio = forking == Forking.PARALLEL ? PARALLEL : SERIAL;
+        KamailioExtension kamailio = kamailio(forking);
         List<TransferManager> bobs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             bobs.add(manager(agent(kamailio, "bob")));
@@ -178,6 +186,57 @@ class TransferForkingTest {
                 }
             }
         }
+    }
+
+    /**
+     * An instance that died leaves its contact registered (here one registered for a port nobody listens on). Every file
+     * still reaches a live instance at the first attempt, in both SIP modes: with parallel forking the live instances'
+     * answers do not wait for the dead one; with serial forking a request that tries the dead contact first waits the
+     * proxy's branch time-out (3 s) before the next. Kamailio's keep-alives drop the contact within about 20 s.
+     */
+    @Test
+    void aDeadInstanceCostsARequestAtMostTheBranchTimeOutAndItsContactIsDropped() throws Exception {
+        Map<Forking, TransferManager> alices = new EnumMap<>(Forking.class);
+        Map<Forking, Long> registered = new EnumMap<>(Forking.class);
+        for (Forking forking : Forking.values()) {
+            KamailioExtension kamailio = kamailio(forking);
+            for (int i = 0; i < 2; i++) {
+                manager(agent(kamailio, "bob")).addInboundHandler(receiver(i, settings("bob", "bob-" + i).build()));
+            }
+            alices.put(forking, manager(agent(kamailio, "alice")));
+            kamailio.registerContact("bob", FreePorts.udpAndTcp(), Duration.ofMinutes(10));
+            registered.put(forking, System.nanoTime());
+            assertThat(kamailio.contacts("bob")).as("bob's contacts, the dead one with them").hasSize(3);
+        }
+        Map<Forking, List<Long>> millis = new EnumMap<>(Forking.class);
+        for (Forking forking : Forking.values()) {
+            for (SipMode mode : SipMode.values()) {
+                for (int f = 0; f < 4; f++) {
+                    String name = forking + "-dead-" + mode + "-" + f;
+                    long start = System.nanoTime();
+                    alices.get(forking).send("bob@" + KamailioExtension.DOMAIN, FileSource.of(content(name), name + ".bin"),
+                            settings("alice", "alice").sipMode(mode).build());
+                    millis.computeIfAbsent(forking, k -> new ArrayList<>())
+                            .add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                }
+            }
+        }
+        for (Forking forking : Forking.values()) {
+            await().atMost(KamailioExtension.DEAD_CONTACT_GONE_WITHIN).untilAsserted(
+                    () -> assertThat(kamailio(forking).contacts("bob")).as("bob's contacts (%s)", forking).hasSize(2));
+            LOG.info("{} forking with a dead contact: the sends took {} ms; the contact was gone {} ms after it was "
+                     + "registered", forking, millis.get(forking),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - registered.get(forking)));
+        }
+        int sent = millis.values().stream().mapToInt(List::size).sum();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deliveries).hasSize(sent));
+        assertThat(deliveries.values()).allSatisfy(instances -> assertThat(instances).hasSize(1));
+        // no request needed a second try: the SIP request time-out is 10 s, the branch time-out 3 s
+        assertThat(millis.values()).allSatisfy(each -> assertThat(each).allMatch(ms -> ms < 10_000));
+    }
+
+    private static KamailioExtension kamailio(Forking forking) {
+        return forking == Forking.PARALLEL ? PARALLEL : SERIAL;
     }
 
     /** The configurations these tests run are the ones the user guide gives, word for word. */
