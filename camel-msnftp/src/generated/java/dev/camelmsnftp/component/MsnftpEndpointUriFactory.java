@@ -24,7 +24,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(33);
+        Set<String> props = new HashSet<>(30);
         props.add("acceptTimeout");
         props.add("advertisedAddress");
         props.add("alwaysListen");
@@ -51,19 +51,14 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("sipMode");
         props.add("sipPort");
         props.add("sipTransport");
-        props.add("tlsKeyStore");
-        props.add("tlsKeyStorePassword");
-        props.add("tlsStoreType");
-        props.add("tlsTrustStore");
-        props.add("tlsTrustStorePassword");
+        props.add("sslContextParameters");
         props.add("transferTimeout");
+        props.add("verifyHostname");
         props.add("workDir");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(4);
+        Set<String> secretProps = new HashSet<>(2);
         secretProps.add("authUsername");
         secretProps.add("password");
-        secretProps.add("tlsKeyStorePassword");
-        secretProps.add("tlsTrustStorePassword");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         ENDPOINT_IDENTITY_PROPERTY_NAMES = Collections.emptySet();
         MULTI_VALUE_PREFIXES = Collections.emptyMap();

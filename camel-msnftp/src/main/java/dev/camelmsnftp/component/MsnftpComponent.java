@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
@@ -13,10 +14,14 @@ import org.apache.camel.support.HealthCheckComponent;
  * clients do. Endpoints with the same SIP identity and listening point share one SIP agent.
  */
 @Component("msnftp")
-public class MsnftpComponent extends HealthCheckComponent {
+public class MsnftpComponent extends HealthCheckComponent implements SSLContextParametersAware {
 
     @Metadata(description = "Component-wide configuration shared by every endpoint (each endpoint gets a copy).")
     private MsnftpConfiguration configuration = new MsnftpConfiguration();
+
+    @Metadata(label = "security", defaultValue = "false",
+              description = "Use the CamelContext's global SSLContextParameters for sipTransport=tls where an endpoint sets none.")
+    private boolean useGlobalSslContextParameters;
 
     private final Map<MsnftpConfiguration.AgentKey, SharedAgent> agents = new HashMap<>();
 
@@ -28,6 +33,9 @@ public class MsnftpComponent extends HealthCheckComponent {
         MsnftpEndpoint endpoint = new MsnftpEndpoint(readable(uri), this, configuration.copy());
         endpoint.setPeer(remaining);
         setProperties(endpoint, parameters);
+        if (endpoint.getConfiguration().getSslContextParameters() == null) {
+            endpoint.getConfiguration().setSslContextParameters(retrieveGlobalSslContextParameters());
+        }
         return endpoint;
     }
 
@@ -109,6 +117,16 @@ public class MsnftpComponent extends HealthCheckComponent {
         }
         left.values().forEach(SharedAgent::stop);
         super.doStop();
+    }
+
+    @Override
+    public boolean isUseGlobalSslContextParameters() {
+        return useGlobalSslContextParameters;
+    }
+
+    @Override
+    public void setUseGlobalSslContextParameters(boolean useGlobalSslContextParameters) {
+        this.useGlobalSslContextParameters = useGlobalSslContextParameters;
     }
 
     public MsnftpConfiguration getConfiguration() {

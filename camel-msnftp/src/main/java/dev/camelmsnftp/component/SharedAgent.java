@@ -36,7 +36,7 @@ final class SharedAgent {
         ExecutorService sipThreads = executors.newThreadPool(owner, "MsnftpSip[" + user + "]", 1, 8);
         ExecutorService transferThreads = executors.newCachedThreadPool(owner, "MsnftpTransfer[" + user + "]");
         try {
-            SipAgent agent = SipAgent.start(configuration.sipAgentConfig(sipThreads));
+            SipAgent agent = SipAgent.start(configuration.sipAgentConfig(sipThreads, context));
             return new SharedAgent(agent, new TransferManager(agent, transferThreads), sipThreads, transferThreads,
                     executors);
         } catch (Exception | Error e) {

@@ -13,7 +13,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * registered under one address of record that the user guide gives ({@link #forkingParameters},
  * {@link #forkingRoute}): the forking style, a silent contact given up after {@link #BRANCH_TIMEOUT_MS}, and contacts
  * that stop answering OPTIONS keep-alives removed; {@link #contacts} lists a user's contacts ({@code kamcmd}).
+ * <p>
+ * With {@link #withTls}, it also listens for TLS (Debian package {@code kamailio-tls-modules}) on one port per
+ * certificate given, each port presenting its own certificate.
  *
  * <pre>
  * &#64;RegisterExtension
@@ -69,6 +74,19 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
     private Path dir;
     private Process process;
     private int port;
+    private final Map<String, TestCertificates.Issued> tlsCertificates = new LinkedHashMap<>();
+    private final Map<String, Integer> tlsPorts = new LinkedHashMap<>();
+
+    /** Also listens for TLS on a port of its own that presents {@code certificate}; see {@link #tlsAddress}. */
+    public KamailioExtension withTls(String name, TestCertificates.Issued certificate) {
+        tlsCertificates.put(name, certificate);
+        return this;
+    }
+
+    /** {@code 127.0.0.1:port/tls} of the TLS listener named {@code name}. */
+    public String tlsAddress(String name) {
+        return "127.0.0.1:" + tlsPorts.get(name) + "/tls";
+    }
 
     /** The plain registrar and proxy. */
     public KamailioExtension() {
@@ -98,7 +116,13 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
         dir = Files.createTempDirectory("kamailio-");
         port = FreePorts.udpAndTcp();
         Path config = dir.resolve("kamailio.cfg");
-        Files.writeString(config, config(port, modules.get()));
+        String tls = "";
+        if (!tlsCertificates.isEmpty()) {
+            ExternalPeers.assumePeer("kamailio TLS module", Files.exists(modules.get().resolve("tls.so")),
+                    "apt-get install -y kamailio-tls-modules");
+            tls = tls(modules.get());
+        }
+        Files.writeString(config, config(port, modules.get(), tls));
         process = new ProcessBuilder(List.of(kamailio.get().toString(), "-f", config.toString(), "-P",
                 dir.resolve("kamailio.pid").toString(), "-w", dir.toString(), "-Y", dir.toString(), "-DD", "-E"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("kamailio.log").toFile()).start();
@@ -226,11 +250,37 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                + "Call-ID: " + UUID.randomUUID() + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
     }
 
-    /** The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port, or the forking one. */
-    private String config(int port, Path modules) {
-        if (forking != null) {
-            return config(forking, port, modules, dir.resolve("kamailio.ctl"));
+    /** The TLS listeners, module and per-port certificates (tls.cfg); their lines of kamailio.cfg. */
+    private String tls(Path modules) throws IOException {
+        StringBuilder listen = new StringBuilder("enable_tls=yes\n");
+        StringBuilder domains = new StringBuilder();
+        for (Map.Entry<String, TestCertificates.Issued> entry : tlsCertificates.entrySet()) {
+            int tlsPort = FreePorts.udpAndTcp();
+            tlsPorts.put(entry.getKey(), tlsPort);
+            Path certificate = entry.getValue().writeCertificatePem(dir.resolve(entry.getKey() + ".pem"));
+            Path key = entry.getValue().writePrivateKeyPem(dir.resolve(entry.getKey() + ".key"));
+            listen.append("listen=tls:127.0.0.1:").append(tlsPort).append('\n');
+            String settings = "method = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n"
+                              + "certificate = " + certificate + "\nprivate_key = " + key + "\n\n";
+            if (domains.isEmpty()) {
+                domains.append("[server:default]\n").append(settings);
+            }
+            domains.append("[server:127.0.0.1:").append(tlsPort).append("]\n").append(settings);
         }
+        domains.append("[client:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n");
+        Path tlsConfig = dir.resolve("tls.cfg");
+        Files.writeString(tlsConfig, domains.toString());
+        return listen + "loadmodule \"" + modules.resolve("tls.so") + "\"\nmodparam(\"tls\", \"config\", \""
+               + tlsConfig + "\")\n";
+    }
+
+    /**
+     * The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port; with a forking style,
+     * plus {@link #forkingParameters} and {@link #forkingRoute}, and the {@code ctl} module that {@code kamcmd} asks.
+     */
+    private String config(int port, Path modules, String tls) {
+        String forkingModules = forking == null ? "" : "loadmodule \"ctl.so\"\nmodparam(\"ctl\", \"binrpc\", \"unix:"
+                                                        + dir.resolve("kamailio.ctl") + "\")\n" + forkingParameters(forking);
         return """
                 #!KAMAILIO
                 debug=2
@@ -239,6 +289,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 children=2
                 listen=udp:127.0.0.1:%1$d
                 listen=tcp:127.0.0.1:%1$d
+                %4$s
                 mpath="%2$s/"
                 loadmodule "tm.so"
                 loadmodule "sl.so"
@@ -251,6 +302,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 loadmodule "siputils.so"
                 loadmodule "xlog.so"
                 loadmodule "auth.so"
+                %5$s
                 request_route {
                     if (!mf_process_maxfwd_header("10")) { sl_send_reply("483","Too Many Hops"); exit; }
                     if (has_totag()) {
@@ -262,11 +314,8 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                         if (!pv_www_authenticate("$td", "%3$s", "0")) { www_challenge("$td", "0"); exit; }
                         save("location"); exit;
                     }
-                    if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
-                    if (is_method("INVITE")) record_route();
-                    t_relay();
-                }
-                """.formatted(port, modules, PASSWORD);
+                %6$s""".formatted(port, modules, PASSWORD, tls, forkingModules,
+                forkingRoute(forking == null ? Forking.PARALLEL : forking));
     }
 
     /**
@@ -315,48 +364,6 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                     }
                 }
                 """;
-    }
-
-    /**
-     * The plain configuration with {@link #forkingParameters} and {@link #forkingRoute}, on {@code port} of 127.0.0.1,
-     * answering {@code kamcmd} on the {@code control} socket (module {@code ctl}).
-     */
-    private static String config(Forking forking, int port, Path modules, Path control) {
-        return """
-                #!KAMAILIO
-                debug=2
-                log_stderror=yes
-                fork=yes
-                children=2
-                listen=udp:127.0.0.1:%1$d
-                listen=tcp:127.0.0.1:%1$d
-                mpath="%2$s/"
-                loadmodule "tm.so"
-                loadmodule "sl.so"
-                loadmodule "rr.so"
-                loadmodule "pv.so"
-                loadmodule "maxfwd.so"
-                loadmodule "usrloc.so"
-                loadmodule "registrar.so"
-                loadmodule "textops.so"
-                loadmodule "siputils.so"
-                loadmodule "xlog.so"
-                loadmodule "auth.so"
-                loadmodule "ctl.so"
-                modparam("ctl", "binrpc", "unix:%4$s")
-                %5$s
-                request_route {
-                    if (!mf_process_maxfwd_header("10")) { sl_send_reply("483","Too Many Hops"); exit; }
-                    if (has_totag()) {
-                        if (loose_route()) { t_relay(); exit; }
-                        if (is_method("ACK")) { t_relay(); exit; }
-                        sl_send_reply("404","Not here"); exit;
-                    }
-                    if (is_method("REGISTER")) {
-                        if (!pv_www_authenticate("$td", "%3$s", "0")) { www_challenge("$td", "0"); exit; }
-                        save("location"); exit;
-                    }
-                %6$s""".formatted(port, modules, PASSWORD, control, forkingParameters(forking), forkingRoute(forking));
     }
 
     /**
