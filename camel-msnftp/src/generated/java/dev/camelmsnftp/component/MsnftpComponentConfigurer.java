@@ -78,6 +78,12 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "sipTransport": getOrCreateConfiguration(target).setSipTransport(property(camelContext, dev.camelmsnftp.sip.SipTransport.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": getOrCreateConfiguration(target).setTransferLoggingIntervalSeconds(property(camelContext, int.class, value)); return true;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": getOrCreateConfiguration(target).setTransferLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": getOrCreateConfiguration(target).setTransferLoggingVerbose(property(camelContext, boolean.class, value)); return true;
         case "transfertimeout":
         case "transferTimeout": getOrCreateConfiguration(target).setTransferTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "useglobalsslcontextparameters":
@@ -141,6 +147,12 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "sipTransport": return dev.camelmsnftp.sip.SipTransport.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return int.class;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return org.apache.camel.LoggingLevel.class;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return boolean.class;
         case "transfertimeout":
         case "transferTimeout": return long.class;
         case "useglobalsslcontextparameters":
@@ -205,6 +217,12 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "sipTransport": return getOrCreateConfiguration(target).getSipTransport();
         case "sslcontextparameters":
         case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return getOrCreateConfiguration(target).getTransferLoggingIntervalSeconds();
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return getOrCreateConfiguration(target).getTransferLoggingLevel();
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return getOrCreateConfiguration(target).isTransferLoggingVerbose();
         case "transfertimeout":
         case "transferTimeout": return getOrCreateConfiguration(target).getTransferTimeout();
         case "useglobalsslcontextparameters":

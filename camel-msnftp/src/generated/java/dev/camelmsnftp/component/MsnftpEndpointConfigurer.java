@@ -70,6 +70,12 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "sipTransport": target.getConfiguration().setSipTransport(property(camelContext, dev.camelmsnftp.sip.SipTransport.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": target.getConfiguration().setTransferLoggingIntervalSeconds(property(camelContext, int.class, value)); return true;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": target.getConfiguration().setTransferLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": target.getConfiguration().setTransferLoggingVerbose(property(camelContext, boolean.class, value)); return true;
         case "transfertimeout":
         case "transferTimeout": target.getConfiguration().setTransferTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "verifyhostname":
@@ -130,6 +136,12 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "sipTransport": return dev.camelmsnftp.sip.SipTransport.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return int.class;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return org.apache.camel.LoggingLevel.class;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return boolean.class;
         case "transfertimeout":
         case "transferTimeout": return long.class;
         case "verifyhostname":
@@ -191,6 +203,12 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "sipTransport": return target.getConfiguration().getSipTransport();
         case "sslcontextparameters":
         case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return target.getConfiguration().getTransferLoggingIntervalSeconds();
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return target.getConfiguration().getTransferLoggingLevel();
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return target.getConfiguration().isTransferLoggingVerbose();
         case "transfertimeout":
         case "transferTimeout": return target.getConfiguration().getTransferTimeout();
         case "verifyhostname":

@@ -24,7 +24,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(30);
+        Set<String> props = new HashSet<>(33);
         props.add("acceptTimeout");
         props.add("advertisedAddress");
         props.add("alwaysListen");
@@ -52,6 +52,9 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("sipPort");
         props.add("sipTransport");
         props.add("sslContextParameters");
+        props.add("transferLoggingIntervalSeconds");
+        props.add("transferLoggingLevel");
+        props.add("transferLoggingVerbose");
         props.add("transferTimeout");
         props.add("verifyHostname");
         props.add("workDir");

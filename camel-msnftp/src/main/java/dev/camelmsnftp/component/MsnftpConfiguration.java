@@ -14,15 +14,19 @@ import dev.camelmsnftp.sip.SipTransport;
 import dev.camelmsnftp.sip.TlsSettings;
 import dev.camelmsnftp.transfer.EncryptionPolicy;
 import dev.camelmsnftp.transfer.PortRange;
+import dev.camelmsnftp.transfer.TransferListener;
+import dev.camelmsnftp.transfer.TransferLogging;
 import dev.camelmsnftp.transfer.TransferSettings;
 import javax.net.ssl.SSLContext;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.slf4j.event.Level;
 
 /**
  * The options of the {@code msnftp:} component (SPEC section 5). Set once on the component and copied per
@@ -134,6 +138,20 @@ public class MsnftpConfiguration implements Cloneable {
     @UriParam(label = "producer",
               description = "The file name to offer, a simple expression; by default the CamelFileName header, else the name of a File or Path body, else the exchange id.")
     private String fileName;
+
+    @UriParam(label = "advanced", defaultValue = "DEBUG",
+              description = "The level of the progress lines of transfers (a line when accepted, then one per"
+                            + " transferLoggingIntervalSeconds with bytes, percent, rate and time left); OFF for none. The"
+                            + " summary line when a transfer ends is always logged at INFO.")
+    private LoggingLevel transferLoggingLevel = LoggingLevel.DEBUG;
+
+    @UriParam(label = "advanced", defaultValue = "5",
+              description = "Seconds between two progress lines of one transfer.")
+    private int transferLoggingIntervalSeconds = 5;
+
+    @UriParam(label = "advanced", defaultValue = "false",
+              description = "A progress line for every step of about 64 KiB instead of one per interval.")
+    private boolean transferLoggingVerbose;
 
     /** A copy for one endpoint, so that URI parameters do not change the component's settings. */
     public MsnftpConfiguration copy() {
@@ -340,6 +358,47 @@ public class MsnftpConfiguration implements Cloneable {
         this.fileName = fileName;
     }
 
+    public LoggingLevel getTransferLoggingLevel() {
+        return transferLoggingLevel;
+    }
+
+    public void setTransferLoggingLevel(LoggingLevel transferLoggingLevel) {
+        this.transferLoggingLevel = transferLoggingLevel;
+    }
+
+    public int getTransferLoggingIntervalSeconds() {
+        return transferLoggingIntervalSeconds;
+    }
+
+    public void setTransferLoggingIntervalSeconds(int transferLoggingIntervalSeconds) {
+        this.transferLoggingIntervalSeconds = transferLoggingIntervalSeconds;
+    }
+
+    public boolean isTransferLoggingVerbose() {
+        return transferLoggingVerbose;
+    }
+
+    public void setTransferLoggingVerbose(boolean transferLoggingVerbose) {
+        this.transferLoggingVerbose = transferLoggingVerbose;
+    }
+
+    /** The progress lines these options ask for. */
+    TransferLogging transferLogging() {
+        if (transferLoggingIntervalSeconds < 0) {
+            throw new IllegalArgumentException("The msnftp option transferLoggingIntervalSeconds must be >= 0: "
+                                               + transferLoggingIntervalSeconds);
+        }
+        Level level = switch (transferLoggingLevel == null ? LoggingLevel.OFF : transferLoggingLevel) {
+            case TRACE -> Level.TRACE;
+            case DEBUG -> Level.DEBUG;
+            case INFO -> Level.INFO;
+            case WARN -> Level.WARN;
+            case ERROR -> Level.ERROR;
+            case OFF -> null;
+        };
+        return new TransferLogging(level, Duration.ofSeconds(transferLoggingIntervalSeconds), transferLoggingVerbose);
+    }
+
     /**
      * The SIP identity and listening point: endpoints with equal keys share one SIP agent. TLS settings count by
      * identity (the same SSLContextParameters object).
@@ -381,14 +440,14 @@ public class MsnftpConfiguration implements Cloneable {
         return builder.build();
     }
 
-    /** The transfer settings of an endpoint. */
-    TransferSettings transferSettings(Path defaultWorkDir) {
+    /** The transfer settings of an endpoint; its transfers are told to {@code listener}. */
+    TransferSettings transferSettings(Path defaultWorkDir, TransferListener listener) {
         return TransferSettings.builder(required(identity, "identity")).ftpHost(ftpHost).ftpPort(PortRange.parse(ftpPort))
                 .advertisedAddress(advertisedAddress).connectivity(connectivity).alwaysListen(alwaysListen)
                 .encryption(required(encryption, "encryption")).sipMode(required(sipMode, "sipMode"))
                 .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))
                 .maxFileSize(maxFileSize).workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
-                .maxConcurrentTransfers(maxConcurrentTransfers).build();
+                .maxConcurrentTransfers(maxConcurrentTransfers).listener(listener).build();
     }
 
     private static String required(String value, String name) {

@@ -8,6 +8,8 @@ import dev.camelmsnftp.transfer.TransferSettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRepository;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.SynchronizationAdapter;
 
@@ -21,7 +23,7 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
     private final MsnftpEndpoint endpoint;
     private final PeerFilter peers;
     private TransferSettings settings;
-    private SharedAgent agent;
+    private volatile SharedAgent agent;
 
     public MsnftpConsumer(MsnftpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -35,6 +37,14 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
         settings = endpoint.transferSettings();
         agent = endpoint.acquireAgent(this);
         agent.transfers().addInboundHandler(this);
+        // health checks are optional (camel-health): report the SIP agent through the route's consumer check
+        if (HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "consumers",
+                HealthCheckRepository.class) != null) {
+            MsnftpHealthCheck check = new MsnftpHealthCheck("msnftp-consumer-" + getRouteId(), () -> agent);
+            check.setCamelContext(endpoint.getCamelContext());
+            check.setEnabled(endpoint.getComponent().isHealthCheckConsumerEnabled());
+            setHealthCheck(check);
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutorService;
 
 import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.transfer.TransferManager;
+import dev.camelmsnftp.transfer.TransferStatistics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ExecutorServiceManager;
 
@@ -18,6 +19,7 @@ final class SharedAgent {
     private final ExecutorService sipThreads;
     private final ExecutorService transferThreads;
     private final ExecutorServiceManager executors;
+    private final TransferStatistics statistics = new TransferStatistics();
     private int references;
 
     private SharedAgent(SipAgent agent, TransferManager transfers, ExecutorService sipThreads,
@@ -27,6 +29,7 @@ final class SharedAgent {
         this.sipThreads = sipThreads;
         this.transferThreads = transferThreads;
         this.executors = executors;
+        transfers.addListener(statistics);
     }
 
     /** Starts the agent (registering when configured) with thread pools from Camel's ExecutorServiceManager. */
@@ -52,6 +55,11 @@ final class SharedAgent {
 
     TransferManager transfers() {
         return transfers;
+    }
+
+    /** Counts of every transfer through this agent, both directions, for the dev console. */
+    TransferStatistics statistics() {
+        return statistics;
     }
 
     void retain() {

@@ -74,11 +74,7 @@ public final class SipAgent implements AutoCloseable {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                SipAgentException failure = AgentRuntime.unwrap(e);
-                throw new SipAgentException(failure.kind(), failure.status().orElse(0),
-                        "Registration of " + config.localUser() + " at " + config.registrar().get() + " failed: "
-                                                                                         + failure.getMessage(),
-                        failure);
+                throw SipDiagnosis.registration(config, AgentRuntime.unwrap(e));
             }
         }
         LOG.info("SIP agent {} listening on {}:{}/{}", config.localUser(), agent.advertisedHost(), agent.localPort(),
@@ -202,9 +198,13 @@ public final class SipAgent implements AutoCloseable {
         return registration == null ? RegistrationState.NOT_CONFIGURED : registration.state();
     }
 
-    /** Why the last REGISTER failed, while {@link #registrationState()} is FAILED. */
+    /**
+     * Why the last REGISTER failed, while {@link #registrationState()} is FAILED: what happened and which option to
+     * check, with the registrar's answer (or the lack of one) as the cause.
+     */
     public Optional<SipAgentException> registrationFailure() {
-        return registration == null ? Optional.empty() : Optional.ofNullable(registration.failure());
+        return registration == null ? Optional.empty()
+                : Optional.ofNullable(registration.failure()).map(failure -> SipDiagnosis.registration(runtime.config(), failure));
     }
 
     /** Told of every change of {@link #registrationState()}. */

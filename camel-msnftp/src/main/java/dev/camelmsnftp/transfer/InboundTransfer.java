@@ -18,6 +18,7 @@ import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.protocol.MsnftpException;
 import dev.camelmsnftp.protocol.MsnftpReceiver;
 import dev.camelmsnftp.protocol.MsnftpResult;
@@ -44,6 +45,7 @@ final class InboundTransfer {
     private final boolean encrypted;
     private final long cookie;
     private final SipAddress sender;
+    private final Transfer view;
     private final CompletableFuture<Invitation> senderAnswer = new CompletableFuture<>();
     private final AtomicBoolean cancelSent = new AtomicBoolean();
     private volatile Connections connections;
@@ -56,8 +58,9 @@ final class InboundTransfer {
     private volatile Phase phase = Phase.SIGNALLING;
 
     InboundTransfer(TransferManager manager, IncomingMessage invite, Invitation offer, InboundHandler handler,
-                    boolean encrypted) {
+                    boolean encrypted, Transfer view) {
         this.manager = manager;
+        this.view = view;
         this.invite = invite;
         this.offer = offer;
         this.handler = handler;
@@ -71,6 +74,7 @@ final class InboundTransfer {
         String name = offer.fileName().orElseThrow();
         long size = offer.fileSize().orElseThrow();
         Flow flow = offer.inviterCannotListen() ? Flow.B : settings.alwaysListen() ? Flow.C : Flow.A;
+        view.accepted(flow, encrypted ? Dialect.MSN_SECURE_FTP : Dialect.MSNFTP);
         Path temporary = null;
         boolean handedOver = false;
         try (Connections waits = new Connections()) {
@@ -86,8 +90,7 @@ final class InboundTransfer {
             }
             ReceivedFile file = new ReceivedFile(temporary, cookie, sender, name, SafeFileNames.toSafeName(name), size,
                     result.byeCode(), result.encrypted(), flow);
-            LOG.info("Received {} ({} bytes, {}) from {} in flow {}", name, size, result.encrypted() ? "encrypted" : "plain",
-                    sender, flow);
+            view.completed();
             handedOver = true;
             deliver(file);
         } catch (TransferException e) {
@@ -136,7 +139,7 @@ final class InboundTransfer {
     }
 
     private void fail(TransferException failure) {
-        LOG.warn("Receiving {} from {} failed: {}", offer.fileName().orElse("?"), sender, failure.getMessage());
+        view.failed(failure);
         try {
             handler.onFailure(failure);
         } catch (RuntimeException e) {
@@ -233,7 +236,7 @@ final class InboundTransfer {
 
     private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size) {
         MsnftpReceiver built = MsnftpReceiver.builder().localUser(settings.localUser().addressOfRecord())
-                .authCookie(authCookie).keys(keys).sink(out, size)
+                .authCookie(authCookie).keys(keys).sink(out, size).progress(view::progress)
                 .timeout(settings.transferTimeout()).byeTimeout(settings.transferTimeout()).build();
         receiver = built;
         if (cancelled) {

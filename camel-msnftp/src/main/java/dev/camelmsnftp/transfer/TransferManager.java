@@ -49,6 +49,8 @@ public final class TransferManager implements AutoCloseable {
     private final Map<String, InboundTransfer> inbound = new ConcurrentHashMap<>();
     private final List<InboundHandler> handlers = new CopyOnWriteArrayList<>();
     private final Map<InboundHandler, Semaphore> permits = new ConcurrentHashMap<>();
+    private final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Transfer, Boolean> tracked = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -86,6 +88,37 @@ public final class TransferManager implements AutoCloseable {
         return outbound.size() + inbound.size();
     }
 
+    /** Tells {@code listener} of every transfer of this manager, sent and received, from now on. */
+    public void addListener(TransferListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(TransferListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** The transfers under way (offered and not ended), both directions, oldest first. */
+    public List<Transfer> transfers() {
+        return tracked.keySet().stream().sorted(java.util.Comparator.comparing(Transfer::offeredAt)).toList();
+    }
+
+    /** Cancels the transfer under way with this Invitation-Cookie (see {@link Transfer#cancel()}). */
+    public boolean cancel(long cookie) {
+        return tracked.keySet().stream().filter(transfer -> transfer.cookie() == cookie).findFirst()
+                .map(Transfer::cancel).orElse(false);
+    }
+
+    private void track(Transfer transfer) {
+        tracked.put(transfer, Boolean.TRUE);
+        transfer.offered();
+    }
+
+    private void untrack(Transfer transfer, String peer) {
+        transfer.ended(new TransferFailedException("The transfer ended without an outcome", transfer.cookie(), peer,
+                TransferException.Phase.TRANSFER, -1, null));
+        tracked.remove(transfer);
+    }
+
     /**
      * Sends a file to {@code target} and returns once the receiver has all of it (success BYE). Blocks the calling
      * thread for the whole transfer.
@@ -100,13 +133,32 @@ public final class TransferManager implements AutoCloseable {
         }
         SipAddress peer = SipAddress.parse(target);
         OutboundTransfer transfer;
+        Transfer view;
         do {
-            transfer = new OutboundTransfer(this, Cookies.next(), peer, source, settings);
+            long cookie = Cookies.next();
+            view = new Transfer(Transfer.Direction.SEND, cookie, peer, source.name(), source.size(), listeners,
+                    settings.listener());
+            transfer = new OutboundTransfer(this, cookie, peer, source, settings, view);
         } while (outbound.putIfAbsent(transfer.cookie(), transfer) != null);
+        view.canceller(transfer::cancel);
+        track(view);
         try {
-            return transfer.run();
+            TransferResult result = transfer.run();
+            view.completed();
+            return result;
+        } catch (TransferRejectedException e) {
+            view.rejected(e);
+            throw e;
+        } catch (TransferException e) {
+            view.failed(e);
+            throw e;
+        } catch (InterruptedException e) {
+            view.failed(new TransferCancelledException("Interrupted", transfer.cookie(), peer.toString(),
+                    TransferException.Phase.TRANSFER, false, -1, e));
+            throw e;
         } finally {
             outbound.remove(transfer.cookie(), transfer);
+            untrack(view, peer.toString());
             signalActivity();
         }
     }
@@ -203,26 +255,30 @@ public final class TransferManager implements AutoCloseable {
         if (settings.maxFileSize() > 0 && size > settings.maxFileSize()) {
             peerLog.info("File {} from {} declined: {} bytes is over maxFileSize {}", invite.fileName().get(), sender, size,
                     settings.maxFileSize());
-            return decline(message, invite, CancelCode.REJECT);
+            return decline(message, invite, CancelCode.REJECT, handler);
         }
         Optional<Boolean> encrypted = Encryption.receiverChoice(invite, settings.encryption());
         if (encrypted.isEmpty()) {
             peerLog.warn("File {} from {} declined: the sender {} and encryption={}", invite.fileName().get(), sender,
                     invite.encryptionRequired() ? "requires the encrypted variant" : "does not offer the encrypted variant",
                     settings.encryption().name().toLowerCase(Locale.ROOT));
-            return decline(message, invite, CancelCode.REJECT);
+            return decline(message, invite, CancelCode.REJECT, handler);
         }
         Semaphore slots = permits.get(handler);
         if (!slots.tryAcquire()) {
             peerLog.warn("File {} from {} declined: {} transfers are already under way (maxConcurrentTransfers)",
                     invite.fileName().get(), sender, settings.maxConcurrentTransfers());
-            return decline(message, invite, CancelCode.FAIL);
+            return decline(message, invite, CancelCode.FAIL, handler);
         }
-        InboundTransfer transfer = new InboundTransfer(this, message, invite, handler, encrypted.get());
+        Transfer view = new Transfer(Transfer.Direction.RECEIVE, invite.cookie(), sender, invite.fileName().get(), size,
+                listeners, settings.listener());
+        InboundTransfer transfer = new InboundTransfer(this, message, invite, handler, encrypted.get(), view);
         if (inbound.putIfAbsent(key, transfer) != null) {
             slots.release();
             return 200;
         }
+        view.canceller(transfer::cancel);
+        track(view);
         try {
             executor.execute(() -> {
                 try {
@@ -230,13 +286,17 @@ public final class TransferManager implements AutoCloseable {
                 } finally {
                     inbound.remove(key, transfer);
                     slots.release();
+                    untrack(view, sender.toString());
                     signalActivity();
                 }
             });
         } catch (RejectedExecutionException e) {
             inbound.remove(key, transfer);
             slots.release();
-            return decline(message, invite, CancelCode.FAIL);
+            reply(message, Invitation.cancel(invite.cookie(), CancelCode.FAIL).build());
+            view.rejected(new TransferRejectedException("Declined: CANCEL FAIL (no thread to run it)", invite.cookie(),
+                    sender.toString(), TransferException.Phase.ANSWER, CancelCode.FAIL.value(), 0, e));
+            tracked.remove(view);
         }
         return 200;
     }
@@ -249,7 +309,20 @@ public final class TransferManager implements AutoCloseable {
 
     /** Answers an INVITE with CANCEL; the MESSAGE that carried it is still answered 200 (it was understood). */
     private int decline(IncomingMessage message, Invitation invite, CancelCode code) {
+        return decline(message, invite, code, null);
+    }
+
+    /** Declines for {@code handler} (null when none was chosen): its listener and the manager's are told. */
+    private int decline(IncomingMessage message, Invitation invite, CancelCode code, InboundHandler handler) {
         reply(message, Invitation.cancel(invite.cookie(), code).build());
+        if (invite.isFileTransfer() && invite.fileName().isPresent() && invite.fileSize().isPresent()) {
+            Transfer view = new Transfer(Transfer.Direction.RECEIVE, invite.cookie(), message.from(),
+                    invite.fileName().get(), invite.fileSize().getAsLong(), listeners,
+                    handler == null ? null : handler.settings().listener());
+            view.offered();
+            view.rejected(new TransferRejectedException("Declined: CANCEL " + code.value(), invite.cookie(),
+                    message.from().toString(), TransferException.Phase.ANSWER, code.value(), 0, null));
+        }
         return 200;
     }
 

@@ -27,6 +27,7 @@ public final class TransferSettings {
     private final long maxFileSize;
     private final Path workDir;
     private final int maxConcurrentTransfers;
+    private final TransferListener listener;
 
     private TransferSettings(Builder b) {
         this.localUser = SipAddress.parse(b.localUser);
@@ -42,6 +43,7 @@ public final class TransferSettings {
         this.maxFileSize = b.maxFileSize;
         this.workDir = Objects.requireNonNull(b.workDir, "workDir");
         this.maxConcurrentTransfers = b.maxConcurrentTransfers;
+        this.listener = Objects.requireNonNull(b.listener, "listener");
         if (maxFileSize < 0) {
             throw new IllegalArgumentException("maxFileSize must be >= 0 (0: no limit)");
         }
@@ -121,6 +123,11 @@ public final class TransferSettings {
         return maxConcurrentTransfers;
     }
 
+    /** Told of each transfer made with these settings (besides the manager's own listeners). */
+    public TransferListener listener() {
+        return listener;
+    }
+
     @Override
     public String toString() {
         return "TransferSettings[localUser=" + localUser + ", ftp=" + ftpHost + ":" + ftpPort + ", encryption=" + encryption
@@ -142,6 +149,7 @@ public final class TransferSettings {
         private long maxFileSize;
         private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
         private int maxConcurrentTransfers = 16;
+        private TransferListener listener = TransferListener.NONE;
 
         private Builder(String localUser) {
             this.localUser = Objects.requireNonNull(localUser, "localUser");
@@ -204,6 +212,12 @@ public final class TransferSettings {
 
         public Builder maxConcurrentTransfers(int maxConcurrentTransfers) {
             this.maxConcurrentTransfers = maxConcurrentTransfers;
+            return this;
+        }
+
+        /** Told of each transfer made with these settings: progress bars, logs, counters. */
+        public Builder listener(TransferListener listener) {
+            this.listener = listener;
             return this;
         }
 

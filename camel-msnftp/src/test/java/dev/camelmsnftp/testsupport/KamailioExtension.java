@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real Kamailio (Debian package {@code kamailio}) as SIP registrar and proxy on 127.0.0.1 for a test class: its own
  * configuration on a free port (UDP and TCP), digest authentication of REGISTER with password {@link #PASSWORD} for
  * every user, locations in memory, record-routed INVITEs. Started in the foreground as a child of the test JVM and
- * killed, with its workers, after the class. Skips the class (or fails it in CI) where Kamailio is not installed.
+ * killed, with its workers, after the class; {@link #restart()} (or {@link #stop()} and {@link #start()}) restarts it
+ * in between, on the same port. Skips the class (or fails it in CI) where Kamailio is not installed.
  * <p>
  * {@code new KamailioExtension(Forking.PARALLEL)} or {@code SERIAL} runs the configuration for several instances
  * registered under one address of record that the user guide gives ({@link #forkingParameters},
@@ -43,6 +44,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * &#64;RegisterExtension
  * static KamailioExtension kamailio = new KamailioExtension();
  * </pre>
+ * <p>
+ * Requests for the user {@code offline} are answered 480, as a proxy that knows the user is signed out (OCS) answers
+ * them. {@link #maxExpires(int)} caps the registration lifetime Kamailio grants, so that registrations are refreshed
+ * within seconds.
  */
 public final class KamailioExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -88,6 +93,14 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
         return "127.0.0.1:" + tlsPorts.get(name) + "/tls";
     }
 
+    private int maxExpires;
+
+    /** Kamailio grants registrations at most this many seconds (its default otherwise: 3600, at least 60). */
+    public KamailioExtension maxExpires(int seconds) {
+        this.maxExpires = seconds;
+        return this;
+    }
+
     /** The plain registrar and proxy. */
     public KamailioExtension() {
         this(null);
@@ -122,12 +135,9 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                     "apt-get install -y kamailio-tls-modules");
             tls = tls(modules.get());
         }
-        Files.writeString(config, config(port, modules.get(), tls));
-        process = new ProcessBuilder(List.of(kamailio.get().toString(), "-f", config.toString(), "-P",
-                dir.resolve("kamailio.pid").toString(), "-w", dir.toString(), "-Y", dir.toString(), "-DD", "-E"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("kamailio.log").toFile()).start();
+        Files.writeString(config, config(port, modules.get(), tls, maxExpires));
         try {
-            awaitAnswering(Duration.ofSeconds(20));
+            launch();
         } catch (IOException | RuntimeException e) {
             afterAll(context);
             throw e;
@@ -136,6 +146,55 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        terminate();
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Stops Kamailio (SIGTERM, as an init system would) and starts it again on the same port and configuration; returns
+     * once it answers. It keeps locations in memory, so every registration is lost, as in production.
+     */
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        start();
+    }
+
+    /** Stops Kamailio and its workers; {@link #start()} starts it again on the same port. */
+    public void stop() throws InterruptedException {
+        terminate();
+    }
+
+    /** Starts Kamailio again after {@link #stop()}; returns once it answers. */
+    public void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("Kamailio is running");
+        }
+        launch();
+    }
+
+    private void launch() throws IOException {
+        Path config = dir.resolve("kamailio.cfg");
+        process = new ProcessBuilder(List.of(executable().orElseThrow().toString(), "-f", config.toString(), "-P",
+                dir.resolve("kamailio.pid").toString(), "-w", dir.toString(), "-Y", dir.toString(), "-DD", "-E"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kamailio.log").toFile()))
+                .start();
+        try {
+            awaitAnswering(Duration.ofSeconds(20));
+        } catch (IOException | RuntimeException e) {
+            try {
+                terminate();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
+    }
+
+    private void terminate() throws InterruptedException {
         if (process != null) {
             List<ProcessHandle> workers = process.descendants().toList();
             process.destroy();
@@ -143,13 +202,11 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
-            workers.forEach(ProcessHandle::destroyForcibly);
-            process = null;
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
+            for (ProcessHandle worker : workers) {
+                worker.destroyForcibly();
+                worker.onExit().completeOnTimeout(worker, 10, TimeUnit.SECONDS).join();
             }
+            process = null;
         }
     }
 
@@ -278,9 +335,18 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
      * The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port; with a forking style,
      * plus {@link #forkingParameters} and {@link #forkingRoute}, and the {@code ctl} module that {@code kamcmd} asks.
      */
-    private String config(int port, Path modules, String tls) {
-        String forkingModules = forking == null ? "" : "loadmodule \"ctl.so\"\nmodparam(\"ctl\", \"binrpc\", \"unix:"
-                                                        + dir.resolve("kamailio.ctl") + "\")\n" + forkingParameters(forking);
+    private String config(int port, Path modules, String tls, int maxExpires) {
+        String plain = plainConfig(port, modules, tls, maxExpires);
+        if (forking == null) {
+            return plain;
+        }
+        String route = plain.substring(plain.indexOf("    if ($rU == \"offline\")"));
+        return plain.replace(route, forkingRoute(forking)).replace("request_route {", "loadmodule \"ctl.so\"\n"
+                + "modparam(\"ctl\", \"binrpc\", \"unix:" + dir.resolve("kamailio.ctl") + "\")\n"
+                + forkingParameters(forking) + "request_route {");
+    }
+
+    private static String plainConfig(int port, Path modules, String tls, int maxExpires) {
         return """
                 #!KAMAILIO
                 debug=2
@@ -314,8 +380,13 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                         if (!pv_www_authenticate("$td", "%3$s", "0")) { www_challenge("$td", "0"); exit; }
                         save("location"); exit;
                     }
-                %6$s""".formatted(port, modules, PASSWORD, tls, forkingModules,
-                forkingRoute(forking == null ? Forking.PARALLEL : forking));
+                    if ($rU == "offline") { sl_send_reply("480", "Temporarily Unavailable"); exit; }
+                    if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
+                    if (is_method("INVITE")) record_route();
+                    t_relay();
+                }
+                """.formatted(port, modules, PASSWORD, tls, maxExpires <= 0 ? ""
+                : "modparam(\"registrar\", \"min_expires\", 1)\nmodparam(\"registrar\", \"max_expires\", " + maxExpires + ")");
     }
 
     /**
