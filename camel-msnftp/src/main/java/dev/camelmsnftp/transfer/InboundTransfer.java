@@ -95,8 +95,10 @@ final class InboundTransfer {
             deliver(file);
         } catch (TransferException e) {
             if (notTaken) {
-                // routine when several instances share one address: not a failure of ours, nothing to report
+                // routine when several instances share one address: declined by the sender's SIP answer before a byte
+                // moved, not a failure of ours; nothing to report to the handler
                 LOG.debug("File {} from {} (cookie {}) not received here: {}", name, sender, cookie, e.getMessage());
+                view.rejected(e);
             } else {
                 fail(e);
             }

@@ -120,8 +120,16 @@ class TransferForkingTest {
     void eachFileReachesExactlyOneInstanceInBothModesAndEveryFlow(Forking forking) throws Exception {
         KamailioExtension kamailio = kamailio(forking);
         List<TransferManager> bobs = new ArrayList<>();
+        Map<Transfer.State, List<Transfer>> outcomes = new ConcurrentHashMap<>();
         for (int i = 0; i < 3; i++) {
-            bobs.add(manager(agent(kamailio, "bob")));
+            TransferManager bob = manager(agent(kamailio, "bob"));
+            bob.addListener(new TransferListener() {
+                @Override
+                public void finished(Transfer transfer) {
+                    outcomes.computeIfAbsent(transfer.state(), state -> new CopyOnWriteArrayList<>()).add(transfer);
+                }
+            });
+            bobs.add(bob);
         }
         List<TransferManager> alices = List.of(manager(agent(kamailio, "alice")), manager(agent(kamailio, "alice")));
         int sent = 0;
@@ -178,6 +186,13 @@ class TransferForkingTest {
             }
         }
         assertThat(deliveries).hasSize(sent);
+        // how the receivers saw it end: each file completed at one, turned down (before a byte moved) at the others
+        assertThat(outcomes.keySet()).as("how the receivers' transfers ended: %s", outcomes)
+                .isSubsetOf(Transfer.State.COMPLETED, Transfer.State.REJECTED);
+        assertThat(outcomes.get(Transfer.State.COMPLETED)).hasSize(sent);
+        if (forking == Forking.PARALLEL) {
+            assertThat(outcomes).as("pager offers forked to every receiver").containsKey(Transfer.State.REJECTED);
+        }
         for (int i = 0; i < 3; i++) {
             Path work = dir.resolve("bob-" + i);
             if (Files.exists(work)) {
