@@ -24,7 +24,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(33);
+        Set<String> props = new HashSet<>(35);
         props.add("acceptTimeout");
         props.add("advertisedAddress");
         props.add("alwaysListen");
@@ -39,6 +39,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("ftpPort");
         props.add("headerFilterStrategy");
         props.add("identity");
+        props.add("keepAliveInterval");
         props.add("lazyStartProducer");
         props.add("localUser");
         props.add("maxConcurrentTransfers");
@@ -46,6 +47,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("outboundProxy");
         props.add("password");
         props.add("peer");
+        props.add("registerExpires");
         props.add("registrar");
         props.add("sipHost");
         props.add("sipMode");

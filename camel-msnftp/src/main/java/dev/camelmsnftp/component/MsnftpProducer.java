@@ -13,6 +13,7 @@ import dev.camelmsnftp.transfer.TransferException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import dev.camelmsnftp.transfer.TransferResult;
 import dev.camelmsnftp.transfer.TransferSettings;
+import dev.camelmsnftp.transfer.WorkDirectoryLock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
@@ -35,6 +36,7 @@ public class MsnftpProducer extends DefaultProducer {
     private Semaphore slots;
     private Expression fileName;
     private volatile SharedAgent agent;
+    private WorkDirectoryLock workDir;
     private WritableHealthCheckRepository healthChecks;
     private MsnftpHealthCheck healthCheck;
 
@@ -52,6 +54,14 @@ public class MsnftpProducer extends DefaultProducer {
         fileName = expression == null ? null
                 : endpoint.getCamelContext().resolveLanguage("simple").createExpression(expression);
         agent = endpoint.acquireAgent(this);
+        try {
+            // streams are spooled there: taken for this process (temporary files a killed process left are deleted)
+            workDir = agent.transfers().useWorkDirectory(settings.workDir());
+        } catch (RuntimeException e) {
+            endpoint.releaseAgent(agent);
+            agent = null;
+            throw e;
+        }
         // health checks are optional (camel-health), and the producers' repository is off unless enabled
         healthChecks = HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "producers",
                 WritableHealthCheckRepository.class);
@@ -70,6 +80,10 @@ public class MsnftpProducer extends DefaultProducer {
             healthCheck = null;
         }
         if (agent != null) {
+            if (workDir != null) {
+                agent.transfers().releaseWorkDirectory(workDir);
+                workDir = null;
+            }
             endpoint.releaseAgent(agent);
             agent = null;
         }

@@ -1,6 +1,7 @@
 package dev.camelmsnftp.transfer;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +50,8 @@ public final class TransferManager implements AutoCloseable {
     private final Map<String, InboundTransfer> inbound = new ConcurrentHashMap<>();
     private final List<InboundHandler> handlers = new CopyOnWriteArrayList<>();
     private final Map<InboundHandler, Semaphore> permits = new ConcurrentHashMap<>();
+    private final Map<InboundHandler, WorkDirectoryLock> workDirectories = new ConcurrentHashMap<>();
+    private final java.util.Set<WorkDirectoryLock> senderDirectories = ConcurrentHashMap.newKeySet();
     private final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<Transfer, Boolean> tracked = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -68,8 +71,18 @@ public final class TransferManager implements AutoCloseable {
         return agent;
     }
 
-    /** Starts receiving files for {@code handler}. */
+    /**
+     * Starts receiving files for {@code handler}. Takes its work directory for this process first, which deletes the
+     * temporary files a killed process left there (see {@link WorkDirectoryLock}).
+     *
+     * @throws IllegalStateException when another process holds the handler's work directory
+     */
     public void addInboundHandler(InboundHandler handler) {
+        WorkDirectoryLock directory = WorkDirectoryLock.acquire(handler.settings().workDir());
+        WorkDirectoryLock previous = workDirectories.put(handler, directory);
+        if (previous != null) {
+            previous.close();
+        }
         permits.put(handler, new Semaphore(handler.settings().maxConcurrentTransfers()));
         handlers.add(handler);
     }
@@ -81,6 +94,28 @@ public final class TransferManager implements AutoCloseable {
     public void removeInboundHandler(InboundHandler handler) {
         handlers.remove(handler);
         inbound.values().stream().filter(transfer -> transfer.handler() == handler).forEach(InboundTransfer::cancel);
+        WorkDirectoryLock directory = workDirectories.remove(handler);
+        if (directory != null) {
+            directory.close();
+        }
+    }
+
+    /**
+     * Takes {@code directory} for a sender of this process (streams of unknown length are spooled there), as
+     * {@link #addInboundHandler} does for a receiver: the temporary files a killed process left are deleted. Give it
+     * back with {@link #releaseWorkDirectory}; what is still held when the manager closes is released then.
+     *
+     * @throws IllegalStateException when another process holds the directory
+     */
+    public WorkDirectoryLock useWorkDirectory(Path directory) {
+        WorkDirectoryLock taken = WorkDirectoryLock.acquire(directory);
+        senderDirectories.add(taken);
+        return taken;
+    }
+
+    public void releaseWorkDirectory(WorkDirectoryLock directory) {
+        senderDirectories.remove(directory);
+        directory.close();
     }
 
     /** Transfers under way, both directions. */
@@ -326,17 +361,22 @@ public final class TransferManager implements AutoCloseable {
         return 200;
     }
 
-    /** Sends an invitation back the way {@code message} came; failures are logged. */
+    /**
+     * Sends an invitation back the way {@code message} came; failures are logged. Cancelling the returned future gives
+     * the request up (see {@link IncomingMessage#reply}).
+     */
     static java.util.concurrent.CompletableFuture<?> reply(IncomingMessage message, Invitation invitation) {
-        return message.reply(CONTENT_TYPE, InvitationCodec.formatBytes(invitation)).whenComplete((response, error) -> {
+        java.util.concurrent.CompletableFuture<?> reply = message.reply(CONTENT_TYPE, InvitationCodec.formatBytes(invitation));
+        reply.whenComplete((response, error) -> {
             if (error != null && notHeldBySender(message, error)) {
                 LOG.debug("{} for cookie {} not taken by {}: another instance of ours answered first, or the offer is over",
                         invitation.command(), invitation.cookie(), message.from());
-            } else if (error != null) {
+            } else if (error != null && !reply.isCancelled()) {
                 LOG.warn("Could not send {} for cookie {} to {}: {}", invitation.command(), invitation.cookie(),
                         message.from(), error.getMessage());
             }
         });
+        return reply;
     }
 
     static String key(SipAddress sender, long cookie) {
@@ -373,6 +413,10 @@ public final class TransferManager implements AutoCloseable {
         if (activeTransfers() > 0) {
             LOG.warn("{} transfers still running after {}", activeTransfers(), STOP_WAIT);
         }
+        workDirectories.values().forEach(WorkDirectoryLock::close);
+        workDirectories.clear();
+        senderDirectories.forEach(WorkDirectoryLock::close);
+        senderDirectories.clear();
     }
 
     boolean isClosed() {

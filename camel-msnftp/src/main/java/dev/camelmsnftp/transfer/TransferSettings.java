@@ -41,7 +41,7 @@ public final class TransferSettings {
         this.acceptTimeout = positive(b.acceptTimeout, "acceptTimeout");
         this.transferTimeout = positive(b.transferTimeout, "transferTimeout");
         this.maxFileSize = b.maxFileSize;
-        this.workDir = Objects.requireNonNull(b.workDir, "workDir");
+        this.workDir = b.workDir != null ? b.workDir : defaultWorkDir(localUser);
         this.maxConcurrentTransfers = b.maxConcurrentTransfers;
         this.listener = Objects.requireNonNull(b.listener, "listener");
         if (maxFileSize < 0) {
@@ -50,6 +50,15 @@ public final class TransferSettings {
         if (maxConcurrentTransfers < 1) {
             throw new IllegalArgumentException("maxConcurrentTransfers must be >= 1");
         }
+    }
+
+    /**
+     * The work directory when none is set: {@code camel-msnftp/<localUser>} in the temporary folder, the same on every
+     * run so that what a killed process left there is cleaned at the next start (see {@link WorkDirectoryLock}).
+     */
+    public static Path defaultWorkDir(SipAddress localUser) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "camel-msnftp",
+                localUser.addressOfRecord().replaceAll("[^A-Za-z0-9@._-]", "_"));
     }
 
     public static Builder builder(String localUser) {
@@ -114,7 +123,10 @@ public final class TransferSettings {
         return maxFileSize;
     }
 
-    /** Where received files are written, and streams of unknown length spooled. */
+    /**
+     * Where received files are written, and streams of unknown length spooled; one process at a time (see
+     * {@link WorkDirectoryLock}). By default {@link #defaultWorkDir(SipAddress)}.
+     */
     public Path workDir() {
         return workDir;
     }
@@ -147,7 +159,7 @@ public final class TransferSettings {
         private Duration acceptTimeout = Duration.ofSeconds(30);
         private Duration transferTimeout = Duration.ofSeconds(60);
         private long maxFileSize;
-        private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+        private Path workDir;
         private int maxConcurrentTransfers = 16;
         private TransferListener listener = TransferListener.NONE;
 
