@@ -28,16 +28,18 @@ public final class IncomingMessage {
     private final byte[] body;
     private final boolean inDialog;
     private final String callId;
+    private final String contact;
     private final Replier replier;
     private final List<InetAddress> peerAddresses;
 
     IncomingMessage(SipAddress from, String fromDisplayName, SipAddress to, String requestUri, String contentType,
                     byte[] body, boolean inDialog, String callId, Replier replier) {
-        this(from, fromDisplayName, to, requestUri, contentType, body, inDialog, callId, replier, List.of());
+        this(from, fromDisplayName, to, requestUri, contentType, body, inDialog, callId, null, replier, List.of());
     }
 
     IncomingMessage(SipAddress from, String fromDisplayName, SipAddress to, String requestUri, String contentType,
-                    byte[] body, boolean inDialog, String callId, Replier replier, List<InetAddress> peerAddresses) {
+                    byte[] body, boolean inDialog, String callId, String contact, Replier replier,
+                    List<InetAddress> peerAddresses) {
         this.from = Objects.requireNonNull(from);
         this.fromDisplayName = fromDisplayName;
         this.to = Objects.requireNonNull(to);
@@ -46,6 +48,7 @@ public final class IncomingMessage {
         this.body = body;
         this.inDialog = inDialog;
         this.callId = callId;
+        this.contact = contact;
         this.replier = replier;
         this.peerAddresses = List.copyOf(peerAddresses);
     }
@@ -101,6 +104,14 @@ public final class IncomingMessage {
      */
     public List<InetAddress> peerAddresses() {
         return peerAddresses;
+    }
+
+    /**
+     * The sender's contact: the Contact URI of the request, or, in an IM session, the address the session was set up
+     * with. Several instances registered as one address of record share {@link #from()}; each has a contact of its own.
+     */
+    public Optional<String> contact() {
+        return Optional.ofNullable(contact);
     }
 
     /**

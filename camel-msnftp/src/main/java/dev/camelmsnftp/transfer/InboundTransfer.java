@@ -59,6 +59,8 @@ final class InboundTransfer {
     private Connections connections;
     /** Where the sender's SIP requests came from: the addresses its MSNFTP connection may have. */
     private final Set<InetAddress> peerAddresses = ConcurrentHashMap.newKeySet();
+    /** The sender took another instance's ACCEPT (or no longer offers the file): we end without a word. */
+    private volatile boolean notTaken;
     /** Where the transfer is, for a cancellation from another thread. */
     private volatile Phase phase = Phase.SIGNALLING;
 
@@ -100,7 +102,14 @@ final class InboundTransfer {
             handedOver = true;
             deliver(file);
         } catch (TransferException e) {
-            fail(e);
+            if (notTaken) {
+                // routine when several instances share one address: declined by the sender's SIP answer before a byte
+                // moved, not a failure of ours; nothing to report to the handler
+                LOG.debug("File {} from {} (cookie {}) not received here: {}", name, sender, cookie, e.getMessage());
+                view.rejected(e);
+            } else {
+                fail(e);
+            }
         } catch (MsnftpException e) {
             TransferException failure = Failures.of(e, cookie, sender.toString(), control.peerCancelCode());
             if (!Failures.peerKnows(e, control.peerCancelCode())) {
@@ -250,11 +259,13 @@ final class InboundTransfer {
     }
 
     /**
-     * Sends our ACCEPT back the way the INVITE came and waits for its SIP answer. The SIP agent gives up on a request
-     * after its request time-out and ends the SIP transaction then (no retransmission can deliver it later), so the
-     * wait is that time-out and a little more, whatever acceptTimeout is; an ACCEPT still queued behind another request
-     * of the same IM session then is given up (never sent). When the ACCEPT does not get through, the sender is told
-     * with CANCEL TIMEOUT rather than left waiting its whole acceptTimeout for an answer.
+     * Sends our ACCEPT back the way the INVITE came and waits for its SIP answer: nothing more happens before the sender
+     * took it. An out-of-dialog 481 says it did not: another instance of our address answered first (the proxy forked
+     * the invitation to each), or the sender no longer offers the file; we drop the offer without a word. The SIP agent
+     * gives up on a request after its request time-out and ends the SIP transaction then (no retransmission can deliver
+     * it later), so the wait is that time-out and a little more, whatever acceptTimeout is; an ACCEPT still queued behind
+     * another request of the same IM session then is given up (never sent). When the ACCEPT does not get through, the
+     * sender is told with CANCEL TIMEOUT rather than left waiting its whole acceptTimeout for an answer.
      */
     private void answer(Invitation accept) throws TransferException, InterruptedException {
         long limit = manager.agent().config().requestTimeout().plus(ANSWER_MARGIN).toMillis();
@@ -262,6 +273,13 @@ final class InboundTransfer {
         try {
             reply.get(limit, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
+            if (e instanceof ExecutionException && TransferManager.notHeldBySender(invite, e)) {
+                notTaken = true;
+                throw new TransferCancelledException("The sender did not take our ACCEPT (SIP 481): another instance of "
+                                                     + settings.localUser().addressOfRecord() + " answered first, or the "
+                                                     + "offer is over", cookie, sender.toString(), Phase.SIGNALLING, true,
+                        -1, e.getCause());
+            }
             // still waiting its turn in the IM session (behind another request nobody answers): never sent now
             reply.cancel(false);
             cancelQuietly(CancelCode.TIMEOUT);

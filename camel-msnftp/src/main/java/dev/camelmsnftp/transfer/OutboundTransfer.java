@@ -23,6 +23,7 @@ import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.protocol.MsnftpException;
 import dev.camelmsnftp.protocol.MsnftpResult;
 import dev.camelmsnftp.protocol.MsnftpSender;
+import dev.camelmsnftp.sip.IncomingMessage;
 import dev.camelmsnftp.sip.SipAddress;
 import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.sip.SipAgentException;
@@ -55,6 +56,9 @@ final class OutboundTransfer {
     private final Set<InetAddress> peerAddresses = ConcurrentHashMap.newKeySet();
     /** The connection waits of the transfer thread. */
     private Connections connections;
+    /** Whether an answer was taken, and the contact of the instance that sent it (guarded by this). */
+    private boolean answered;
+    private String answeredBy;
 
     OutboundTransfer(TransferManager manager, long cookie, SipAddress peer, FileSource source, TransferSettings settings,
                      Transfer view) {
@@ -141,6 +145,7 @@ final class OutboundTransfer {
         try {
             return control.next().get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            control.next().cancel(false);
             cancelQuietly(CancelCode.TIMEOUT);
             throw new TransferTimeoutException("The receiver did not answer the invitation within "
                                                + settings.acceptTimeout() + " (sent CANCEL TIMEOUT)", cookie,
@@ -238,14 +243,31 @@ final class OutboundTransfer {
         return System.nanoTime() + settings.acceptTimeout().toNanos();
     }
 
-    /** The receiver's ACCEPT or CANCEL, or a CANCEL after it accepted (it stops the transfer). */
-    void onAnswer(List<InetAddress> from, Invitation invitation) {
-        peerAddresses.addAll(from);
+    /**
+     * The receiver's ACCEPT or CANCEL, or a CANCEL after it accepted (it stops the transfer). Returns false for an
+     * answer that is not taken: when a proxy forked the invitation to several instances of the receiver, the first answer
+     * decides, and only that instance's later messages count (told apart by their contact).
+     */
+    boolean onAnswer(IncomingMessage message, Invitation invitation) {
+        String contact = message.contact().orElse(null);
+        synchronized (this) {
+            if (!answered) {
+                if (control.next().isDone()) {
+                    return false;
+                }
+                answered = true;
+                answeredBy = contact;
+            } else if (answeredBy != null && contact != null && !answeredBy.equalsIgnoreCase(contact)) {
+                return false;
+            }
+        }
+        peerAddresses.addAll(message.peerAddresses());
         if (invitation.command() == InvitationCommand.CANCEL && control.next().isDone()) {
             LOG.info("{} cancelled the transfer of cookie {} ({})", peer, cookie,
                     invitation.cancelCode().map(CancelCode::value).orElse("(none)"));
         }
         control.fromPeer(invitation);
+        return true;
     }
 
     /** Cancels from another thread (the route or the context stops). */
