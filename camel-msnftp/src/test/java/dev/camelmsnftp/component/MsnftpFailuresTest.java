@@ -83,9 +83,16 @@ class MsnftpFailuresTest extends MsnftpTestSupport {
         assertThat(consumerFailures).as("a declined offer is not a consumer failure").isEmpty();
     }
 
-    /** No flow is chosen when nobody answers: the two INVITEs there are, without and with Connectivity: N. */
+    /**
+     * No flow is chosen when nobody answers: the two INVITEs there are (without and with Connectivity: N), in both SIP
+     * modes (the CANCEL TIMEOUT travels in each). The dialect changes only one field of the INVITE and nothing after
+     * it, so the four rows pair it off (each dialect once per INVITE and once per mode) instead of doubling them.
+     */
     static Stream<Arguments> invitesDialectsAndModes() {
-        return flowsDialectsAndModes().filter(row -> row.get()[0] != Flow.C);
+        return Stream.of(Arguments.of(Flow.A, Dialect.MSNFTP, SipMode.SESSION),
+                Arguments.of(Flow.A, Dialect.MSN_SECURE_FTP, SipMode.PAGER),
+                Arguments.of(Flow.B, Dialect.MSN_SECURE_FTP, SipMode.SESSION),
+                Arguments.of(Flow.B, Dialect.MSNFTP, SipMode.PAGER));
     }
 
     @ParameterizedTest(name = "INVITE of flow {0}, {1}, {2}")
