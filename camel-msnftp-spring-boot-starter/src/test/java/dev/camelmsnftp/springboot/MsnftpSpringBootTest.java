@@ -1,11 +1,5 @@
 package dev.camelmsnftp.springboot;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +10,7 @@ import java.util.Random;
 import dev.camelmsnftp.component.MsnftpComponent;
 import dev.camelmsnftp.component.MsnftpConfiguration;
 import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.testsupport.FreePorts;
 import dev.camelmsnftp.transfer.EncryptionPolicy;
 import dev.camelmsnftp.springboot.example.MsnftpExampleApplication;
 import org.apache.camel.CamelContext;
@@ -43,7 +38,7 @@ class MsnftpSpringBootTest {
     private String[] arguments(String... more) {
         List<String> arguments = new ArrayList<>(List.of("--example.outbox=" + dir.resolve("outbox"),
                 "--example.inbox=" + dir.resolve("inbox"), "--example.work-dir=" + dir.resolve("work"),
-                "--example.alice-port=" + freePort(), "--example.bob-port=" + freePort()));
+                "--example.alice-port=" + FreePorts.udpAndTcp(), "--example.bob-port=" + FreePorts.udpAndTcp()));
         arguments.addAll(List.of(more));
         return arguments.toArray(String[]::new);
     }
@@ -79,19 +74,5 @@ class MsnftpSpringBootTest {
                 .web(WebApplicationType.NONE);
         String[] arguments = arguments("--spring.autoconfigure.exclude=" + MsnftpComponentAutoConfiguration.class.getName());
         assertThatThrownBy(() -> app.run(arguments).close()).hasStackTraceContaining("The msnftp option identity must be set");
-    }
-
-    /** A port free on 127.0.0.1 for both UDP and TCP. */
-    static int freePort() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                 DatagramSocket udp = new DatagramSocket(
-                         new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.getLocalPort()))) {
-                return udp.getLocalPort();
-            } catch (IOException taken) {
-                // the UDP side was taken; try another
-            }
-        }
-        throw new UncheckedIOException(new IOException("No port free for both UDP and TCP"));
     }
 }

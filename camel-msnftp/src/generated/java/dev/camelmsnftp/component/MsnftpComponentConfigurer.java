@@ -49,6 +49,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "fileName": getOrCreateConfiguration(target).setFileName(property(camelContext, java.lang.String.class, value)); return true;
         case "ftphost":
         case "ftpHost": getOrCreateConfiguration(target).setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": getOrCreateConfiguration(target).setFtpPeerAddresses(property(camelContext, java.lang.String.class, value)); return true;
         case "ftpport":
         case "ftpPort": getOrCreateConfiguration(target).setFtpPort(property(camelContext, java.lang.String.class, value)); return true;
         case "healthcheckconsumerenabled":
@@ -66,6 +68,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConcurrentTransfers": getOrCreateConfiguration(target).setMaxConcurrentTransfers(property(camelContext, int.class, value)); return true;
         case "maxfilesize":
         case "maxFileSize": getOrCreateConfiguration(target).setMaxFileSize(property(camelContext, long.class, value)); return true;
+        case "mintransferrate":
+        case "minTransferRate": getOrCreateConfiguration(target).setMinTransferRate(property(camelContext, long.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": getOrCreateConfiguration(target).setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -122,6 +126,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "fileName": return java.lang.String.class;
         case "ftphost":
         case "ftpHost": return java.lang.String.class;
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": return java.lang.String.class;
         case "ftpport":
         case "ftpPort": return java.lang.String.class;
         case "healthcheckconsumerenabled":
@@ -139,6 +145,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConcurrentTransfers": return int.class;
         case "maxfilesize":
         case "maxFileSize": return long.class;
+        case "mintransferrate":
+        case "minTransferRate": return long.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -196,6 +204,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "fileName": return getOrCreateConfiguration(target).getFileName();
         case "ftphost":
         case "ftpHost": return getOrCreateConfiguration(target).getFtpHost();
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": return getOrCreateConfiguration(target).getFtpPeerAddresses();
         case "ftpport":
         case "ftpPort": return getOrCreateConfiguration(target).getFtpPort();
         case "healthcheckconsumerenabled":
@@ -213,6 +223,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConcurrentTransfers": return getOrCreateConfiguration(target).getMaxConcurrentTransfers();
         case "maxfilesize":
         case "maxFileSize": return getOrCreateConfiguration(target).getMaxFileSize();
+        case "mintransferrate":
+        case "minTransferRate": return getOrCreateConfiguration(target).getMinTransferRate();
         case "outboundproxy":
         case "outboundProxy": return getOrCreateConfiguration(target).getOutboundProxy();
         case "password": return getOrCreateConfiguration(target).getPassword();

@@ -43,6 +43,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "fileName": target.getConfiguration().setFileName(property(camelContext, java.lang.String.class, value)); return true;
         case "ftphost":
         case "ftpHost": target.getConfiguration().setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": target.getConfiguration().setFtpPeerAddresses(property(camelContext, java.lang.String.class, value)); return true;
         case "ftpport":
         case "ftpPort": target.getConfiguration().setFtpPort(property(camelContext, java.lang.String.class, value)); return true;
         case "headerfilterstrategy":
@@ -58,6 +60,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxConcurrentTransfers": target.getConfiguration().setMaxConcurrentTransfers(property(camelContext, int.class, value)); return true;
         case "maxfilesize":
         case "maxFileSize": target.getConfiguration().setMaxFileSize(property(camelContext, long.class, value)); return true;
+        case "mintransferrate":
+        case "minTransferRate": target.getConfiguration().setMinTransferRate(property(camelContext, long.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": target.getConfiguration().setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -113,6 +117,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "fileName": return java.lang.String.class;
         case "ftphost":
         case "ftpHost": return java.lang.String.class;
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": return java.lang.String.class;
         case "ftpport":
         case "ftpPort": return java.lang.String.class;
         case "headerfilterstrategy":
@@ -128,6 +134,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxConcurrentTransfers": return int.class;
         case "maxfilesize":
         case "maxFileSize": return long.class;
+        case "mintransferrate":
+        case "minTransferRate": return long.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -184,6 +192,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "fileName": return target.getConfiguration().getFileName();
         case "ftphost":
         case "ftpHost": return target.getConfiguration().getFtpHost();
+        case "ftppeeraddresses":
+        case "ftpPeerAddresses": return target.getConfiguration().getFtpPeerAddresses();
         case "ftpport":
         case "ftpPort": return target.getConfiguration().getFtpPort();
         case "headerfilterstrategy":
@@ -199,6 +209,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxConcurrentTransfers": return target.getConfiguration().getMaxConcurrentTransfers();
         case "maxfilesize":
         case "maxFileSize": return target.getConfiguration().getMaxFileSize();
+        case "mintransferrate":
+        case "minTransferRate": return target.getConfiguration().getMinTransferRate();
         case "outboundproxy":
         case "outboundProxy": return target.getConfiguration().getOutboundProxy();
         case "password": return target.getConfiguration().getPassword();

@@ -24,7 +24,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(35);
+        Set<String> props = new HashSet<>(37);
         props.add("acceptTimeout");
         props.add("advertisedAddress");
         props.add("alwaysListen");
@@ -36,6 +36,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("exchangePattern");
         props.add("fileName");
         props.add("ftpHost");
+        props.add("ftpPeerAddresses");
         props.add("ftpPort");
         props.add("headerFilterStrategy");
         props.add("identity");
@@ -44,6 +45,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("localUser");
         props.add("maxConcurrentTransfers");
         props.add("maxFileSize");
+        props.add("minTransferRate");
         props.add("outboundProxy");
         props.add("password");
         props.add("peer");

@@ -13,6 +13,7 @@ import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.sip.SipTransport;
 import dev.camelmsnftp.sip.TlsSettings;
 import dev.camelmsnftp.transfer.EncryptionPolicy;
+import dev.camelmsnftp.transfer.PeerAddressPolicy;
 import dev.camelmsnftp.transfer.PortRange;
 import dev.camelmsnftp.transfer.TransferListener;
 import dev.camelmsnftp.transfer.TransferLogging;
@@ -108,6 +109,14 @@ public class MsnftpConfiguration implements Cloneable {
                             + " address toward the peer when bound to a wildcard.")
     private String advertisedAddress;
 
+    @UriParam(label = "security", defaultValue = "sip",
+              description = "Which addresses the other end of an MSNFTP connection may have: where we connect when the peer's"
+                            + " ACCEPT says where it listens, and whom our listener takes. sip: the addresses the peer's SIP"
+                            + " requests showed (where their packets came from and, through a proxy, the originating Via); add IP addresses or CIDR"
+                            + " ranges, comma-separated, for peers behind NAT or relays; any: any address but loopback."
+                            + " Loopback passes only when the peer is on loopback or is listed.")
+    private String ftpPeerAddresses = "sip";
+
     @UriParam(label = "producer", defaultValue = "false",
               description = "false sends Connectivity: N so that the receiver listens (flow B); true lets the receiver choose"
                             + " (flow A or C).")
@@ -136,14 +145,24 @@ public class MsnftpConfiguration implements Cloneable {
               description = "The longest silence on the TCP connection during a transfer.")
     private long transferTimeout = 60_000;
 
+    @UriParam(label = "common", defaultValue = "1024",
+              description = "The slowest a transfer's data may move, in bytes per second on average over each transferTimeout"
+                            + " window (in both directions): a peer that moves less is dropped (CANCEL FTTIMEOUT), so that"
+                            + " one trickling a byte now and then cannot hold a transfer slot for ever. 0 bounds only"
+                            + " silence.")
+    private long minTransferRate = TransferSettings.DEFAULT_MIN_TRANSFER_RATE;
+
     @UriParam(label = "consumer", defaultValue = "0", description = "Reject INVITEs for larger files (CANCEL REJECT); 0 means no limit.")
     private long maxFileSize;
 
     @UriParam(label = "common",
               description = "Where the consumer writes received files before handing them on (and the producer spools streams"
-                            + " of unknown length); by default camel-msnftp/<identity> in the temporary folder. One process"
-                            + " at a time: it is locked while in use (another process using it fails to start), and the"
-                            + " temporary files a killed process left there are deleted when the next one starts.")
+                            + " of unknown length). By default a folder of this operating system user's own under"
+                            + " java.io.tmpdir: camel-msnftp-USER/IDENTITY (USER the operating system user, IDENTITY the"
+                            + " SIP identity). Created owner-only (rwx------); one that another user could write (group- or world-writable, owned by someone else, or in such a"
+                            + " folder that is not sticky) stops the route. One process at a time: it is locked while in"
+                            + " use (another process using it fails to start), and the temporary files a killed process"
+                            + " left there are deleted when the next one starts.")
     private String workDir;
 
     @UriParam(label = "common", defaultValue = "16",
@@ -309,6 +328,14 @@ public class MsnftpConfiguration implements Cloneable {
         this.advertisedAddress = advertisedAddress;
     }
 
+    public String getFtpPeerAddresses() {
+        return ftpPeerAddresses;
+    }
+
+    public void setFtpPeerAddresses(String ftpPeerAddresses) {
+        this.ftpPeerAddresses = ftpPeerAddresses;
+    }
+
     public boolean isConnectivity() {
         return connectivity;
     }
@@ -355,6 +382,14 @@ public class MsnftpConfiguration implements Cloneable {
 
     public void setTransferTimeout(long transferTimeout) {
         this.transferTimeout = transferTimeout;
+    }
+
+    public long getMinTransferRate() {
+        return minTransferRate;
+    }
+
+    public void setMinTransferRate(long minTransferRate) {
+        this.minTransferRate = minTransferRate;
     }
 
     public long getMaxFileSize() {
@@ -480,9 +515,11 @@ public class MsnftpConfiguration implements Cloneable {
     /** The transfer settings of an endpoint; its transfers are told to {@code listener}. */
     TransferSettings transferSettings(Path defaultWorkDir, TransferListener listener) {
         return TransferSettings.builder(required(identity, "identity")).ftpHost(ftpHost).ftpPort(PortRange.parse(ftpPort))
-                .advertisedAddress(advertisedAddress).connectivity(connectivity).alwaysListen(alwaysListen)
+                .advertisedAddress(advertisedAddress).ftpPeerAddresses(PeerAddressPolicy.parse(ftpPeerAddresses))
+                .connectivity(connectivity).alwaysListen(alwaysListen)
                 .encryption(required(encryption, "encryption")).sipMode(required(sipMode, "sipMode"))
                 .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))
+                .minTransferRate(minTransferRate)
                 .maxFileSize(maxFileSize).workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
                 .maxConcurrentTransfers(maxConcurrentTransfers).listener(listener).build();
     }

@@ -21,7 +21,8 @@ public final class MsnftpConstants {
     public static final String FILE_LENGTH = Exchange.FILE_LENGTH;
 
     @Metadata(description = "The MSNFTP BYE code (unsigned 32-bit): the one the receiver sent (producer) or the one we sent"
-                            + " (consumer). 16777989 is success.",
+                            + " (consumer). 16777989 is success. Not set when an empty file was sent to a receiver that"
+                            + " said TFR and never BYE (aMSN does so).",
               javaType = "long")
     public static final String BYE_CODE = "CamelMsnftpByeCode";
 

@@ -1,6 +1,5 @@
 package dev.camelmsnftp.component;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +8,7 @@ import dev.camelmsnftp.transfer.TransferListener;
 import dev.camelmsnftp.transfer.TransferStatistics;
 
 import dev.camelmsnftp.transfer.TransferSettings;
+import dev.camelmsnftp.transfer.WorkDirectory;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedOperation;
 import org.apache.camel.api.management.ManagedResource;
@@ -90,6 +90,20 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
         transferSettings();
     }
 
+    /**
+     * A work directory that exists and that others could write stops the route here (one that does not exist yet is
+     * created owner-only when first needed).
+     */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        try {
+            WorkDirectory.check(transferSettings().workDir());
+        } catch (WorkDirectory.InsecureWorkDirectoryException e) {
+            throw new IllegalStateException("msnftp option workDir: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     protected void doShutdown() throws Exception {
         if (metrics instanceof AutoCloseable meters) {
@@ -101,9 +115,7 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
 
     /** The settings of this endpoint's transfers. */
     TransferSettings transferSettings() {
-        Path defaultWorkDir = Path.of(System.getProperty("java.io.tmpdir"), "camel-msnftp",
-                configuration.getIdentity().replaceAll("[^A-Za-z0-9@._-]", "_"));
-        return configuration.transferSettings(defaultWorkDir, listener);
+        return configuration.transferSettings(WorkDirectory.defaultFor(configuration.getIdentity()), listener);
     }
 
     SharedAgent acquireAgent(Object owner) throws Exception {

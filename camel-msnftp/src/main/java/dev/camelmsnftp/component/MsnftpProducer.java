@@ -13,6 +13,7 @@ import dev.camelmsnftp.transfer.TransferException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import dev.camelmsnftp.transfer.TransferResult;
 import dev.camelmsnftp.transfer.TransferSettings;
+import dev.camelmsnftp.transfer.WorkDirectory;
 import dev.camelmsnftp.transfer.WorkDirectoryLock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
@@ -118,7 +119,9 @@ public class MsnftpProducer extends DefaultProducer {
             TransferResult result = agent.transfers().send(endpoint.getPeer(), source, settings);
             in.setHeader(MsnftpConstants.INVITATION_COOKIE, result.cookie());
             in.setHeader(MsnftpConstants.FILE_LENGTH, result.bytes());
-            in.setHeader(MsnftpConstants.BYE_CODE, result.byeCode());
+            if (result.byeCode() >= 0) {
+                in.setHeader(MsnftpConstants.BYE_CODE, result.byeCode());
+            }
             in.setHeader(MsnftpConstants.REMOTE_USER, result.peer());
             in.setHeader(MsnftpConstants.ENCRYPTED, result.encrypted());
         } catch (TransferException e) {
@@ -153,8 +156,7 @@ public class MsnftpProducer extends DefaultProducer {
 
     /** A stream's size must be known before the INVITE: copy it to the work directory first. */
     private Path spool(InputStream stream) throws Exception {
-        Files.createDirectories(settings.workDir());
-        Path file = Files.createTempFile(settings.workDir(), "msnftp-out-", ".spool");
+        Path file = Files.createTempFile(WorkDirectory.prepare(settings.workDir()), "msnftp-out-", ".spool");
         try (stream) {
             Files.copy(stream, file, StandardCopyOption.REPLACE_EXISTING);
             return file;

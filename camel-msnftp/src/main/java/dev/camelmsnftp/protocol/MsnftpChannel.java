@@ -125,6 +125,22 @@ final class MsnftpChannel implements Closeable {
     }
 
     /**
+     * After the connection failed: the first complete line among what was already received (read without waiting, up
+     * to the end of the input or the error), or {@code null}.
+     */
+    String lastLine() {
+        try {
+            String line = bufferedLine(Phase.DATA);
+            while (line == null && fillNow(Phase.DATA)) {
+                line = bufferedLine(Phase.DATA);
+            }
+            return line;
+        } catch (MsnftpException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
      * Takes the next non-empty line from the buffer: it ends at LF, a CR before it is dropped, empty lines are
      * skipped (aMSN writes {@code CCL\n\n}).
      */
@@ -197,6 +213,74 @@ final class MsnftpChannel implements Closeable {
             while (first < count && !buffers[first].hasRemaining()) {
                 first++;
             }
+        }
+    }
+
+    /**
+     * As {@link #write(ByteBuffer[], int, Duration, Phase)}, no slower than {@code pace} allows (the bytes written count
+     * towards it), and watching the input while the buffers are not all
+     * written: after every write to the socket that left some, and at once while waiting for the peer to read, a line
+     * from it ends the write (a {@code CCL} or failure {@code BYE} as {@link Kind#CANCELLED_BY_PEER}, anything else as
+     * {@link Kind#PROTOCOL_ERROR}), and so does its end of the connection. (Once all is written the caller looks
+     * itself: after the last bytes of a file a success BYE is what it waits for.)
+     */
+    void writeWatchingInput(ByteBuffer[] buffers, int count, Duration silence, Pace pace, Phase phase)
+            throws MsnftpException {
+        int first = 0;
+        long deadline = deadline(silence);
+        while (first < count) {
+            checkCancelled(phase);
+            pace.check(phase);
+            long written;
+            try {
+                written = channel.write(buffers, first, count - first);
+            } catch (IOException e) {
+                throw lost(phase, e);
+            }
+            pace.add(written);
+            while (first < count && !buffers[first].hasRemaining()) {
+                first++;
+            }
+            if (first == count) {
+                return;
+            }
+            String line = pollLine(phase);
+            if (line != null) {
+                throw Lines.unexpected(line, phase, "nothing before the end of the file");
+            }
+            if (written > 0) {
+                deadline = deadline(silence);
+            } else {
+                try {
+                    await(SelectionKey.OP_WRITE | SelectionKey.OP_READ, pace.deadline(deadline), phase);
+                } catch (MsnftpException e) {
+                    if (e.kind() != Kind.TIMEOUT || System.nanoTime() - deadline >= 0) {
+                        throw e;
+                    }
+                    // a window of the minimum rate ended before the silence time-out: checked above, then wait on
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes the buffers fully for a goodbye on a failing path (the abort block), whether or not the session was
+     * cancelled, waiting for the peer to read until {@code deadline}; returns whether all of it went.
+     */
+    boolean writeBeforeClosing(ByteBuffer[] buffers, long deadline) {
+        try {
+            int first = 0;
+            while (first < buffers.length) {
+                if (channel.write(buffers, first, buffers.length - first) == 0) {
+                    await(SelectionKey.OP_WRITE, deadline, Phase.DATA);
+                }
+                while (first < buffers.length && !buffers[first].hasRemaining()) {
+                    first++;
+                }
+            }
+            return true;
+        } catch (IOException | MsnftpException | RuntimeException e) {
+            return false;
         }
     }
 

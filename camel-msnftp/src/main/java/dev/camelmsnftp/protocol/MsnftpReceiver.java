@@ -7,13 +7,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
-import dev.camelmsnftp.invite.TransferKeys;
 import dev.camelmsnftp.protocol.MsnftpException.Kind;
 import dev.camelmsnftp.protocol.MsnftpException.Phase;
 import org.slf4j.Logger;
@@ -33,37 +31,21 @@ import static dev.camelmsnftp.protocol.MsnftpChannel.deadline;
  * sender is told with {@code BYE 2147942405}. One instance runs once; {@link #cancel()} may be called from any thread
  * and sends {@code CCL}. The sink is not closed here; the socket always is.
  */
-public final class MsnftpReceiver {
+public final class MsnftpReceiver extends MsnftpSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(MsnftpReceiver.class);
     /** What the receiver's pipeline hands over at a time: 64 whole blocks. */
     private static final int PIPELINE_UNIT = 2 * Frames.CHUNK_BODY;
 
     private final String localUser;
-    private final long authCookie;
-    private final TransferKeys keys;
     private final WritableByteChannel sink;
     private final long size;
-    private final Duration timeout;
-    private final Duration byeTimeout;
-    private final ProgressListener progress;
-    private final boolean pipelining;
-    private final boolean jdkRc4;
-    private final Object lock = new Object();
-    private MsnftpChannel channel;
-    private boolean cancelled;
 
     private MsnftpReceiver(Builder b) {
+        super(b);
         this.localUser = MsnftpSender.withoutSipScheme(Objects.requireNonNull(b.localUser, "localUser"));
-        this.authCookie = b.authCookie;
-        this.keys = b.keys;
         this.sink = Objects.requireNonNull(b.sink, "sink");
         this.size = b.size;
-        this.timeout = b.timeout;
-        this.byeTimeout = b.byeTimeout;
-        this.progress = b.progress;
-        this.pipelining = b.pipelining;
-        this.jdkRc4 = b.jdkRc4;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -73,19 +55,12 @@ public final class MsnftpReceiver {
         return new Builder();
     }
 
-    /** The dialect this receiver speaks: encrypted when it has keys. */
-    public Dialect dialect() {
-        return keys == null ? Dialect.MSNFTP : Dialect.MSN_SECURE_FTP;
-    }
-
     /**
-     * Runs the session on {@code socket} (switched to non-blocking) and closes it.
-     *
-     * @return what was received, with the BYE code we sent
-     * @throws MsnftpException when the session did not complete; the sink may then hold part of the file
+     * {@inheritDoc} The sink may hold part of the file after a failure.
      */
+    @Override
     public MsnftpResult run(SocketChannel socket) throws MsnftpException {
-        MsnftpChannel ch = open(socket);
+        MsnftpChannel ch = open(socket, Frames.inputBuffer(size));
         Phase phase = Phase.HANDSHAKE;
         try {
             handshake(ch);
@@ -122,25 +97,6 @@ public final class MsnftpReceiver {
             throw e;
         } finally {
             ch.close();
-        }
-    }
-
-    private MsnftpChannel open(SocketChannel socket) throws MsnftpException {
-        synchronized (lock) {
-            try {
-                channel = new MsnftpChannel(socket, Frames.inputBuffer(size));
-            } catch (IOException e) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
-                throw new MsnftpException(Kind.CONNECTION_LOST, Phase.HANDSHAKE, "Cannot use the connection", e);
-            }
-            if (cancelled) {
-                channel.cancel();
-            }
-            return channel;
         }
     }
 
@@ -190,6 +146,7 @@ public final class MsnftpReceiver {
     private void receiveBlocks(MsnftpChannel ch, SecureBodies secure) throws MsnftpException {
         ByteBuffer in = ch.input();
         ByteBuffer[] bodies = new ByteBuffer[Frames.INPUT_BUFFER / Frames.HEADER + 1];
+        Pace pace = new Pace(minRate, timeout);
         long received = 0;
         while (received < size) {
             int count = 0;
@@ -210,11 +167,29 @@ public final class MsnftpReceiver {
             }
             write(ch, bodies, count);
             received += pending;
+            pace.add(pending);
             if (pending > 0) {
                 progress.onProgress(received, size);
             }
             if (received < size) {
-                ch.fill(deadline(timeout), Phase.DATA);
+                fill(ch, pace);
+            }
+        }
+    }
+
+    /** Waits for more data: no longer than the silence time-out, and no slower than the minimum rate. */
+    private void fill(MsnftpChannel ch, Pace pace) throws MsnftpException {
+        long silence = deadline(timeout);
+        while (true) {
+            pace.check(Phase.DATA);
+            try {
+                ch.fill(pace.deadline(silence), Phase.DATA);
+                return;
+            } catch (MsnftpException e) {
+                if (e.kind() != Kind.TIMEOUT || System.nanoTime() - silence >= 0) {
+                    throw e;
+                }
+                // a window of the minimum rate ended before the silence time-out: check it, then wait on
             }
         }
     }
@@ -250,6 +225,7 @@ public final class MsnftpReceiver {
         };
         ByteBuffer in = ch.input();
         ByteBuffer unit = pipeline.take(cancelled).clear();
+        Pace pace = new Pace(minRate, timeout);
         long received = 0;
         while (received < size) {
             long before = received;
@@ -268,10 +244,11 @@ public final class MsnftpReceiver {
                 in.position(at + Frames.HEADER + length);
             }
             if (received > before) {
+                pace.add(received - before);
                 progress.onProgress(received, size);
             }
             if (received < size) {
-                ch.fill(deadline(timeout), Phase.DATA);
+                fill(ch, pace);
             }
         }
         pipeline.give(unit.flip());
@@ -384,31 +361,19 @@ public final class MsnftpReceiver {
         }
     }
 
-    /**
-     * Cancels the session: {@code CCL} is sent, the current or next wait ends, and {@link #run} throws
-     * {@link Kind#CANCELLED}. Safe from any thread, before or during {@link #run}.
-     */
-    public void cancel() {
-        synchronized (lock) {
-            cancelled = true;
-            if (channel != null) {
-                channel.cancel();
-            }
-        }
-    }
-
     /** Configures a {@link MsnftpReceiver}. */
-    public static final class Builder {
+    public static final class Builder extends MsnftpSession.Builder<Builder> {
         private String localUser;
-        private long authCookie;
-        private TransferKeys keys;
         private WritableByteChannel sink;
         private long size;
-        private Duration timeout = Duration.ofSeconds(60);
-        private Duration byeTimeout = Duration.ofSeconds(30);
-        private ProgressListener progress = ProgressListener.NONE;
-        private boolean pipelining = true;
-        private boolean jdkRc4;
+
+        private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /** Our own SIP address ({@code sip:} optional), sent in USR. */
         public Builder localUser(String localUser) {
@@ -416,54 +381,10 @@ public final class MsnftpReceiver {
             return this;
         }
 
-        /** The AuthCookie from the listening party's ACCEPT, sent in USR. */
-        public Builder authCookie(long authCookie) {
-            this.authCookie = authCookie;
-            return this;
-        }
-
-        /** Speak {@code MSN_SECURE_FTP} with these keys (those of our ACCEPT); without keys, plain MSNFTP. */
-        public Builder keys(TransferKeys keys) {
-            this.keys = keys;
-            return this;
-        }
-
         /** Where the file goes, and its size as offered in the INVITE ({@code FIL} must say the same). */
         public Builder sink(WritableByteChannel sink, long size) {
             this.sink = sink;
             this.size = size;
-            return this;
-        }
-
-        /** The longest silence of the sender before giving up. */
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout);
-            return this;
-        }
-
-        /** How long to wait for the MAC line after our BYE. */
-        public Builder byeTimeout(Duration byeTimeout) {
-            this.byeTimeout = Objects.requireNonNull(byeTimeout);
-            return this;
-        }
-
-        public Builder progress(ProgressListener progress) {
-            this.progress = Objects.requireNonNull(progress);
-            return this;
-        }
-
-        /**
-         * Whether an encrypted file of at least {@link Pipeline#MIN_SIZE} may use a second thread (on by default); off,
-         * the result is the same. For tests and measurements.
-         */
-        Builder pipelining(boolean pipelining) {
-            this.pipelining = pipelining;
-            return this;
-        }
-
-        /** The JDK's ARCFOUR instead of our RC4 (the same bytes); for tests and measurements. */
-        Builder jdkRc4(boolean jdkRc4) {
-            this.jdkRc4 = jdkRc4;
             return this;
         }
 

@@ -1,13 +1,24 @@
 package dev.camelmsnftp.protocol;
 
+import java.util.OptionalLong;
+
 /**
  * A completed MSNFTP session.
  *
  * @param bytes   the file bytes transferred
- * @param byeCode the BYE code the receiver sent (success)
+ * @param byeCode the BYE code the receiver sent (success), or {@link #NO_BYE}: an empty file whose receiver said
+ *                {@code TFR} and never {@code BYE}, as aMSN does
  * @param dialect the dialect spoken
  */
 public record MsnftpResult(long bytes, long byeCode, Dialect dialect) {
+
+    /** {@link #byeCode()} when the receiver of an empty file sent no BYE. */
+    public static final long NO_BYE = -1;
+
+    /** The receiver's BYE code, if it sent one. */
+    public OptionalLong bye() {
+        return byeCode == NO_BYE ? OptionalLong.empty() : OptionalLong.of(byeCode);
+    }
 
     /** Whether the encrypted variant was used. */
     public boolean encrypted() {

@@ -6,11 +6,11 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
-import dev.camelmsnftp.invite.TransferKeys;
 import dev.camelmsnftp.protocol.MsnftpException.Kind;
 import dev.camelmsnftp.protocol.MsnftpException.Phase;
 import org.slf4j.Logger;
@@ -28,38 +28,26 @@ import static dev.camelmsnftp.protocol.MsnftpChannel.deadline;
  * One instance runs once. {@link #cancel()} may be called from any thread. The source is read only after the
  * receiver authenticated and is not closed here; the socket is always closed.
  */
-public final class MsnftpSender {
+public final class MsnftpSender extends MsnftpSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(MsnftpSender.class);
+    /** The longest we wait, once we gave up, for the receiver to take the rest of a block and the abort block. */
+    static final Duration ABORT_WAIT = Duration.ofSeconds(2);
+    /** How long the sender of an empty file waits for a BYE that aMSN never sends (see {@link #awaitByeForEmptyFile}). */
+    static final Duration EMPTY_FILE_BYE_WAIT = Duration.ofSeconds(2);
 
     private final String peerUser;
-    private final long authCookie;
-    private final TransferKeys keys;
     private final ReadableByteChannel source;
     private final long size;
-    private final Duration timeout;
     private final Duration authenticationTimeout;
-    private final Duration byeTimeout;
-    private final ProgressListener progress;
-    private final boolean pipelining;
-    private final boolean jdkRc4;
-    private final Object lock = new Object();
-    private MsnftpChannel channel;
-    private boolean cancelled;
     private volatile boolean authenticated;
 
     private MsnftpSender(Builder b) {
+        super(b);
         this.peerUser = withoutSipScheme(Objects.requireNonNull(b.peerUser, "peerUser"));
-        this.authCookie = b.authCookie;
-        this.keys = b.keys;
         this.source = Objects.requireNonNull(b.source, "source");
         this.size = b.size;
-        this.timeout = b.timeout;
         this.authenticationTimeout = b.authenticationTimeout == null ? b.timeout : b.authenticationTimeout;
-        this.byeTimeout = b.byeTimeout;
-        this.progress = b.progress;
-        this.pipelining = b.pipelining;
-        this.jdkRc4 = b.jdkRc4;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -69,21 +57,11 @@ public final class MsnftpSender {
         return new Builder();
     }
 
-    /** The dialect this sender speaks: encrypted when it has keys. */
-    public Dialect dialect() {
-        return keys == null ? Dialect.MSNFTP : Dialect.MSN_SECURE_FTP;
-    }
-
-    /**
-     * Runs the session on {@code socket} (blocking or not; it is switched to non-blocking) and closes it.
-     *
-     * @return the success BYE code and what was sent
-     * @throws MsnftpException when the session did not complete, with what happened
-     */
+    @Override
     public MsnftpResult run(SocketChannel socket) throws MsnftpException {
-        MsnftpChannel ch = open(socket);
+        MsnftpChannel ch = open(socket, Frames.LINE_INPUT_BUFFER);
         Phase phase = Phase.HANDSHAKE;
-        boolean midChunk = false;
+        Chunk[] writing = new Chunk[1];
         try {
             handshake(ch);
             phase = Phase.DATA;
@@ -92,6 +70,7 @@ public final class MsnftpSender {
                     ? startPipeline(secure) : null;
             try {
                 Chunk single = pipeline == null ? new Chunk() : null;
+                Pace pace = new Pace(minRate, timeout);
                 long sent = 0;
                 while (sent < size) {
                     Chunk chunk;
@@ -107,9 +86,9 @@ public final class MsnftpSender {
                         secure.crypt(chunk.data);
                     }
                     int count = chunk.frame();
-                    midChunk = true;
-                    ch.write(chunk.frames, count, timeout, Phase.DATA);
-                    midChunk = false;
+                    writing[0] = chunk;
+                    // stops at once on a CCL or failure BYE, also while the receiver is not reading
+                    ch.writeWatchingInput(chunk.frames, count, timeout, pace, Phase.DATA);
                     sent += chunk.length;
                     if (pipeline != null) {
                         pipeline.give(chunk);
@@ -126,7 +105,11 @@ public final class MsnftpSender {
                 }
             }
             phase = Phase.BYE;
-            long bye = awaitBye(ch);
+            long bye = size == 0 ? awaitByeForEmptyFile(ch) : awaitBye(ch, deadline(byeTimeout));
+            if (bye == MsnftpResult.NO_BYE) {
+                LOG.debug("Sent an empty file; the receiver said TFR and no BYE, as aMSN does: complete all the same");
+                return new MsnftpResult(0, MsnftpResult.NO_BYE, dialect());
+            }
             if (secure != null) {
                 phase = Phase.MAC;
                 ch.write(ByteBuffer.wrap(SecureBodies.macLine(secure.finishMac())), deadline(byeTimeout), Phase.MAC);
@@ -134,28 +117,42 @@ public final class MsnftpSender {
             LOG.debug("Sent {} bytes ({}), receiver said BYE {}", size, dialect(), bye);
             return new MsnftpResult(size, bye, dialect());
         } catch (MsnftpException e) {
-            if (phase == Phase.DATA && !midChunk && (e.kind() == Kind.CANCELLED || e.kind() == Kind.LOCAL_IO)) {
-                ch.writeNow(Frames.ABORT_BLOCK);
+            if (phase == Phase.DATA && (e.kind() == Kind.CANCELLED || e.kind() == Kind.LOCAL_IO)) {
+                abort(ch, writing[0]);
             }
-            throw e;
+            throw e.kind() == Kind.CONNECTION_LOST ? lastWords(ch, e) : e;
         } finally {
             ch.close();
         }
     }
 
-    private MsnftpChannel open(SocketChannel socket) throws MsnftpException {
-        synchronized (lock) {
-            try {
-                channel = new MsnftpChannel(socket, Frames.LINE_INPUT_BUFFER);
-            } catch (IOException e) {
-                closeQuietly(socket);
-                throw new MsnftpException(Kind.CONNECTION_LOST, Phase.HANDSHAKE, "Cannot use the connection", e);
-            }
-            if (cancelled) {
-                channel.cancel();
-            }
-            return channel;
+    /**
+     * We give up between blocks (cancelled, or the file could not be read): the rest of a block already begun, so that
+     * the receiver still counts blocks right, then the abort block {@code 1 0 0} (SPEC 4). Best effort, for a few
+     * seconds at most: a receiver that does not read any more does not get it.
+     */
+    private void abort(MsnftpChannel ch, Chunk chunk) {
+        ByteBuffer[] rest = chunk == null ? new ByteBuffer[0] : chunk.restOfBlockBegun();
+        ByteBuffer[] out = Arrays.copyOf(rest, rest.length + 1);
+        out[rest.length] = ByteBuffer.wrap(Frames.ABORT_BLOCK);
+        Duration wait = timeout.compareTo(ABORT_WAIT) < 0 ? timeout : ABORT_WAIT;
+        if (!ch.writeBeforeClosing(out, deadline(wait))) {
+            LOG.debug("The receiver did not take the abort block within {}", wait);
         }
+    }
+
+    /**
+     * A receiver that ends the transfer with {@code CCL} or a failure {@code BYE} (out of disk) and closes at once
+     * may reset the connection under a write of ours: what it said is then still in our input, and is the reason to
+     * report, not the reset.
+     */
+    private static MsnftpException lastWords(MsnftpChannel ch, MsnftpException lost) {
+        String line = ch.lastLine();
+        if (line == null) {
+            return lost;
+        }
+        MsnftpException said = Lines.unexpected(line, lost.phase(), "nothing before the end of the file");
+        return said.kind() == Kind.CANCELLED_BY_PEER ? said : lost;
     }
 
     private void handshake(MsnftpChannel ch) throws MsnftpException {
@@ -191,8 +188,26 @@ public final class MsnftpSender {
         }
     }
 
-    private long awaitBye(MsnftpChannel ch) throws MsnftpException {
-        String line = ch.readLine(deadline(byeTimeout), Phase.BYE);
+    /**
+     * An empty file is complete as soon as the receiver said {@code TFR}: it has all 0 bytes. Receivers then say
+     * {@code BYE} at once (SPEC 4), but aMSN never does. So the BYE is awaited only briefly: a success BYE is reported
+     * as usual, a failure BYE or {@code CCL} is a failure; silence, or the receiver hanging up, is success without a
+     * BYE code ({@link MsnftpResult#NO_BYE}).
+     */
+    private long awaitByeForEmptyFile(MsnftpChannel ch) throws MsnftpException {
+        Duration wait = byeTimeout.compareTo(EMPTY_FILE_BYE_WAIT) < 0 ? byeTimeout : EMPTY_FILE_BYE_WAIT;
+        try {
+            return awaitBye(ch, deadline(wait));
+        } catch (MsnftpException e) {
+            if (e.kind() == Kind.TIMEOUT || e.kind() == Kind.CONNECTION_LOST) {
+                return MsnftpResult.NO_BYE;
+            }
+            throw e;
+        }
+    }
+
+    private long awaitBye(MsnftpChannel ch, long deadline) throws MsnftpException {
+        String line = ch.readLine(deadline, Phase.BYE);
         String[] words = Lines.words(line);
         if (Lines.is(line, "BYE") && words.length == 2 && ByeCodes.isSuccess(ByeCodes.parse(words[1]))) {
             return ByeCodes.parse(words[1]);
@@ -210,19 +225,6 @@ public final class MsnftpSender {
     }
 
     /**
-     * Cancels the session: its current or next wait ends, a flag-1 block is sent when between blocks, and
-     * {@link #run} throws {@link Kind#CANCELLED}. Safe from any thread, before or during {@link #run}.
-     */
-    public void cancel() {
-        synchronized (lock) {
-            cancelled = true;
-            if (channel != null) {
-                channel.cancel();
-            }
-        }
-    }
-
-    /**
      * Whether USR's user is the invitee: the whole address compared without case, or only the user part when the
      * invitee is known by its user alone (addressed directly by IP and port, it has no domain to compare).
      */
@@ -236,14 +238,6 @@ public final class MsnftpSender {
 
     static String withoutSipScheme(String user) {
         return user.toLowerCase(Locale.ROOT).startsWith("sip:") ? user.substring(4) : user;
-    }
-
-    private static void closeQuietly(SocketChannel socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already failing
-        }
     }
 
     /**
@@ -292,9 +286,28 @@ public final class MsnftpSender {
         /** Reads the next {@code length} bytes of the file into {@link #data}. */
         void read(int length) throws MsnftpException {
             this.length = length;
+            this.count = 0;
             data.clear().limit(length);
             readSource(data);
             data.flip();
+        }
+
+        /** How many of {@link #frames} the chunk's bytes use, once framed. */
+        private int count;
+
+        /**
+         * What is left of the block the last write stopped in (its header and body, as views), or nothing when it
+         * stopped between two blocks.
+         */
+        ByteBuffer[] restOfBlockBegun() {
+            for (int i = 0; i < count; i += 2) {
+                ByteBuffer header = frames[i];
+                ByteBuffer body = frames[i + 1];
+                if (header.hasRemaining() || body.hasRemaining()) {
+                    return header.position() == 0 ? new ByteBuffer[0] : new ByteBuffer[] { header, body };
+                }
+            }
+            return new ByteBuffer[0];
         }
 
         /** Frames the chunk's bytes into blocks; returns the number of buffers to write. */
@@ -308,7 +321,8 @@ public final class MsnftpSender {
                 frames[2 * i].clear();
                 frames[2 * i + 1].clear().limit(body);
             }
-            return 2 * blocks;
+            count = 2 * blocks;
+            return count;
         }
 
         private void readSource(ByteBuffer into) throws MsnftpException {
@@ -328,18 +342,19 @@ public final class MsnftpSender {
     }
 
     /** Configures a {@link MsnftpSender}. */
-    public static final class Builder {
+    public static final class Builder extends MsnftpSession.Builder<Builder> {
         private String peerUser;
-        private long authCookie;
-        private TransferKeys keys;
         private ReadableByteChannel source;
         private long size;
-        private Duration timeout = Duration.ofSeconds(60);
         private Duration authenticationTimeout;
-        private Duration byeTimeout = Duration.ofSeconds(30);
-        private ProgressListener progress = ProgressListener.NONE;
-        private boolean pipelining = true;
-        private boolean jdkRc4;
+
+        private Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /**
          * The invitee's address: the user the receiver must present in USR ({@code sip:} optional). A bare user (no
@@ -350,28 +365,10 @@ public final class MsnftpSender {
             return this;
         }
 
-        /** The AuthCookie the receiver must present in USR. */
-        public Builder authCookie(long authCookie) {
-            this.authCookie = authCookie;
-            return this;
-        }
-
-        /** Speak {@code MSN_SECURE_FTP} with these keys (from the receiver's ACCEPT); without keys, plain MSNFTP. */
-        public Builder keys(TransferKeys keys) {
-            this.keys = keys;
-            return this;
-        }
-
         /** The file: exactly {@code size} bytes are read from {@code source}. */
         public Builder source(ReadableByteChannel source, long size) {
             this.source = source;
             this.size = size;
-            return this;
-        }
-
-        /** The longest silence (nothing read, nothing written) before giving up. */
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout);
             return this;
         }
 
@@ -381,32 +378,6 @@ public final class MsnftpSender {
          */
         public Builder authenticationTimeout(Duration authenticationTimeout) {
             this.authenticationTimeout = Objects.requireNonNull(authenticationTimeout);
-            return this;
-        }
-
-        /** How long to wait for BYE after the last block: the receiver may be flushing to disk. */
-        public Builder byeTimeout(Duration byeTimeout) {
-            this.byeTimeout = Objects.requireNonNull(byeTimeout);
-            return this;
-        }
-
-        public Builder progress(ProgressListener progress) {
-            this.progress = Objects.requireNonNull(progress);
-            return this;
-        }
-
-        /**
-         * Whether an encrypted file of at least {@link Pipeline#MIN_SIZE} may use a second thread (on by default); off,
-         * the wire bytes are the same. For tests and measurements.
-         */
-        Builder pipelining(boolean pipelining) {
-            this.pipelining = pipelining;
-            return this;
-        }
-
-        /** The JDK's ARCFOUR instead of our RC4 (the same bytes); for tests and measurements. */
-        Builder jdkRc4(boolean jdkRc4) {
-            this.jdkRc4 = jdkRc4;
             return this;
         }
 

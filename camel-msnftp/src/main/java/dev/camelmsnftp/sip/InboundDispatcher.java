@@ -320,7 +320,8 @@ final class InboundDispatcher implements SharedStack.Agent {
         };
         return new IncomingMessage(sender, from.getAddress().getDisplayName(), address(toUri),
                 request.getRequestURI().toString(), contentType, body, dialog != null,
-                ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId(), contact(request, dialog), replier);
+                ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId(), contact(request, dialog), replier,
+                PeerAddresses.of(request));
     }
 
     /** Whether the IM session of {@code dialog} ended or is ending: closed by us, by the peer, or terminated. */

@@ -1,5 +1,7 @@
 package dev.camelmsnftp.sip;
 
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,14 +30,16 @@ public final class IncomingMessage {
     private final String callId;
     private final String contact;
     private final Replier replier;
+    private final List<InetAddress> peerAddresses;
 
     IncomingMessage(SipAddress from, String fromDisplayName, SipAddress to, String requestUri, String contentType,
                     byte[] body, boolean inDialog, String callId, Replier replier) {
-        this(from, fromDisplayName, to, requestUri, contentType, body, inDialog, callId, null, replier);
+        this(from, fromDisplayName, to, requestUri, contentType, body, inDialog, callId, null, replier, List.of());
     }
 
     IncomingMessage(SipAddress from, String fromDisplayName, SipAddress to, String requestUri, String contentType,
-                    byte[] body, boolean inDialog, String callId, String contact, Replier replier) {
+                    byte[] body, boolean inDialog, String callId, String contact, Replier replier,
+                    List<InetAddress> peerAddresses) {
         this.from = Objects.requireNonNull(from);
         this.fromDisplayName = fromDisplayName;
         this.to = Objects.requireNonNull(to);
@@ -46,6 +50,7 @@ public final class IncomingMessage {
         this.callId = callId;
         this.contact = contact;
         this.replier = replier;
+        this.peerAddresses = List.copyOf(peerAddresses);
     }
 
     /** The sender, from the From header. */
@@ -89,6 +94,16 @@ public final class IncomingMessage {
     /** The Call-ID of its dialog or request, for logs and correlation. */
     public String callId() {
         return callId;
+    }
+
+    /**
+     * The IP addresses the request showed for its sender, from what the sender cannot choose freely: where the packet
+     * came from (the sender, or the last proxy) and, through proxies, the originating Via as the first proxy left it
+     * (its {@code received} parameter when that proxy added one, else its host). IP literals only. For checking who
+     * may connect to us, and where we may connect to.
+     */
+    public List<InetAddress> peerAddresses() {
+        return peerAddresses;
     }
 
     /**

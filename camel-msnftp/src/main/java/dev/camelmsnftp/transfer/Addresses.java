@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import dev.camelmsnftp.invite.Invitation;
@@ -25,6 +26,15 @@ final class Addresses {
             return settings.advertisedAddress().get();
         }
         return bound.isAnyLocalAddress() ? agent.advertisedHost() : bound.getHostAddress();
+    }
+
+    /**
+     * The {@code candidates} that {@code policy} lets us connect to, for a peer whose SIP requests came from
+     * {@code peerSipAddresses}; empty when none may be (the caller refuses the ACCEPT).
+     */
+    static List<InetSocketAddress> allowed(List<InetSocketAddress> candidates, PeerAddressPolicy policy,
+                                           Collection<InetAddress> peerSipAddresses) {
+        return candidates.stream().filter(target -> policy.allows(target.getAddress(), peerSipAddresses)).toList();
     }
 
     /** The listening party's address, and its internal one when it gave a different one (tried in parallel). */

@@ -2,6 +2,7 @@ package dev.camelmsnftp.transfer;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.CancelledKeyException;
@@ -14,12 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.slf4j.LoggerFactory;
 
 /**
  * Accepting and making the TCP connection of one transfer, each with a deadline, and cancellable from another thread.
  * Channels come back connected and in blocking mode (the MSNFTP session switches them as it needs).
  */
 final class Connections implements Closeable {
+
+    private static final PeerLog PEER_LOG = new PeerLog(LoggerFactory.getLogger(Connections.class));
 
     private final Selector selector;
     private volatile boolean cancelled;
@@ -44,6 +50,24 @@ final class Connections implements Closeable {
         } finally {
             key.cancel();
             selector.selectNow();
+        }
+    }
+
+    /**
+     * The next connection to {@code listener} that comes from an address {@code allowed} takes; others are closed at
+     * once (without a byte) and logged, and the wait goes on until the deadline.
+     */
+    SocketChannel acceptFrom(ServerSocketChannel listener, long deadlineNanos, Predicate<InetAddress> allowed, long cookie)
+            throws IOException {
+        while (true) {
+            SocketChannel accepted = accept(listener, deadlineNanos);
+            InetAddress from = ((InetSocketAddress) accepted.getRemoteAddress()).getAddress();
+            if (allowed.test(from)) {
+                return accepted;
+            }
+            accepted.close();
+            PEER_LOG.warn("Refused a connection from {} to the transfer of cookie {}: not an address of the peer"
+                          + " (option ftpPeerAddresses)", from.getHostAddress(), cookie);
         }
     }
 

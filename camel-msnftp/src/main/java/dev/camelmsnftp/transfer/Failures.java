@@ -1,10 +1,13 @@
 package dev.camelmsnftp.transfer;
 
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
+import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.protocol.ByeCodes;
 import dev.camelmsnftp.protocol.MsnftpException;
 import dev.camelmsnftp.sip.HostPort;
@@ -45,12 +48,15 @@ final class Failures {
     }
 
     /**
-     * Whether the peer itself ended the session ({@code CCL}, an abort block, a failure {@code BYE}, or its SIP
-     * CANCEL): then it knows, and no CANCEL is sent to it. Any other failure after the transfer started is answered
-     * with {@code CANCEL FTTIMEOUT}, in every flow.
+     * Whether the peer already knows the session ended: it ended it itself ({@code CCL}, an abort block, a failure
+     * {@code BYE}, or its SIP CANCEL), or we told it in the session with a failure {@code BYE} (a receiver out of disk
+     * says {@code BYE 2147942405}). Then no CANCEL is sent to it: a CANCEL racing our {@code BYE} could reach the
+     * sender first and turn what it reports into a cancellation. Any other failure after the transfer started is
+     * answered with {@code CANCEL FTTIMEOUT}, in every flow.
      */
-    static boolean endedByPeer(MsnftpException e, String cancelledByPeerOverSip) {
-        return e.kind() == MsnftpException.Kind.CANCELLED_BY_PEER || cancelledByPeerOverSip != null;
+    static boolean peerKnows(MsnftpException e, String cancelledByPeerOverSip) {
+        return e.kind() == MsnftpException.Kind.CANCELLED_BY_PEER || cancelledByPeerOverSip != null
+               || e.kind() == MsnftpException.Kind.LOCAL_IO && e.byeCode().isPresent();
     }
 
     /**
@@ -150,6 +156,20 @@ final class Failures {
     static TransferException cannotListen(TransferSettings settings, Exception e, long cookie, String peer) {
         return new TransferFailedException("Cannot listen on " + settings.ftpHost() + ":" + settings.ftpPort() + ": "
                                            + e.getMessage(), cookie, peer, Phase.CONNECTION, -1, e);
+    }
+
+    /**
+     * The peer's ACCEPT points at an address {@code ftpPeerAddresses} does not let us connect to (another machine, or
+     * one of our own services): refused before any connection is tried.
+     */
+    static TransferException refusedTarget(Invitation accept, TransferSettings settings,
+                                           Collection<InetAddress> peerSipAddresses, long cookie, String peer) {
+        return new TransferRejectedException("Not connecting to " + accept.ipAddress().orElse("?") + ":"
+                                             + accept.port().orElse(0) + ", where the ACCEPT points: not an address of"
+                                             + " the peer (ftpPeerAddresses=" + settings.ftpPeerAddresses()
+                                             + "; its SIP requests came from " + peerSipAddresses.stream()
+                                                     .map(InetAddress::getHostAddress).toList() + ")",
+                cookie, peer, Phase.CONNECTION, null, 0, null);
     }
 
     /** The TCP connection could not be made or accepted. */

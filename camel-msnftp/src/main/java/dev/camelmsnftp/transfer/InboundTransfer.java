@@ -1,18 +1,22 @@
 package dev.camelmsnftp.transfer;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.camelmsnftp.invite.CancelCode;
 import dev.camelmsnftp.invite.Cookies;
@@ -50,12 +54,11 @@ final class InboundTransfer {
     private final long cookie;
     private final SipAddress sender;
     private final Transfer view;
-    private final CompletableFuture<Invitation> senderAnswer = new CompletableFuture<>();
-    private final AtomicBoolean cancelSent = new AtomicBoolean();
-    private volatile Connections connections;
-    private volatile MsnftpReceiver receiver;
-    private volatile String peerCancelCode;
-    private volatile boolean cancelled;
+    private final TransferControl control = new TransferControl();
+    /** The connection waits of the transfer thread. */
+    private Connections connections;
+    /** Where the sender's SIP requests came from: the addresses its MSNFTP connection may have. */
+    private final Set<InetAddress> peerAddresses = ConcurrentHashMap.newKeySet();
     /** The sender took another instance's ACCEPT (or no longer offers the file): we end without a word. */
     private volatile boolean notTaken;
     /** Where the transfer is, for a cancellation from another thread. */
@@ -72,6 +75,7 @@ final class InboundTransfer {
         this.encrypted = encrypted;
         this.cookie = offer.cookie();
         this.sender = invite.from();
+        this.peerAddresses.addAll(invite.peerAddresses());
     }
 
     void run() {
@@ -81,7 +85,7 @@ final class InboundTransfer {
         view.accepted(flow, encrypted ? Dialect.MSN_SECURE_FTP : Dialect.MSNFTP);
         Path temporary = null;
         boolean handedOver = false;
-        try (Connections waits = new Connections()) {
+        try (Connections waits = control.waitingOn(new Connections())) {
             connections = waits;
             temporary = temporaryFile();
             TransferKeys keys = encrypted ? TransferKeys.random() : null;
@@ -107,8 +111,8 @@ final class InboundTransfer {
                 fail(e);
             }
         } catch (MsnftpException e) {
-            TransferException failure = Failures.of(e, cookie, sender.toString(), peerCancelCode);
-            if (!Failures.endedByPeer(e, peerCancelCode)) {
+            TransferException failure = Failures.of(e, cookie, sender.toString(), control.peerCancelCode());
+            if (!Failures.peerKnows(e, control.peerCancelCode())) {
                 cancelQuietly(CancelCode.FTTIMEOUT);
             }
             fail(failure);
@@ -156,8 +160,7 @@ final class InboundTransfer {
     /** A temporary file in the work directory, or the failure that declines the transfer (CANCEL FAIL). */
     private Path temporaryFile() throws TransferException {
         try {
-            Files.createDirectories(settings.workDir());
-            return Files.createTempFile(settings.workDir(), "msnftp-" + cookie + "-", ".part");
+            return Files.createTempFile(WorkDirectory.prepare(settings.workDir()), "msnftp-" + cookie + "-", ".part");
         } catch (IOException e) {
             cancelQuietly(CancelCode.FAIL);
             throw new TransferFailedException("Cannot write the received file in " + settings.workDir() + ": "
@@ -178,7 +181,8 @@ final class InboundTransfer {
             this.authCookie = authCookie;
             phase = Phase.CONNECTION;
             try {
-                return connections.accept(listener.channel(), deadline());
+                return connections.acceptFrom(listener.channel(), deadline(),
+                        from -> settings.ftpPeerAddresses().allows(from, peerAddresses), cookie);
             } catch (CancellationException e) {
                 throw e;
             } catch (IOException e) {
@@ -208,7 +212,7 @@ final class InboundTransfer {
         phase = Phase.CONNECTION;
         Invitation address;
         try {
-            address = senderAnswer.get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            address = control.next().get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             // as in flows B and C, where the same sender would not have connected: no connection within the time-out
             cancelQuietly(CancelCode.FTTIMEOUT);
@@ -227,7 +231,13 @@ final class InboundTransfer {
         }
         authCookie = address.authCookie().getAsLong();
         try {
-            return connections.connect(Addresses.candidates(address), deadline());
+            List<InetSocketAddress> targets = Addresses.allowed(Addresses.candidates(address), settings.ftpPeerAddresses(),
+                    peerAddresses);
+            if (targets.isEmpty()) {
+                cancelQuietly(CancelCode.REJECT);
+                throw Failures.refusedTarget(address, settings, peerAddresses, cookie, sender.toString());
+            }
+            return connections.connect(targets, deadline());
         } catch (CancellationException e) {
             throw e;
         } catch (IOException e) {
@@ -243,12 +253,9 @@ final class InboundTransfer {
     private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size) {
         MsnftpReceiver built = MsnftpReceiver.builder().localUser(settings.localUser().addressOfRecord())
                 .authCookie(authCookie).keys(keys).sink(out, size).progress(view::progress)
-                .timeout(settings.transferTimeout()).byeTimeout(settings.transferTimeout()).build();
-        receiver = built;
-        if (cancelled) {
-            built.cancel();
-        }
-        return built;
+                .timeout(settings.transferTimeout()).minRate(settings.minTransferRate())
+                .byeTimeout(settings.transferTimeout()).build();
+        return control.running(built);
     }
 
     /**
@@ -294,52 +301,33 @@ final class InboundTransfer {
     }
 
     /** The sender's ACCEPT with its address (flow A), or its CANCEL at any time. */
-    void onSenderMessage(Invitation invitation) {
+    void onSenderMessage(List<InetAddress> from, Invitation invitation) {
+        peerAddresses.addAll(from);
         if (invitation.command() == InvitationCommand.CANCEL) {
-            cancelSent.set(true);
-            peerCancelCode = invitation.cancelCode().map(CancelCode::value).orElse("(none)");
-            LOG.info("{} cancelled the transfer of cookie {} ({})", sender, cookie, peerCancelCode);
-            stop();
-            senderAnswer.complete(invitation);
-        } else {
-            senderAnswer.complete(invitation);
+            LOG.info("{} cancelled the transfer of cookie {} ({})", sender, cookie,
+                    invitation.cancelCode().map(CancelCode::value).orElse("(none)"));
         }
+        control.fromPeer(invitation);
     }
 
-    /** Cancels from another thread (the consumer or the context stops): CCL or CANCEL to the sender. */
     InboundHandler handler() {
         return handler;
     }
 
+    /** Cancels from another thread (the consumer or the context stops). */
     void cancel() {
-        cancelled = true;
-        if (receiver == null) {
-            cancelQuietly(CancelCode.OUTBANDCANCEL);
-        }
-        stop();
-    }
-
-    private void stop() {
-        senderAnswer.cancel(false);
-        Connections waits = connections;
-        if (waits != null) {
-            waits.cancel();
-        }
-        MsnftpReceiver running = receiver;
-        if (running != null) {
-            running.cancel();
-        }
+        // as the sending side does, and as MSN clients did when their user cancelled: CANCEL OUTBANDCANCEL over SIP,
+        // and CCL on the connection when there is one
+        cancelQuietly(CancelCode.OUTBANDCANCEL);
+        control.cancelHere();
     }
 
     private TransferCancelledException cancelled() {
-        return peerCancelCode != null
-                ? new TransferCancelledException("The sender cancelled (CANCEL " + peerCancelCode + ")", cookie,
-                        sender.toString(), phase, true, -1, null)
-                : new TransferCancelledException("Cancelled on our side", cookie, sender.toString(), phase, false, -1, null);
+        return control.cancellation("sender", cookie, sender.toString(), phase);
     }
 
     private void cancelQuietly(CancelCode code) {
-        if (cancelSent.compareAndSet(false, true)) {
+        if (control.claimCancel()) {
             TransferManager.reply(invite, Invitation.cancel(cookie, code).build());
         }
     }

@@ -1,11 +1,15 @@
 package dev.camelmsnftp.transfer;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,16 +51,14 @@ final class OutboundTransfer {
     private final FileSource source;
     private final TransferSettings settings;
     private final Transfer view;
-    private final CompletableFuture<Invitation> answer = new CompletableFuture<>();
+    private final TransferControl control = new TransferControl();
+    /** Where the peer's SIP answers came from: the addresses its MSNFTP connection may have. */
+    private final Set<InetAddress> peerAddresses = ConcurrentHashMap.newKeySet();
+    /** The connection waits of the transfer thread. */
+    private Connections connections;
     /** Whether an answer was taken, and the contact of the instance that sent it (guarded by this). */
     private boolean answered;
     private String answeredBy;
-    private volatile Connections connections;
-    private volatile MsnftpSender sender;
-    private volatile String peerCancelCode;
-    private volatile boolean cancelled;
-    /** After a CANCEL nothing more is sent for the cookie (SPEC 3): one CANCEL at most, ours or the peer's. */
-    private final java.util.concurrent.atomic.AtomicBoolean cancelSent = new java.util.concurrent.atomic.AtomicBoolean();
 
     OutboundTransfer(TransferManager manager, long cookie, SipAddress peer, FileSource source, TransferSettings settings,
                      Transfer view) {
@@ -99,17 +101,14 @@ final class OutboundTransfer {
         TransferKeys keys = accept.keys().orElse(null);
         Flow flow = !accept.offersToListen() ? Flow.A : settings.connectivity() ? Flow.C : Flow.B;
         view.accepted(flow, keys != null ? Dialect.MSN_SECURE_FTP : Dialect.MSNFTP);
-        try (ReadableByteChannel in = openSource(); Connections waits = new Connections()) {
+        try (ReadableByteChannel in = openSource(); Connections waits = control.waitingOn(new Connections())) {
             connections = waits;
-            if (cancelled) {
-                throw new CancellationException();
-            }
             MsnftpResult result = flow.receiverListens() ? connectAndSend(accept, keys, in) : listenAndSend(keys, in);
             return new TransferResult(cookie, peer.toString(), source.name(), result.bytes(), result.byeCode(),
                     result.encrypted(), flow);
         } catch (MsnftpException e) {
-            TransferException failure = Failures.of(e, cookie, peer.toString(), peerCancelCode);
-            if (!Failures.endedByPeer(e, peerCancelCode)) {
+            TransferException failure = Failures.of(e, cookie, peer.toString(), control.peerCancelCode());
+            if (!Failures.peerKnows(e, control.peerCancelCode())) {
                 cancelQuietly(CancelCode.FTTIMEOUT);
             }
             throw failure;
@@ -144,9 +143,9 @@ final class OutboundTransfer {
 
     private Invitation awaitAnswer() throws TransferException, InterruptedException {
         try {
-            return answer.get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return control.next().get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            answer.cancel(false);
+            control.next().cancel(false);
             cancelQuietly(CancelCode.TIMEOUT);
             throw new TransferTimeoutException("The receiver did not answer the invitation within "
                                                + settings.acceptTimeout() + " (sent CANCEL TIMEOUT)", cookie,
@@ -164,7 +163,13 @@ final class OutboundTransfer {
             throws TransferException, MsnftpException {
         SocketChannel channel;
         try {
-            channel = connections.connect(Addresses.candidates(accept), deadline());
+            List<InetSocketAddress> targets = Addresses.allowed(Addresses.candidates(accept), settings.ftpPeerAddresses(),
+                    peerAddresses);
+            if (targets.isEmpty()) {
+                cancelQuietly(CancelCode.REJECT);
+                throw Failures.refusedTarget(accept, settings, peerAddresses, cookie, peer.toString());
+            }
+            channel = connections.connect(targets, deadline());
         } catch (CancellationException e) {
             throw cancelledException(Phase.CONNECTION);
         } catch (IOException e) {
@@ -196,7 +201,8 @@ final class OutboundTransfer {
             while (true) {
                 SocketChannel channel;
                 try {
-                    channel = connections.accept(listener.channel(), deadline);
+                    channel = connections.acceptFrom(listener.channel(), deadline,
+                            from -> settings.ftpPeerAddresses().allows(from, peerAddresses), cookie);
                 } catch (CancellationException e) {
                     throw cancelledException(Phase.CONNECTION);
                 } catch (IOException e) {
@@ -223,13 +229,10 @@ final class OutboundTransfer {
         MsnftpSender built = MsnftpSender.builder()
                 .peerUser(peer.port().isPresent() ? peer.user() : peer.addressOfRecord())
                 .authCookie(authCookie).keys(keys).source(in, source.size())
-                .timeout(settings.transferTimeout()).authenticationTimeout(authentication)
+                .timeout(settings.transferTimeout()).minRate(settings.minTransferRate())
+                .authenticationTimeout(authentication)
                 .byeTimeout(settings.transferTimeout()).progress(view::progress).build();
-        sender = built;
-        if (cancelled) {
-            built.cancel();
-        }
-        return built;
+        return control.running(built);
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -249,7 +252,7 @@ final class OutboundTransfer {
         String contact = message.contact().orElse(null);
         synchronized (this) {
             if (!answered) {
-                if (answer.isDone()) {
+                if (control.next().isDone()) {
                     return false;
                 }
                 answered = true;
@@ -258,47 +261,28 @@ final class OutboundTransfer {
                 return false;
             }
         }
-        if (answer.complete(invitation)) {
-            return true;
+        peerAddresses.addAll(message.peerAddresses());
+        if (invitation.command() == InvitationCommand.CANCEL && control.next().isDone()) {
+            LOG.info("{} cancelled the transfer of cookie {} ({})", peer, cookie,
+                    invitation.cancelCode().map(CancelCode::value).orElse("(none)"));
         }
-        if (invitation.command() == InvitationCommand.CANCEL) {
-            cancelSent.set(true);
-            peerCancelCode = invitation.cancelCode().map(CancelCode::value).orElse("(none)");
-            LOG.info("{} cancelled the transfer of cookie {} ({})", peer, cookie, peerCancelCode);
-            stop();
-        }
+        control.fromPeer(invitation);
         return true;
     }
 
     /** Cancels from another thread (the route or the context stops). */
     void cancel() {
-        cancelled = true;
         cancelQuietly(CancelCode.OUTBANDCANCEL);
-        stop();
-    }
-
-    private void stop() {
-        answer.cancel(false);
-        Connections waits = connections;
-        if (waits != null) {
-            waits.cancel();
-        }
-        MsnftpSender running = sender;
-        if (running != null) {
-            running.cancel();
-        }
+        control.cancelHere();
     }
 
     private TransferCancelledException cancelledException(Phase phase) {
-        return peerCancelCode != null
-                ? new TransferCancelledException("The receiver cancelled (CANCEL " + peerCancelCode + ")", cookie,
-                        peer.toString(), phase, true, -1, null)
-                : new TransferCancelledException("Cancelled on our side", cookie, peer.toString(), phase, false, -1, null);
+        return control.cancellation("receiver", cookie, peer.toString(), phase);
     }
 
     /** Tells the peer we give up; best effort, never waits. */
     private void cancelQuietly(CancelCode code) {
-        if (peerCancelCode != null || !cancelSent.compareAndSet(false, true)) {
+        if (!control.claimCancel()) {
             return;
         }
         manager.agent().sendMessage(peer.uri(), TransferManager.CONTENT_TYPE,

@@ -228,7 +228,7 @@ public final class TransferManager implements AutoCloseable {
         }
         InboundTransfer receiving = inbound.get(key(message.from(), invitation.cookie()));
         if (receiving != null) {
-            receiving.onSenderMessage(invitation);
+            receiving.onSenderMessage(message.peerAddresses(), invitation);
             return 200;
         }
         if (message.inDialog()) {

@@ -7,7 +7,7 @@ package dev.camelmsnftp.transfer;
  * @param peer      the recipient's SIP address
  * @param fileName  the name offered
  * @param bytes     the size sent
- * @param byeCode   the receiver's BYE code
+ * @param byeCode   the receiver's BYE code; -1 for an empty file whose receiver said TFR and never BYE (aMSN)
  * @param encrypted whether MSN_SECURE_FTP was used
  * @param flow      who listened
  */

@@ -14,16 +14,21 @@ import dev.camelmsnftp.sip.SipMode;
  */
 public final class TransferSettings {
 
+    /** Bytes per second: slower than any working link, fast enough that trickling cannot hold a slot for long. */
+    public static final long DEFAULT_MIN_TRANSFER_RATE = 1024;
+
     private final SipAddress localUser;
     private final String ftpHost;
     private final PortRange ftpPort;
     private final String advertisedAddress;
+    private final PeerAddressPolicy ftpPeerAddresses;
     private final boolean connectivity;
     private final boolean alwaysListen;
     private final EncryptionPolicy encryption;
     private final SipMode sipMode;
     private final Duration acceptTimeout;
     private final Duration transferTimeout;
+    private final long minTransferRate;
     private final long maxFileSize;
     private final Path workDir;
     private final int maxConcurrentTransfers;
@@ -34,12 +39,17 @@ public final class TransferSettings {
         this.ftpHost = Objects.requireNonNull(b.ftpHost);
         this.ftpPort = Objects.requireNonNull(b.ftpPort);
         this.advertisedAddress = b.advertisedAddress;
+        this.ftpPeerAddresses = Objects.requireNonNull(b.ftpPeerAddresses, "ftpPeerAddresses");
         this.connectivity = b.connectivity;
         this.alwaysListen = b.alwaysListen;
         this.encryption = Objects.requireNonNull(b.encryption);
         this.sipMode = Objects.requireNonNull(b.sipMode);
         this.acceptTimeout = positive(b.acceptTimeout, "acceptTimeout");
         this.transferTimeout = positive(b.transferTimeout, "transferTimeout");
+        this.minTransferRate = b.minTransferRate;
+        if (minTransferRate < 0) {
+            throw new IllegalArgumentException("minTransferRate must be >= 0 (0: no minimum)");
+        }
         this.maxFileSize = b.maxFileSize;
         this.workDir = b.workDir != null ? b.workDir : defaultWorkDir(localUser);
         this.maxConcurrentTransfers = b.maxConcurrentTransfers;
@@ -53,12 +63,12 @@ public final class TransferSettings {
     }
 
     /**
-     * The work directory when none is set: {@code camel-msnftp/<localUser>} in the temporary folder, the same on every
-     * run so that what a killed process left there is cleaned at the next start (see {@link WorkDirectoryLock}).
+     * The work directory when none is set: {@code camel-msnftp-<os user>/<localUser>} in the temporary folder
+     * ({@link WorkDirectory#defaultFor}), per operating system user, and the same on every run so that what a killed
+     * process left there is cleaned at the next start (see {@link WorkDirectoryLock}).
      */
     public static Path defaultWorkDir(SipAddress localUser) {
-        return Path.of(System.getProperty("java.io.tmpdir"), "camel-msnftp",
-                localUser.addressOfRecord().replaceAll("[^A-Za-z0-9@._-]", "_"));
+        return WorkDirectory.defaultFor(localUser.addressOfRecord());
     }
 
     public static Builder builder(String localUser) {
@@ -87,6 +97,11 @@ public final class TransferSettings {
 
     public Optional<String> advertisedAddress() {
         return Optional.ofNullable(advertisedAddress);
+    }
+
+    /** Which addresses the other end of an MSNFTP connection may have: where we connect, whom our listener takes. */
+    public PeerAddressPolicy ftpPeerAddresses() {
+        return ftpPeerAddresses;
     }
 
     /** Sender: false sends {@code Connectivity: N} (flow B). */
@@ -118,6 +133,14 @@ public final class TransferSettings {
         return transferTimeout;
     }
 
+    /**
+     * The slowest a transfer's data may move, in bytes per second on average over each {@link #transferTimeout()}
+     * window, in both directions; 0 means only silence is bounded.
+     */
+    public long minTransferRate() {
+        return minTransferRate;
+    }
+
     /** Receiver: larger files are declined; 0 means no limit. */
     public long maxFileSize() {
         return maxFileSize;
@@ -125,7 +148,8 @@ public final class TransferSettings {
 
     /**
      * Where received files are written, and streams of unknown length spooled; one process at a time (see
-     * {@link WorkDirectoryLock}). By default {@link #defaultWorkDir(SipAddress)}.
+     * {@link WorkDirectoryLock}). By default {@link #defaultWorkDir(SipAddress)}. Created owner-only; refused when
+     * others could write it (see {@link WorkDirectory}).
      */
     public Path workDir() {
         return workDir;
@@ -152,12 +176,14 @@ public final class TransferSettings {
         private String ftpHost = "0.0.0.0";
         private PortRange ftpPort = PortRange.ANY;
         private String advertisedAddress;
+        private PeerAddressPolicy ftpPeerAddresses = PeerAddressPolicy.SIP;
         private boolean connectivity;
         private boolean alwaysListen;
         private EncryptionPolicy encryption = EncryptionPolicy.AUTO;
         private SipMode sipMode = SipMode.SESSION;
         private Duration acceptTimeout = Duration.ofSeconds(30);
         private Duration transferTimeout = Duration.ofSeconds(60);
+        private long minTransferRate = DEFAULT_MIN_TRANSFER_RATE;
         private long maxFileSize;
         private Path workDir;
         private int maxConcurrentTransfers = 16;
@@ -179,6 +205,11 @@ public final class TransferSettings {
 
         public Builder advertisedAddress(String advertisedAddress) {
             this.advertisedAddress = advertisedAddress;
+            return this;
+        }
+
+        public Builder ftpPeerAddresses(PeerAddressPolicy ftpPeerAddresses) {
+            this.ftpPeerAddresses = ftpPeerAddresses;
             return this;
         }
 
@@ -209,6 +240,11 @@ public final class TransferSettings {
 
         public Builder transferTimeout(Duration transferTimeout) {
             this.transferTimeout = transferTimeout;
+            return this;
+        }
+
+        public Builder minTransferRate(long bytesPerSecond) {
+            this.minTransferRate = bytesPerSecond;
             return this;
         }
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,20 +79,17 @@ public final class WorkDirectoryLock implements AutoCloseable {
      * Takes {@code directory} for this process (creating it), and cleans it of orphans when this process had not taken
      * it yet. Release with {@link #close()}.
      *
-     * @throws IllegalStateException when another process holds it
+     * @throws IllegalStateException when another process holds it, or another user could write it (see
+     *                               {@link WorkDirectory#check})
      */
     public static WorkDirectoryLock acquire(Path directory) {
         Objects.requireNonNull(directory, "directory");
         Path key;
         try {
-            if (Files.notExists(directory) && directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                // as received files are private: a folder made here is the owner's only
-                Files.createDirectories(directory,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } else {
-                Files.createDirectories(directory);
-            }
-            key = directory.toRealPath();
+            // as received files are private: a folder made here is the owner's only, and one others can write is refused
+            key = WorkDirectory.prepare(directory).toRealPath();
+        } catch (WorkDirectory.InsecureWorkDirectoryException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         } catch (IOException e) {
             LOG.warn("Cannot use work directory {} ({}); transfers that need it will fail", directory, e.toString());
             return new WorkDirectoryLock(directory.toAbsolutePath().normalize(), null);

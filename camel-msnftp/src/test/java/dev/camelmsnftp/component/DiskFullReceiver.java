@@ -9,10 +9,10 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * Bob in a process of his own, for {@link MsnftpDiskFullTest}: a consumer that writes to a sink, started under a file
- * size limit ({@code ulimit -f}) so that his disk is "full" after a few hundred KiB. Prints {@code READY} once it
- * listens, {@code RECEIVED} for each file it delivers, and ends when its standard input closes.
- * Arguments: SIP port, work directory.
+ * Bob and carol in a process of their own, for {@link MsnftpDiskFullTest}: consumers started under a file size limit
+ * ({@code ulimit -f}) so that their disk is "full" after a few hundred KiB; bob answers flows A and B, carol always
+ * offers to listen (flow C). Prints {@code READY} once they listen, {@code RECEIVED} for each file delivered, and
+ * ends when its standard input closes. Arguments: bob's SIP port, carol's SIP port, work directory.
  */
 public final class DiskFullReceiver {
 
@@ -25,7 +25,11 @@ public final class DiskFullReceiver {
                 @Override
                 public void configure() {
                     from("msnftp:*?localUser=bob@corp.example&sipHost=127.0.0.1&sipPort=" + args[0]
-                         + "&ftpHost=127.0.0.1&acceptTimeout=5s&transferTimeout=5s&workDir=" + args[1])
+                         + "&ftpHost=127.0.0.1&acceptTimeout=5s&transferTimeout=5s&workDir=" + args[2] + "/bob")
+                            .process(exchange -> System.out.println("RECEIVED"));
+                    from("msnftp:*?localUser=carol@corp.example&sipHost=127.0.0.1&sipPort=" + args[1]
+                         + "&ftpHost=127.0.0.1&acceptTimeout=5s&transferTimeout=5s&alwaysListen=true&workDir=" + args[2]
+                         + "/carol")
                             .process(exchange -> System.out.println("RECEIVED"));
                 }
             });

@@ -5,9 +5,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import dev.camelmsnftp.transfer.Flow;
+import dev.camelmsnftp.transfer.Transfer;
+import dev.camelmsnftp.transfer.TransferListener;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -21,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Every row of SPEC 3.1 through the Camel endpoints, plain and encrypted, session and pager mode, for files of 0 B,
- * 1 B, 2045 B and 5 MB: the file arrives intact and every header is set on both sides.
+ * 1 B, 2045 B and 5 MB: the file arrives intact, every header is set on both sides, and both sides ran the flow the
+ * case asked for (seen through the component's transfer listener).
  */
 class MsnftpFlowsTest extends MsnftpTestSupport {
 
@@ -59,6 +64,13 @@ class MsnftpFlowsTest extends MsnftpTestSupport {
         String uri = alice(target, "encryption=" + encryption + "&sipMode=" + mode + "&connectivity=" + (flow != Flow.B));
         MockEndpoint received = getMockEndpoint("mock:received");
         received.expectedMessageCount(1);
+        Map<Transfer.Direction, Transfer> finished = new ConcurrentHashMap<>();
+        context.getComponent("msnftp", MsnftpComponent.class).addTransferListener(new TransferListener() {
+            @Override
+            public void finished(Transfer transfer) {
+                finished.put(transfer.direction(), transfer);
+            }
+        });
 
         Exchange sent = template.send(uri, exchange -> {
             exchange.getIn().setBody(source.toFile());
@@ -85,6 +97,11 @@ class MsnftpFlowsTest extends MsnftpTestSupport {
         assertThat(got.getIn().getHeader(MsnftpConstants.REMOTE_USER)).isEqualTo("alice@corp.example");
         assertThat(got.getIn().getHeader(MsnftpConstants.ENCRYPTED, Boolean.class)).isEqualTo(encrypted);
         assertThat(got.getFromRouteId()).isEqualTo(flow == Flow.C ? "carol" : "bob");
+        await("both sides finished").atMost(Duration.ofSeconds(5)).until(() -> finished.size() == 2);
+        finished.values().forEach(side -> {
+            assertThat(side.cookie()).isEqualTo(cookie);
+            assertThat(side.flow()).as("the flow the " + side.direction() + " side used").contains(flow);
+        });
 
         Path receivedFile = Path.of(got.getIn().getHeader("receivedPath", String.class));
         await("the received file is deleted once its exchange completed").atMost(Duration.ofSeconds(5))

@@ -3,10 +3,8 @@ package dev.camelmsnftp.component;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.testsupport.Sha256;
 import dev.camelmsnftp.testsupport.Threads;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -107,7 +106,7 @@ class MsnftpSoakTest {
                         byte[] content = new byte[SIZES[index % SIZES.length]];
                         new SplittableRandom(index).nextBytes(content);
                         String fileName = name + "-" + index + ".bin";
-                        sent.put(fileName, sha256(content));
+                        sent.put(fileName, Sha256.of(content));
                         String uri = MsnftpTestSupport.uri("sip:bob@127.0.0.1:" + bobPort, "alice", alicePort,
                                 "workDir=" + aliceWork + "&maxConcurrentTransfers=" + concurrency + "&"
                                                        + VARIANTS[index % VARIANTS.length]);
@@ -138,10 +137,6 @@ class MsnftpSoakTest {
         }
         assertThat(FreePorts.isFree(alicePort) && FreePorts.isFree(bobPort)).as("SIP ports released").isTrue();
         return bytes.get();
-    }
-
-    private static String sha256(byte[] content) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     }
 
     private static long openFileDescriptors() {

@@ -4,9 +4,7 @@ import java.io.File;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -16,6 +14,7 @@ import java.util.stream.Stream;
 import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.testsupport.Sha256;
 import dev.camelmsnftp.transfer.Flow;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -73,6 +72,16 @@ abstract class MsnftpTestSupport extends CamelTestSupport {
         return uri(peer, "bob", BOB_PORT, options);
     }
 
+    /** The consumer to offer a file to in {@code flow}: carol (alwaysListen) for flow C, bob for A and B. */
+    static String receiverFor(Flow flow) {
+        return flow == Flow.C ? "sip:carol@127.0.0.1:" + CAROL_PORT : "sip:bob@127.0.0.1:" + BOB_PORT;
+    }
+
+    /** The work directory of {@link #receiverFor}. */
+    static Path receiverWorkDir(Flow flow) {
+        return work.resolve(flow == Flow.C ? "carol" : "bob");
+    }
+
     static String carolReceives(String options) {
         return uri("*", "carol", CAROL_PORT, options);
     }
@@ -127,29 +136,15 @@ abstract class MsnftpTestSupport extends CamelTestSupport {
     /** Sets header {@code sha256} to the SHA-256 of the received file, read as a stream (the body stays a File). */
     static Processor checksum() {
         return exchange -> {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
             try (InputStream in = exchange.getIn().getBody(InputStream.class)) {
-                byte[] buffer = new byte[65536];
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    digest.update(buffer, 0, n);
-                }
+                exchange.getIn().setHeader(SHA256, Sha256.of(in));
             }
-            exchange.getIn().setHeader(SHA256, HexFormat.of().formatHex(digest.digest()));
             exchange.getIn().setHeader("receivedPath", exchange.getIn().getBody(File.class).getPath());
         };
     }
 
     static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[65536];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.of(file);
     }
 
     static Path randomFile(String name, int size) throws Exception {

@@ -26,6 +26,7 @@ import dev.camelmsnftp.sip.SipAgentConfig;
 import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.sip.SipTransport;
 import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.testsupport.SentBlocks;
 import dev.camelmsnftp.transfer.Flow;
 
 /**
@@ -276,6 +277,31 @@ final class ScriptedPeer implements AutoCloseable {
                 data.write(in.readNBytes(length));
             }
             return data.toByteArray();
+        }
+
+        /** A data block (flag 0) with {@code length} bytes of body. */
+        static byte[] dataBlock(int length) {
+            byte[] block = new byte[3 + length];
+            block[1] = (byte) length;
+            block[2] = (byte) (length >> 8);
+            return block;
+        }
+
+        /** Reads the sender's blocks until it closes: {@link SentBlocks#ABORTED} or what came instead. */
+        String blocksUntilEnd() throws IOException {
+            return SentBlocks.untilTheEnd(in);
+        }
+
+        /**
+         * Waits (up to the read time-out) for the other side to hang up: an end of stream, or a reset when it left
+         * bytes of ours unread. False when it sent something instead.
+         */
+        boolean hungUp() throws IOException {
+            try {
+                return in.read() < 0;
+            } catch (java.net.SocketException reset) {
+                return true;
+            }
         }
 
         /** Ends the connection with a reset, as a process that died. */

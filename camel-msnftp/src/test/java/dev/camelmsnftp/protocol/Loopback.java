@@ -47,10 +47,26 @@ final class Loopback {
     }
 
     static RawPair raw(boolean weConnect) {
+        return raw(weConnect, 0);
+    }
+
+    /**
+     * As {@link #raw(boolean)}, with socket buffers of {@code bufferSize} bytes (0: the defaults) set before the
+     * connection exists, so that the window really is that small: a writer blocks after a few KiB.
+     */
+    static RawPair raw(boolean weConnect, int bufferSize) {
         try {
             if (weConnect) {
-                try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK)) {
-                    SocketChannel ours = SocketChannel.open(server.getLocalSocketAddress());
+                try (ServerSocket server = new ServerSocket()) {
+                    if (bufferSize > 0) {
+                        server.setReceiveBufferSize(bufferSize);
+                    }
+                    server.bind(new InetSocketAddress(LOOPBACK, 0), 1);
+                    SocketChannel ours = SocketChannel.open();
+                    if (bufferSize > 0) {
+                        ours.setOption(java.net.StandardSocketOptions.SO_SNDBUF, bufferSize);
+                    }
+                    ours.connect(server.getLocalSocketAddress());
                     Socket peer = server.accept();
                     peer.setSoTimeout(10_000);
                     return new RawPair(ours, peer);

@@ -9,6 +9,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -20,11 +21,15 @@ import java.util.concurrent.TimeUnit;
 import dev.camelmsnftp.invite.TransferKeys;
 import dev.camelmsnftp.protocol.MsnftpException.Kind;
 import dev.camelmsnftp.protocol.MsnftpException.Phase;
+import dev.camelmsnftp.testsupport.SentBlocks;
 import dev.camelmsnftp.testsupport.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.ENCRYPTION_KEY;
 import static dev.camelmsnftp.protocol.MsnftpTranscriptTest.HASH_KEY;
@@ -108,6 +113,32 @@ class MsnftpPeerBehaviourTest {
         }
     }
 
+    /** One step of a peer that trickles. */
+    @FunctionalInterface
+    private interface Trickle {
+        void step() throws IOException;
+    }
+
+    /**
+     * Trickles (one step every 100 ms: the attacker's pace, not a wait for anything) until our side gives up or the
+     * connection is gone, 10 s at most; our side must have given up within 5 s for being slower than its minimum rate.
+     */
+    private static void droppedForItsRate(Future<MsnftpResult> result, Trickle trickle) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < 100 && !result.isDone(); i++) {
+            try {
+                trickle.step();
+            } catch (IOException closed) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        MsnftpException e = failure(result);
+        assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.TIMEOUT);
+        assertThat(e.getMessage()).contains("minimum rate");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
     /** Plays a sender up to TFR. */
     private static void senderHandshake(RawPeer peer, String dialect) throws IOException {
         assertThat(peer.readLine()).isEqualTo("VER " + dialect + "\r\n");
@@ -179,6 +210,48 @@ class MsnftpPeerBehaviourTest {
             MsnftpException e = failure(result);
             assertThat(e.kind()).isEqualTo(Kind.CANCELLED_BY_PEER);
             assertThat(e.phase()).isEqualTo(Phase.HANDSHAKE);
+        }
+
+        /**
+         * aMSN receives an empty file with TFR and never says BYE: the file is complete (it has all 0 bytes), so after
+         * a short wait the sender reports success without a BYE code, whether the receiver stays silent or hangs up,
+         * long before its BYE time-out.
+         */
+        @ParameterizedTest(name = "receiver hangs up: {0}")
+        @ValueSource(booleans = { false, true })
+        void emptyFileToAReceiverThatNeverSaysByeIsSentWithoutABye(boolean hangsUp) throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender().source(file(), 0).timeout(Duration.ofSeconds(30))
+                    .byeTimeout(Duration.ofSeconds(30)));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            assertThat(peer.readLine()).isEqualTo("FIL 0\r\n");
+            long start = System.nanoTime();
+            peer.send("TFR\r\n");
+            if (hangsUp) {
+                pair.peer().close();
+            }
+            MsnftpResult sent = result.get(15, TimeUnit.SECONDS);
+            assertThat(sent.bytes()).isZero();
+            assertThat(sent.bye()).as("no BYE came").isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 30 s BYE time-out")
+                    .isLessThan(Duration.ofSeconds(10));
+            if (!hangsUp) {
+                assertThat(peer.closedWithoutMoreBytes()).as("nothing after TFR, then the sender closes").isTrue();
+            }
+        }
+
+        @Test
+        void emptyFileToAReceiverThatCancelsAfterTfrFails() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender().source(file(), 0));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            peer.send("TFR\r\nBYE 2147942405\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(e.byeCode()).hasValue(ByeCodes.OUT_OF_DISK);
         }
     }
 
@@ -327,6 +400,88 @@ class MsnftpPeerBehaviourTest {
             assertThat(e.kind()).isEqualTo(Kind.CONNECTION_LOST);
         }
 
+        /**
+         * A receiver that keeps reading while it cancels: the sender's writes mostly go through whole, so it sees the
+         * CCL only by looking at its input between writes and chunks (not only when a write blocks). It stops within a
+         * few socket buffers of the CCL, not at the end of the 256 MB file (fails with both looks removed; either one
+         * alone is enough).
+         */
+        @Test
+        void aCclWhileTheReceiverKeepsReadingStopsTheSenderBetweenChunks() throws Exception {
+            int size = 256 * 1024 * 1024;
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = send(sender().source(new Zeros(size), size).timeout(Duration.ofSeconds(30)));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            peer.send("TFR\r\n");
+            peer.read(1024 * 1024);
+            peer.send("CCL\r\n");
+            long after = 0;
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = peer.socket().getInputStream().read(buffer); n >= 0;
+                 n = peer.socket().getInputStream().read(buffer)) {
+                after += n;
+            }
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(after).as("bytes after CCL").isLessThan(size / 8);
+        }
+
+        @Test
+        void aCclWhileTheReceiverDoesNotReadStopsTheSenderAtOnce() throws Exception {
+            int size = 64 * 1024 * 1024;
+            // small buffers: the sender's first chunk cannot leave, it waits for the receiver to read
+            pair = Loopback.raw(true, 4096);
+            RawPeer peer = new RawPeer(pair.peer());
+            Future<MsnftpResult> result = send(sender().source(new Zeros(size), size).timeout(Duration.ofSeconds(30)));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            long start = System.nanoTime();
+            // as a receiver that cancels early, and reads nothing more
+            peer.send("TFR\r\nCCL\r\n");
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 30 s time-out")
+                    .isLessThan(Duration.ofSeconds(10));
+        }
+
+        /**
+         * The same bound for a receiver that reads a little now and then: the sender's writes go on, it is never
+         * silent, but it reads 10 KB/s where 100 KB/s are asked for here.
+         */
+        @Test
+        void aReceiverThatTricklesItsReadsIsDroppedForItsRate() throws Exception {
+            int size = 64 * 1024 * 1024;
+            pair = Loopback.raw(true, 4096);
+            RawPeer peer = new RawPeer(pair.peer());
+            Future<MsnftpResult> result = send(sender().source(new Zeros(size), size).timeout(Duration.ofSeconds(1))
+                    .minRate(100_000));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\nTFR\r\n");
+            peer.readLine();
+            peer.readLine();
+            droppedForItsRate(result, () -> peer.read(1024));
+        }
+
+        @Test
+        void receiverOutOfDiskThatResetsAtOnceIsStillOutOfDisk() throws Exception {
+            int size = 64 * 1024 * 1024;
+            RawPeer peer = connect(false);
+            Future<MsnftpResult> result = send(sender().source(new Zeros(size), size));
+            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.readLine();
+            peer.readLine();
+            // as a receiver whose disk is full on the first write: its BYE, then it is gone (a reset, as it had
+            // unread data)
+            peer.send("TFR\r\nBYE 2147942405\r\n");
+            pair.peer().setSoLinger(true, 0);
+            pair.peer().close();
+            MsnftpException e = failure(result);
+            assertThat(e.kind()).as(e.toString()).isEqualTo(Kind.CANCELLED_BY_PEER);
+            assertThat(e.byeCode()).hasValue(ByeCodes.OUT_OF_DISK);
+        }
+
         @Test
         void sourceShorterThanOfferedAbortsWithAFlagOneBlock() throws Exception {
             RawPeer peer = connect(true);
@@ -340,20 +495,25 @@ class MsnftpPeerBehaviourTest {
             assertThat(peer.readToEnd()).as("no partial chunk, just the abort block").isEqualTo(Frames.ABORT_BLOCK);
         }
 
-        @Test
-        void cancelBetweenBlocksSendsTheAbortBlock() throws Exception {
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Dialect.class)
+        void aCancelledSenderCompletesItsBlockAndWritesTheAbortBlock(Dialect dialect) throws Exception {
             int size = 64 * 1024 * 1024;
             RawPeer peer = connect(true);
-            MsnftpSender sender = sender().source(new Zeros(size), size).build();
+            MsnftpSender sender = sender().keys(dialect.encrypted() ? TransferKeys.random() : null)
+                    .source(new Zeros(size), size).build();
             Future<MsnftpResult> result = executor.submit(() -> sender.run(pair.ours()));
-            peer.send("VER MSNFTP\r\nUSR " + USER + " " + COOKIE + "\r\n");
+            peer.send("VER " + dialect + "\r\nUSR " + USER + " " + COOKIE + "\r\n");
             peer.readLine();
             peer.readLine();
             peer.send("TFR\r\n");
-            peer.read(2048);
+            assertThat(Arrays.copyOf(peer.read(2048), 3)).as("a first full block").containsExactly(0, 0xfd, 0x07);
+            // the sender is now somewhere in a chunk (most likely inside a block), waiting for us to read
             sender.cancel();
+            String rest = SentBlocks.untilTheEnd(peer.socket().getInputStream());
             MsnftpException e = failure(result);
             assertThat(e.kind()).isEqualTo(Kind.CANCELLED);
+            assertThat(rest).as("the bytes after the first block").isEqualTo(SentBlocks.ABORTED);
         }
 
         private void senderSide(RawPeer peer) throws IOException {
@@ -371,6 +531,20 @@ class MsnftpPeerBehaviourTest {
 
         private Future<MsnftpResult> receiving() throws IOException {
             return receive(receiver(Channels.newChannel(received)));
+        }
+
+        /**
+         * A sender that trickles a byte every 100 ms is never silent for the 1 s time-out, but moves far less than the
+         * minimum rate: it is dropped after about one window, not fed for ever. (The pauses are the attacker's pace.)
+         */
+        @Test
+        void aTricklingSenderIsDroppedForItsRateThoughNeverSilent() throws Exception {
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receive(receiver(Channels.newChannel(received)).timeout(Duration.ofSeconds(1))
+                    .minRate(1024));
+            senderHandshake(peer, "MSNFTP");
+            peer.send(new byte[] { 0, (byte) 0xfd, 0x07 });
+            droppedForItsRate(result, () -> peer.send(new byte[] { 42 }));
         }
 
         @Test

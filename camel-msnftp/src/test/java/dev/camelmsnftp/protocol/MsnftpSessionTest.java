@@ -10,7 +10,6 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.testsupport.Sha256;
 import dev.camelmsnftp.testsupport.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,7 +99,7 @@ class MsnftpSessionTest {
             assertThat(pair.first().isOpen()).as("sender's socket closed").isFalse();
             assertThat(pair.second().isOpen()).as("receiver's socket closed").isFalse();
         }
-        assertThat(sha256(target)).isEqualTo(sha256(source));
+        assertThat(Sha256.of(target)).isEqualTo(Sha256.of(source));
         assertThat(lastProgress.get()).isEqualTo(size == 0 ? -1 : size);
     }
 
@@ -120,7 +120,7 @@ class MsnftpSessionTest {
             receiver.run(pair.second());
             assertThat(sent.get(30, TimeUnit.SECONDS).byeCode()).isEqualTo(ByeCodes.SUCCESS);
         }
-        assertThat(sha256(received.toByteArray())).isEqualTo(sha256(Files.readAllBytes(source)));
+        assertThat(Sha256.of(received.toByteArray())).isEqualTo(Sha256.of(Files.readAllBytes(source)));
     }
 
     private Path randomFile(int size, long seed) throws IOException {
@@ -129,21 +129,5 @@ class MsnftpSessionTest {
         Path file = dir.resolve("source-" + size + ".bin");
         Files.write(file, bytes);
         return file;
-    }
-
-    static byte[] sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[65536];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return digest.digest();
-    }
-
-    static byte[] sha256(byte[] bytes) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(bytes);
     }
 }

@@ -7,7 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Ports free on 127.0.0.1 for both UDP and TCP (a SIP listening point may use either). */
+/** Free ports on 127.0.0.1 for tests: for both UDP and TCP (a SIP listening point may use either), or TCP alone. */
 public final class FreePorts {
 
     private FreePorts() {
@@ -24,6 +24,15 @@ public final class FreePorts {
             }
         }
         throw new UncheckedIOException(new IOException("No port free for both UDP and TCP"));
+    }
+
+    /** A TCP port free on 127.0.0.1 right now (for a listener another process opens). */
+    public static int tcp() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Whether {@code port} on 127.0.0.1 can be bound again, for both UDP and TCP. */

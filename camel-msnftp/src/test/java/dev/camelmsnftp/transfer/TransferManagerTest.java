@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +26,7 @@ import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.sip.SipAgentConfig;
 import dev.camelmsnftp.sip.SipAgentException;
 import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.testsupport.Sha256;
 import dev.camelmsnftp.testsupport.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,7 +149,7 @@ class TransferManagerTest {
         ReceivedFile file = received.poll(10, TimeUnit.SECONDS);
         assertThat(file).isNotNull();
         try {
-            assertThat(sha256(file.path())).isEqualTo(sha256(source));
+            assertThat(Sha256.of(file.path())).isEqualTo(Sha256.of(source));
             assertThat(file.cookie()).isEqualTo(result.cookie());
             assertThat(file.flow()).isEqualTo(flow);
             assertThat(file.encrypted()).isEqualTo(result.encrypted());
@@ -300,9 +300,5 @@ class TransferManagerTest {
         } finally {
             file.delete();
         }
-    }
-
-    static byte[] sha256(Path file) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
     }
 }

@@ -90,6 +90,17 @@ class WorkDirectoryLockTest {
     }
 
     @Test
+    void aDirectoryOthersCanWriteIsRefusedAndNothingInItTouched() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("open"));
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path planted = Files.write(work.resolve("msnftp-1-2.part"), new byte[1]);
+
+        assertThatThrownBy(() -> WorkDirectoryLock.acquire(work)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("others can write it").hasMessageContaining("workDir");
+        assertThat(planted).as("a refused directory is not cleaned either").exists();
+    }
+
+    @Test
     void aDirectoryThatCannotBeCreatedIsUsedUnlockedAndItsTransfersFailOnTheirOwn() throws Exception {
         Path file = Files.write(dir.resolve("a-file"), new byte[1]);
         try (WorkDirectoryLock taken = WorkDirectoryLock.acquire(file.resolve("work"))) {

@@ -3,10 +3,6 @@ package dev.camelmsnftp.examples.archive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +16,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 
+import dev.camelmsnftp.testsupport.FreePorts;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -40,8 +37,8 @@ public abstract class ArchiveTestSupport extends CamelTestSupport {
 
     // static: one pair for every instance JUnit and Camel's test support create (an instance field gave the routes and
     // the properties different ports)
-    protected static final int ARCHIVE_PORT = freePort();
-    protected static final int ALICE_PORT = freePort();
+    protected static final int ARCHIVE_PORT = FreePorts.udpAndTcp();
+    protected static final int ALICE_PORT = FreePorts.udpAndTcp();
 
     /** Where the archive is: {@code archive.to} and its settings. */
     protected abstract void archiveProperties(Properties properties);
@@ -146,19 +143,5 @@ public abstract class ArchiveTestSupport extends CamelTestSupport {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** A loopback port free for both UDP and TCP (SIP listens on both). */
-    public static int freePort() {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, loopback);
-                    DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, tcp.getLocalPort()))) {
-                return tcp.getLocalPort();
-            } catch (IOException inUse) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no port free for both UDP and TCP");
     }
 }

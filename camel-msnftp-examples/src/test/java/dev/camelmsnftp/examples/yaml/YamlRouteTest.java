@@ -1,16 +1,12 @@
 package dev.camelmsnftp.examples.yaml;
 
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import dev.camelmsnftp.testsupport.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.NotifyBuilder;
@@ -31,8 +27,8 @@ class YamlRouteTest extends CamelTestSupport {
     @TempDir
     static Path work;
 
-    static final int BOB_PORT = freePort();
-    static final int ALICE_PORT = freePort();
+    static final int BOB_PORT = FreePorts.udpAndTcp();
+    static final int ALICE_PORT = FreePorts.udpAndTcp();
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
@@ -71,18 +67,5 @@ class YamlRouteTest extends CamelTestSupport {
         assertThat(sent.getException()).isNull();
         assertThat(stored.matches(30, TimeUnit.SECONDS)).as("the YAML route stored the file").isTrue();
         assertThat(Files.readAllBytes(work.resolve("inbox/alice@corp.example/minutes.pdf"))).isEqualTo(bytes);
-    }
-
-    static int freePort() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                 DatagramSocket udp = new DatagramSocket(
-                         new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.getLocalPort()))) {
-                return udp.getLocalPort();
-            } catch (IOException taken) {
-                // the UDP side was taken; try another
-            }
-        }
-        throw new IllegalStateException("No port free for both UDP and TCP");
     }
 }
