@@ -75,6 +75,7 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
         in.setHeader(MsnftpConstants.BYE_CODE, file.byeCode());
         in.setHeader(MsnftpConstants.REMOTE_USER, file.sender().addressOfRecord());
         in.setHeader(MsnftpConstants.ENCRYPTED, file.encrypted());
+        in.setHeader(MsnftpConstants.FLOW, file.flow().name());
         in.setHeader(MsnftpConstants.ORIGINAL_FILE_NAME, file.offeredName());
         // as camel-ftp does with its localWorkDirectory: a file: producer may then move the file instead of copying it
         in.setHeader(Exchange.FILE_LOCAL_WORK_PATH, file.path().toString());

@@ -18,7 +18,7 @@ class MsnftpMetadataTest {
             "maxConcurrentTransfers", "fileName");
     static final Set<String> SPEC_HEADERS = Set.of("CamelMsnftpInvitationCookie", "CamelFileName", "CamelFileLength",
             "CamelMsnftpByeCode", "CamelMsnftpRemoteUser", "CamelMsnftpCancelCode", "CamelMsnftpEncrypted",
-            "CamelMsnftpOriginalFileName");
+            "CamelMsnftpOriginalFileName", "CamelMsnftpFlow");
 
     @Test
     void catalogListsEverySpecOptionAndHeader() throws Exception {
