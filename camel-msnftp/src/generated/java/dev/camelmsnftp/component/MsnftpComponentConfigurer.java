@@ -47,6 +47,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "encryption": getOrCreateConfiguration(target).setEncryption(property(camelContext, java.lang.String.class, value)); return true;
         case "filename":
         case "fileName": getOrCreateConfiguration(target).setFileName(property(camelContext, java.lang.String.class, value)); return true;
+        case "freespacereserve":
+        case "freeSpaceReserve": getOrCreateConfiguration(target).setFreeSpaceReserve(property(camelContext, java.lang.String.class, value)); return true;
         case "ftphost":
         case "ftpHost": getOrCreateConfiguration(target).setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
         case "ftpport":
@@ -62,7 +64,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxconcurrenttransfers":
         case "maxConcurrentTransfers": getOrCreateConfiguration(target).setMaxConcurrentTransfers(property(camelContext, int.class, value)); return true;
         case "maxfilesize":
-        case "maxFileSize": getOrCreateConfiguration(target).setMaxFileSize(property(camelContext, long.class, value)); return true;
+        case "maxFileSize": getOrCreateConfiguration(target).setMaxFileSize(property(camelContext, java.lang.String.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": getOrCreateConfiguration(target).setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -113,6 +115,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "encryption": return java.lang.String.class;
         case "filename":
         case "fileName": return java.lang.String.class;
+        case "freespacereserve":
+        case "freeSpaceReserve": return java.lang.String.class;
         case "ftphost":
         case "ftpHost": return java.lang.String.class;
         case "ftpport":
@@ -128,7 +132,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxconcurrenttransfers":
         case "maxConcurrentTransfers": return int.class;
         case "maxfilesize":
-        case "maxFileSize": return long.class;
+        case "maxFileSize": return java.lang.String.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -180,6 +184,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "encryption": return getOrCreateConfiguration(target).getEncryption();
         case "filename":
         case "fileName": return getOrCreateConfiguration(target).getFileName();
+        case "freespacereserve":
+        case "freeSpaceReserve": return getOrCreateConfiguration(target).getFreeSpaceReserve();
         case "ftphost":
         case "ftpHost": return getOrCreateConfiguration(target).getFtpHost();
         case "ftpport":

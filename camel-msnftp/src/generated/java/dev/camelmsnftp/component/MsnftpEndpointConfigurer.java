@@ -41,6 +41,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "filename":
         case "fileName": target.getConfiguration().setFileName(property(camelContext, java.lang.String.class, value)); return true;
+        case "freespacereserve":
+        case "freeSpaceReserve": target.getConfiguration().setFreeSpaceReserve(property(camelContext, java.lang.String.class, value)); return true;
         case "ftphost":
         case "ftpHost": target.getConfiguration().setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
         case "ftpport":
@@ -52,7 +54,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxconcurrenttransfers":
         case "maxConcurrentTransfers": target.getConfiguration().setMaxConcurrentTransfers(property(camelContext, int.class, value)); return true;
         case "maxfilesize":
-        case "maxFileSize": target.getConfiguration().setMaxFileSize(property(camelContext, long.class, value)); return true;
+        case "maxFileSize": target.getConfiguration().setMaxFileSize(property(camelContext, java.lang.String.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": target.getConfiguration().setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -104,6 +106,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "filename":
         case "fileName": return java.lang.String.class;
+        case "freespacereserve":
+        case "freeSpaceReserve": return java.lang.String.class;
         case "ftphost":
         case "ftpHost": return java.lang.String.class;
         case "ftpport":
@@ -115,7 +119,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxconcurrenttransfers":
         case "maxConcurrentTransfers": return int.class;
         case "maxfilesize":
-        case "maxFileSize": return long.class;
+        case "maxFileSize": return java.lang.String.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -168,6 +172,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "exchangePattern": return target.getExchangePattern();
         case "filename":
         case "fileName": return target.getConfiguration().getFileName();
+        case "freespacereserve":
+        case "freeSpaceReserve": return target.getConfiguration().getFreeSpaceReserve();
         case "ftphost":
         case "ftpHost": return target.getConfiguration().getFtpHost();
         case "ftpport":

@@ -24,7 +24,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(31);
+        Set<String> props = new HashSet<>(32);
         props.add("acceptTimeout");
         props.add("advertisedAddress");
         props.add("alwaysListen");
@@ -35,6 +35,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("fileName");
+        props.add("freeSpaceReserve");
         props.add("ftpHost");
         props.add("ftpPort");
         props.add("lazyStartProducer");

@@ -110,8 +110,17 @@ public class MsnftpConfiguration implements Cloneable {
               description = "The longest silence on the TCP connection during a transfer.")
     private long transferTimeout = 60_000;
 
-    @UriParam(label = "consumer", defaultValue = "0", description = "Reject INVITEs for larger files (CANCEL REJECT); 0 means no limit.")
-    private long maxFileSize;
+    @UriParam(label = "consumer", defaultValue = "0",
+              description = "Decline offers of larger files (CANCEL REJECT) before a byte is sent; 0 means no limit. A number of"
+                            + " bytes or a size with a unit: 5MB (5,000,000 bytes; KB, MB, GB, TB are powers of 1000) or 5MiB"
+                            + " (5,242,880 bytes; KiB, MiB, GiB, TiB are powers of 1024).")
+    private String maxFileSize = "0";
+
+    @UriParam(label = "consumer", defaultValue = "64MB",
+              description = "Space that received files must leave free on workDir's file system: an offer that does not fit in"
+                            + " the usable space less this (and less what transfers under way still have to write) is declined"
+                            + " with CANCEL REJECT before a byte is sent. A size like maxFileSize; 0 keeps nothing back.")
+    private String freeSpaceReserve = "64MB";
 
     @UriParam(label = "common",
               description = "Where the consumer writes received files before handing them on (and the producer spools streams"
@@ -311,12 +320,20 @@ public class MsnftpConfiguration implements Cloneable {
         this.transferTimeout = transferTimeout;
     }
 
-    public long getMaxFileSize() {
+    public String getMaxFileSize() {
         return maxFileSize;
     }
 
-    public void setMaxFileSize(long maxFileSize) {
+    public void setMaxFileSize(String maxFileSize) {
         this.maxFileSize = maxFileSize;
+    }
+
+    public String getFreeSpaceReserve() {
+        return freeSpaceReserve;
+    }
+
+    public void setFreeSpaceReserve(String freeSpaceReserve) {
+        this.freeSpaceReserve = freeSpaceReserve;
     }
 
     public String getWorkDir() {
@@ -373,7 +390,8 @@ public class MsnftpConfiguration implements Cloneable {
                 .advertisedAddress(advertisedAddress).connectivity(connectivity).alwaysListen(alwaysListen)
                 .encryption(EncryptionPolicy.parse(encryption)).sipMode(SipMode.parse(sipMode))
                 .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))
-                .maxFileSize(maxFileSize).workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
+                .maxFileSize(ByteSizes.parse(maxFileSize, "maxFileSize"))
+                .freeSpaceReserve(ByteSizes.parse(freeSpaceReserve, "freeSpaceReserve")).workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
                 .maxConcurrentTransfers(maxConcurrentTransfers).build();
     }
 

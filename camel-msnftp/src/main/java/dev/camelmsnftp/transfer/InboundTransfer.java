@@ -72,7 +72,15 @@ final class InboundTransfer {
         Flow flow = offer.inviterCannotListen() ? Flow.B : settings.alwaysListen() ? Flow.C : Flow.A;
         Path temporary = null;
         boolean handedOver = false;
-        try (Connections waits = new Connections()) {
+        DiskSpace.Reservation room;
+        try {
+            room = manager.space().reserve(settings.workDir(), settings.freeSpaceReserve(), size);
+        } catch (DiskSpace.NoRoomException e) {
+            LOG.info("File {} from {} declined: {}", name, sender, e.getMessage());
+            cancelQuietly(CancelCode.REJECT);
+            return;
+        }
+        try (room; Connections waits = new Connections()) {
             connections = waits;
             Files.createDirectories(settings.workDir());
             temporary = Files.createTempFile(settings.workDir(), "msnftp-" + cookie + "-", ".part");
@@ -81,7 +89,7 @@ final class InboundTransfer {
             try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 LOG.debug("Receiving {} ({} bytes) from {} in flow {}, cookie {}", name, size, sender, flow, cookie);
                 SocketChannel channel = flow.receiverListens() ? listen(keys) : connect(keys);
-                result = receiver(keys, out, size).run(channel);
+                result = receiver(keys, out, size, room).run(channel);
             }
             ReceivedFile file = new ReceivedFile(temporary, cookie, sender, name, SafeFileNames.toSafeName(name), size,
                     result.byeCode(), result.encrypted(), flow);
@@ -203,9 +211,9 @@ final class InboundTransfer {
 
     private long authCookie;
 
-    private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size) {
+    private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size, DiskSpace.Reservation room) {
         MsnftpReceiver built = MsnftpReceiver.builder().localUser(settings.localUser().addressOfRecord())
-                .authCookie(authCookie).keys(keys).sink(out, size)
+                .authCookie(authCookie).keys(keys).sink(out, size).progress((written, total) -> room.written(written))
                 .timeout(settings.transferTimeout()).byeTimeout(settings.transferTimeout()).build();
         receiver = built;
         if (cancelled) {

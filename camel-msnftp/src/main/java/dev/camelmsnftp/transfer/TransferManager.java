@@ -46,6 +46,7 @@ public final class TransferManager implements AutoCloseable {
     private final Map<String, InboundTransfer> inbound = new ConcurrentHashMap<>();
     private final List<InboundHandler> handlers = new CopyOnWriteArrayList<>();
     private final Map<InboundHandler, Semaphore> permits = new ConcurrentHashMap<>();
+    private final DiskSpace space = new DiskSpace();
     private volatile boolean closed;
 
     /**
@@ -171,6 +172,11 @@ public final class TransferManager implements AutoCloseable {
                     settings.maxFileSize());
             return decline(message, invite, CancelCode.REJECT);
         }
+        Optional<String> noRoom = space.check(settings.workDir(), settings.freeSpaceReserve(), size);
+        if (noRoom.isPresent()) {
+            peerLog.info("File {} from {} declined: {}", invite.fileName().get(), sender, noRoom.get());
+            return decline(message, invite, CancelCode.REJECT);
+        }
         Optional<Boolean> encrypted = Encryption.receiverChoice(invite, settings.encryption());
         if (encrypted.isEmpty()) {
             peerLog.warn("File {} from {} declined: the sender {} and encryption={}", invite.fileName().get(), sender,
@@ -263,6 +269,11 @@ public final class TransferManager implements AutoCloseable {
         if (activeTransfers() > 0) {
             LOG.warn("{} transfers still running after {}", activeTransfers(), STOP_WAIT);
         }
+    }
+
+    /** The work directories' free space, shared by every transfer of this manager. */
+    DiskSpace space() {
+        return space;
     }
 
     boolean isClosed() {

@@ -14,6 +14,9 @@ import dev.camelmsnftp.sip.SipMode;
  */
 public final class TransferSettings {
 
+    /** The default {@link #freeSpaceReserve()}: 64 MB (64,000,000 bytes). */
+    public static final long DEFAULT_FREE_SPACE_RESERVE = 64_000_000L;
+
     private final SipAddress localUser;
     private final String ftpHost;
     private final PortRange ftpPort;
@@ -25,6 +28,7 @@ public final class TransferSettings {
     private final Duration acceptTimeout;
     private final Duration transferTimeout;
     private final long maxFileSize;
+    private final long freeSpaceReserve;
     private final Path workDir;
     private final int maxConcurrentTransfers;
 
@@ -40,10 +44,14 @@ public final class TransferSettings {
         this.acceptTimeout = positive(b.acceptTimeout, "acceptTimeout");
         this.transferTimeout = positive(b.transferTimeout, "transferTimeout");
         this.maxFileSize = b.maxFileSize;
+        this.freeSpaceReserve = b.freeSpaceReserve;
         this.workDir = Objects.requireNonNull(b.workDir, "workDir");
         this.maxConcurrentTransfers = b.maxConcurrentTransfers;
         if (maxFileSize < 0) {
             throw new IllegalArgumentException("maxFileSize must be >= 0 (0: no limit)");
+        }
+        if (freeSpaceReserve < 0) {
+            throw new IllegalArgumentException("freeSpaceReserve must be >= 0");
         }
         if (maxConcurrentTransfers < 1) {
             throw new IllegalArgumentException("maxConcurrentTransfers must be >= 1");
@@ -112,6 +120,14 @@ public final class TransferSettings {
         return maxFileSize;
     }
 
+    /**
+     * Receiver: bytes of the work directory's file system that received files must leave free; an offer that does not
+     * fit in the usable space less this (and less what accepted transfers still have to write) is declined.
+     */
+    public long freeSpaceReserve() {
+        return freeSpaceReserve;
+    }
+
     /** Where received files are written, and streams of unknown length spooled. */
     public Path workDir() {
         return workDir;
@@ -140,6 +156,7 @@ public final class TransferSettings {
         private Duration acceptTimeout = Duration.ofSeconds(30);
         private Duration transferTimeout = Duration.ofSeconds(60);
         private long maxFileSize;
+        private long freeSpaceReserve = DEFAULT_FREE_SPACE_RESERVE;
         private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
         private int maxConcurrentTransfers = 16;
 
@@ -194,6 +211,11 @@ public final class TransferSettings {
 
         public Builder maxFileSize(long maxFileSize) {
             this.maxFileSize = maxFileSize;
+            return this;
+        }
+
+        public Builder freeSpaceReserve(long freeSpaceReserve) {
+            this.freeSpaceReserve = freeSpaceReserve;
             return this;
         }
 

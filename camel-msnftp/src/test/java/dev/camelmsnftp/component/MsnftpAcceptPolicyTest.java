@@ -1,0 +1,111 @@
+package dev.camelmsnftp.component;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.transfer.TransferRejectedException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What a consumer accepts is decided before its ACCEPT, through real endpoints: each refusal reaches the producer as
+ * {@link TransferRejectedException} with the Cancel-Code it saw, and no byte of a refused file crosses the network.
+ */
+class MsnftpAcceptPolicyTest extends MsnftpTestSupport {
+
+    static final int DORA_PORT = FreePorts.udpAndTcp();
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(bobReceives("*", "maxFileSize=5MB")).routeId("bob").to("mock:bob");
+            }
+        };
+    }
+
+    private Exchange send(String uri, Object body, String name) {
+        return template.send(uri, exchange -> {
+            exchange.getIn().setBody(body);
+            exchange.getIn().setHeader(Exchange.FILE_NAME, name);
+        });
+    }
+
+    static void assertRejected(Exchange sent, String cancelCode) {
+        assertThat(sent.getException()).isInstanceOfSatisfying(TransferRejectedException.class,
+                e -> assertThat(e.cancelCode()).contains(cancelCode));
+        assertThat(sent.getIn().getHeader(MsnftpConstants.CANCEL_CODE)).isEqualTo(cancelCode);
+    }
+
+    @Test
+    void maxFileSizeWithAUnitIsAPowerOfTenLimit() throws Exception {
+        MockEndpoint bob = getMockEndpoint("mock:bob");
+        bob.expectedMessageCount(1);
+        bob.expectedHeaderReceived(Exchange.FILE_LENGTH, 5_000_000L);
+
+        assertThat(send(toBob(""), new byte[5_000_000], "just-fits.bin").getException()).isNull();
+        assertRejected(send(toBob(""), new byte[5_000_001], "one-byte-over.bin"), "REJECT");
+
+        bob.assertIsSatisfied(10_000);
+    }
+
+    @Test
+    void aSizeThatIsNotASizeFailsTheRouteStartNamingTheOption() throws Exception {
+        try (CamelContext other = new DefaultCamelContext()) {
+            assertThatThrownBy(() -> {
+                other.addRoutes(new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from(uri("*", "dora", DORA_PORT, "maxFileSize=5XB")).to("mock:never");
+                    }
+                });
+                other.start();
+            }).hasStackTraceContaining("maxFileSize").hasStackTraceContaining("'5XB'");
+        }
+    }
+
+    /**
+     * The real usable space of the work directory's file system, no fake: the reserve is set so that 256 MiB (at most half
+     * the usable space) is left, so a 10 kB file fits and one 256 MiB larger than what is left does not. The large file
+     * is sparse: it is offered, never read.
+     */
+    @Test
+    void anOfferThatDoesNotFitTheWorkDirectoryIsDeclinedBeforeAnyByte() throws Exception {
+        Path doraWork = Files.createDirectories(work.resolve("dora"));
+        long usable = Files.getFileStore(doraWork).getUsableSpace();
+        long left = Math.min(256L << 20, usable / 2);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("*", "dora", DORA_PORT, "freeSpaceReserve=" + (usable - left))).routeId("dora").to("mock:dora");
+            }
+        });
+        Path huge = work.resolve("sources/huge.bin");
+        Files.createDirectories(huge.getParent());
+        try (RandomAccessFile sparse = new RandomAccessFile(huge.toFile(), "rw")) {
+            sparse.setLength(left + (256L << 20));
+        }
+        MockEndpoint dora = getMockEndpoint("mock:dora");
+        dora.expectedMessageCount(1);
+        String toDora = alice("sip:dora@127.0.0.1:" + DORA_PORT, "");
+
+        assertRejected(send(toDora, huge.toFile(), "huge.bin"), "REJECT");
+        assertThat(send(toDora, new byte[10_000], "small.bin").getException()).isNull();
+
+        dora.assertIsSatisfied(10_000);
+        assertThat(dora.getReceivedExchanges().get(0).getIn().getHeader(Exchange.FILE_NAME)).isEqualTo("small.bin");
+        context.getRouteController().stopRoute("dora", 10, TimeUnit.SECONDS);
+    }
+}
