@@ -27,6 +27,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "acceptTimeout": target.getConfiguration().setAcceptTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "advertisedaddress":
         case "advertisedAddress": target.getConfiguration().setAdvertisedAddress(property(camelContext, java.lang.String.class, value)); return true;
+        case "allowedsenders":
+        case "allowedSenders": target.setAllowedSenders(property(camelContext, java.lang.String.class, value)); return true;
         case "alwayslisten":
         case "alwaysListen": target.getConfiguration().setAlwaysListen(property(camelContext, boolean.class, value)); return true;
         case "authusername":
@@ -39,6 +41,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "exclude": target.setExclude(property(camelContext, java.lang.String.class, value)); return true;
         case "filename":
         case "fileName": target.getConfiguration().setFileName(property(camelContext, java.lang.String.class, value)); return true;
         case "freespacereserve":
@@ -47,6 +50,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": target.getConfiguration().setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
         case "ftpport":
         case "ftpPort": target.getConfiguration().setFtpPort(property(camelContext, java.lang.String.class, value)); return true;
+        case "include": target.setInclude(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "localuser":
@@ -92,6 +96,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "acceptTimeout": return long.class;
         case "advertisedaddress":
         case "advertisedAddress": return java.lang.String.class;
+        case "allowedsenders":
+        case "allowedSenders": return java.lang.String.class;
         case "alwayslisten":
         case "alwaysListen": return boolean.class;
         case "authusername":
@@ -104,6 +110,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "exclude": return java.lang.String.class;
         case "filename":
         case "fileName": return java.lang.String.class;
         case "freespacereserve":
@@ -112,6 +119,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": return java.lang.String.class;
         case "ftpport":
         case "ftpPort": return java.lang.String.class;
+        case "include": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "localuser":
@@ -158,6 +166,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "acceptTimeout": return target.getConfiguration().getAcceptTimeout();
         case "advertisedaddress":
         case "advertisedAddress": return target.getConfiguration().getAdvertisedAddress();
+        case "allowedsenders":
+        case "allowedSenders": return target.getAllowedSenders();
         case "alwayslisten":
         case "alwaysListen": return target.getConfiguration().isAlwaysListen();
         case "authusername":
@@ -170,6 +180,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "exclude": return target.getExclude();
         case "filename":
         case "fileName": return target.getConfiguration().getFileName();
         case "freespacereserve":
@@ -178,6 +189,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": return target.getConfiguration().getFtpHost();
         case "ftpport":
         case "ftpPort": return target.getConfiguration().getFtpPort();
+        case "include": return target.getInclude();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "localuser":

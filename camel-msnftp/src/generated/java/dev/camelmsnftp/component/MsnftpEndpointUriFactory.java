@@ -24,9 +24,10 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(32);
+        Set<String> props = new HashSet<>(35);
         props.add("acceptTimeout");
         props.add("advertisedAddress");
+        props.add("allowedSenders");
         props.add("alwaysListen");
         props.add("authUsername");
         props.add("bridgeErrorHandler");
@@ -34,10 +35,12 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("encryption");
         props.add("exceptionHandler");
         props.add("exchangePattern");
+        props.add("exclude");
         props.add("fileName");
         props.add("freeSpaceReserve");
         props.add("ftpHost");
         props.add("ftpPort");
+        props.add("include");
         props.add("lazyStartProducer");
         props.add("localUser");
         props.add("maxConcurrentTransfers");

@@ -1,6 +1,12 @@
 package dev.camelmsnftp.component;
 
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import dev.camelmsnftp.invite.CancelCode;
 import dev.camelmsnftp.transfer.InboundHandler;
+import dev.camelmsnftp.transfer.Offer;
+import dev.camelmsnftp.transfer.OfferDecision;
 import dev.camelmsnftp.transfer.PeerFilter;
 import dev.camelmsnftp.transfer.ReceivedFile;
 import dev.camelmsnftp.transfer.TransferException;
@@ -20,13 +26,34 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
 
     private final MsnftpEndpoint endpoint;
     private final PeerFilter peers;
+    private final Pattern include;
+    private final Pattern exclude;
     private TransferSettings settings;
     private SharedAgent agent;
 
     public MsnftpConsumer(MsnftpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.endpoint = endpoint;
-        this.peers = PeerFilter.parse(endpoint.getPeer());
+        try {
+            this.peers = PeerFilter.parse(endpoint.getPeer(), endpoint.getAllowedSenders());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The msnftp option allowedSenders (or the peer) is invalid: " + e.getMessage(), e);
+        }
+        this.include = pattern(endpoint.getInclude(), "include");
+        this.exclude = pattern(endpoint.getExclude(), "exclude");
+    }
+
+    /** A file-name pattern as camel-ftp compiles it: case-insensitive, matched against the whole name. */
+    private static Pattern pattern(String regex, String option) {
+        if (regex == null || regex.isEmpty()) {
+            return null;
+        }
+        try {
+            return Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("The msnftp option " + option + " is not a regular expression: "
+                                               + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -55,6 +82,19 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
     @Override
     public TransferSettings settings() {
         return settings;
+    }
+
+    /** include and exclude, with camel-ftp's semantics, on the offered name reduced to a plain name. */
+    @Override
+    public OfferDecision decide(Offer offer) {
+        String name = offer.fileName();
+        if (exclude != null && exclude.matcher(name).matches()) {
+            return OfferDecision.decline(CancelCode.REJECT, "the name matches exclude");
+        }
+        if (include != null && !include.matcher(name).matches()) {
+            return OfferDecision.decline(CancelCode.REJECT, "the name does not match include");
+        }
+        return OfferDecision.accept();
     }
 
     @Override

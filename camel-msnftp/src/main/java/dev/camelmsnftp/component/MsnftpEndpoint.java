@@ -32,6 +32,25 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
     @UriParam
     private MsnftpConfiguration configuration;
 
+    @UriParam(label = "consumer",
+              description = "Further senders whose files are accepted, besides the peer of the URI: a comma-separated list of"
+                            + " SIP addresses (alice@corp.example) and patterns for a whole domain (*@partner.example). With"
+                            + " msnftp:* and this list, only the list is accepted. Other senders get CANCEL REJECT and an INFO"
+                            + " log line; no byte of their file is sent.")
+    private String allowedSenders;
+
+    @UriParam(label = "consumer,filter",
+              description = "Is used to include files, if the offered file name (reduced to a plain name, as CamelFileName)"
+                            + " matches the regex pattern (matching is case in-sensitive); others are declined with CANCEL"
+                            + " REJECT before a byte is sent. As camel-ftp's include.")
+    private String include;
+
+    @UriParam(label = "consumer,filter",
+              description = "Is used to exclude files, if the offered file name (reduced to a plain name, as CamelFileName)"
+                            + " matches the regex pattern (matching is case in-sensitive); they are declined with CANCEL REJECT"
+                            + " before a byte is sent. Takes precedence over include. As camel-ftp's exclude.")
+    private String exclude;
+
     public MsnftpEndpoint(String uri, MsnftpComponent component, MsnftpConfiguration configuration) {
         super(uri, component);
         this.configuration = configuration;
@@ -100,6 +119,30 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
 
     public void setPeer(String peer) {
         this.peer = peer;
+    }
+
+    public String getAllowedSenders() {
+        return allowedSenders;
+    }
+
+    public void setAllowedSenders(String allowedSenders) {
+        this.allowedSenders = allowedSenders;
+    }
+
+    public String getInclude() {
+        return include;
+    }
+
+    public void setInclude(String include) {
+        this.include = include;
+    }
+
+    public String getExclude() {
+        return exclude;
+    }
+
+    public void setExclude(String exclude) {
+        this.exclude = exclude;
     }
 
     public MsnftpConfiguration getConfiguration() {

@@ -43,6 +43,7 @@ final class InboundTransfer {
     private final IncomingMessage invite;
     private final Invitation offer;
     private final InboundHandler handler;
+    private final Offer accepted;
     private final TransferSettings settings;
     private final boolean encrypted;
     private final long cookie;
@@ -55,13 +56,14 @@ final class InboundTransfer {
     private volatile boolean cancelled;
 
     InboundTransfer(TransferManager manager, IncomingMessage invite, Invitation offer, InboundHandler handler,
-                    boolean encrypted) {
+                    Offer accepted) {
         this.manager = manager;
         this.invite = invite;
         this.offer = offer;
         this.handler = handler;
+        this.accepted = accepted;
         this.settings = handler.settings();
-        this.encrypted = encrypted;
+        this.encrypted = accepted.encrypted();
         this.cookie = offer.cookie();
         this.sender = invite.from();
     }
@@ -69,7 +71,7 @@ final class InboundTransfer {
     void run() {
         String name = offer.fileName().orElseThrow();
         long size = offer.fileSize().orElseThrow();
-        Flow flow = offer.inviterCannotListen() ? Flow.B : settings.alwaysListen() ? Flow.C : Flow.A;
+        Flow flow = accepted.flow();
         Path temporary = null;
         boolean handedOver = false;
         DiskSpace.Reservation room;
@@ -78,6 +80,7 @@ final class InboundTransfer {
         } catch (DiskSpace.NoRoomException e) {
             LOG.info("File {} from {} declined: {}", name, sender, e.getMessage());
             cancelQuietly(CancelCode.REJECT);
+            TransferManager.notReceived(handler, accepted);
             return;
         }
         try (room; Connections waits = new Connections()) {
@@ -91,7 +94,7 @@ final class InboundTransfer {
                 SocketChannel channel = flow.receiverListens() ? listen(keys) : connect(keys);
                 result = receiver(keys, out, size, room).run(channel);
             }
-            ReceivedFile file = new ReceivedFile(temporary, cookie, sender, name, SafeFileNames.toSafeName(name), size,
+            ReceivedFile file = new ReceivedFile(temporary, cookie, sender, name, accepted.fileName(), size,
                     result.byeCode(), result.encrypted(), flow);
             LOG.info("Received {} ({} bytes, {}) from {} in flow {}", name, size, result.encrypted() ? "encrypted" : "plain",
                     sender, flow);
@@ -119,6 +122,9 @@ final class InboundTransfer {
             cancelQuietly(CancelCode.FAIL);
             fail(new TransferFailedException("Unexpected failure: " + e, cookie, sender.toString(), Phase.TRANSFER, -1, e));
         } finally {
+            if (!handedOver) {
+                TransferManager.notReceived(handler, accepted);
+            }
             if (!handedOver && temporary != null) {
                 try {
                     Files.deleteIfExists(temporary);
@@ -129,12 +135,15 @@ final class InboundTransfer {
         }
     }
 
-    private void deliver(ReceivedFile file) {
+    /** Hands the file to the handler, which owns it from now on; returns whether it was delivered. */
+    private boolean deliver(ReceivedFile file) {
         try {
             handler.onFile(file);
+            return true;
         } catch (Exception e) {
-            LOG.warn("Handling received file {} from {} failed: {}", file.offeredName(), sender, e.getMessage(), e);
-            file.delete();
+            LOG.warn("Received file {} from {} was not delivered: {}", file.offeredName(), sender, e.getMessage());
+            LOG.debug("Why file {} from {} was not delivered", file.offeredName(), sender, e);
+            return false;
         }
     }
 

@@ -159,40 +159,57 @@ public final class TransferManager implements AutoCloseable {
         if (inbound.containsKey(key)) {
             return 200;
         }
+        String name = invite.fileName().get();
         Optional<InboundHandler> chosen = handlerFor(sender);
         if (closed || chosen.isEmpty()) {
-            peerLog.info("File {} from {} declined: nobody receives files from this sender", invite.fileName().get(), sender);
+            peerLog.info("File {} from {} declined: not an allowed sender (nobody here receives files from it)", name,
+                    sender);
             return decline(message, invite, CancelCode.REJECT);
         }
         InboundHandler handler = chosen.get();
         TransferSettings settings = handler.settings();
         long size = invite.fileSize().getAsLong();
         if (settings.maxFileSize() > 0 && size > settings.maxFileSize()) {
-            peerLog.info("File {} from {} declined: {} bytes is over maxFileSize {}", invite.fileName().get(), sender, size,
+            peerLog.info("File {} from {} declined: {} bytes is over maxFileSize {}", name, sender, size,
                     settings.maxFileSize());
             return decline(message, invite, CancelCode.REJECT);
         }
         Optional<String> noRoom = space.check(settings.workDir(), settings.freeSpaceReserve(), size);
         if (noRoom.isPresent()) {
-            peerLog.info("File {} from {} declined: {}", invite.fileName().get(), sender, noRoom.get());
+            peerLog.info("File {} from {} declined: {}", name, sender, noRoom.get());
             return decline(message, invite, CancelCode.REJECT);
         }
         Optional<Boolean> encrypted = Encryption.receiverChoice(invite, settings.encryption());
         if (encrypted.isEmpty()) {
-            peerLog.warn("File {} from {} declined: the sender {} and encryption={}", invite.fileName().get(), sender,
+            peerLog.warn("File {} from {} declined: the sender {} and encryption={}", name, sender,
                     invite.encryptionRequired() ? "requires the encrypted variant" : "does not offer the encrypted variant",
                     settings.encryption().name().toLowerCase(Locale.ROOT));
             return decline(message, invite, CancelCode.REJECT);
         }
+        Flow flow = invite.inviterCannotListen() ? Flow.B : settings.alwaysListen() ? Flow.C : Flow.A;
+        Offer offer = new Offer(invite.cookie(), sender, name, SafeFileNames.toSafeName(name), size, encrypted.get(), flow);
+        OfferDecision decision;
+        try {
+            decision = handler.decide(offer);
+        } catch (RuntimeException e) {
+            LOG.warn("Deciding on file {} from {} failed; declined", name, sender, e);
+            decision = OfferDecision.decline(CancelCode.FAIL, "the receiver could not decide: " + e);
+        }
+        if (!decision.accepted()) {
+            peerLog.info("File {} from {} declined: {}", name, sender, decision.reason());
+            return decline(message, invite, decision.cancelCode().orElseThrow());
+        }
         Semaphore slots = permits.get(handler);
         if (!slots.tryAcquire()) {
-            peerLog.warn("File {} from {} declined: {} transfers are already under way (maxConcurrentTransfers)",
-                    invite.fileName().get(), sender, settings.maxConcurrentTransfers());
+            peerLog.warn("File {} from {} declined: {} transfers are already under way (maxConcurrentTransfers)", name,
+                    sender, settings.maxConcurrentTransfers());
+            notReceived(handler, offer);
             return decline(message, invite, CancelCode.FAIL);
         }
-        InboundTransfer transfer = new InboundTransfer(this, message, invite, handler, encrypted.get());
+        InboundTransfer transfer = new InboundTransfer(this, message, invite, handler, offer);
         if (inbound.putIfAbsent(key, transfer) != null) {
             slots.release();
+            notReceived(handler, offer);
             return 200;
         }
         try {
@@ -208,15 +225,34 @@ public final class TransferManager implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             inbound.remove(key, transfer);
             slots.release();
+            notReceived(handler, offer);
             return decline(message, invite, CancelCode.FAIL);
         }
         return 200;
     }
 
+    /** The handler naming the sender most specifically: its address, then its domain, then anyone. */
     private Optional<InboundHandler> handlerFor(SipAddress sender) {
-        Optional<InboundHandler> specific = handlers.stream()
-                .filter(h -> !h.peers().isAnyone() && h.peers().matches(sender)).findFirst();
-        return specific.isPresent() ? specific : handlers.stream().filter(h -> h.peers().isAnyone()).findFirst();
+        InboundHandler best = null;
+        PeerFilter.Match bestMatch = PeerFilter.Match.NONE;
+        for (InboundHandler handler : handlers) {
+            PeerFilter.Match match = handler.peers().match(sender);
+            if (match.compareTo(bestMatch) > 0) {
+                best = handler;
+                bestMatch = match;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Tells a handler an offer it accepted will not arrive; its failures are only logged. */
+    static void notReceived(InboundHandler handler, Offer offer) {
+        try {
+            handler.onNotReceived(offer);
+        } catch (RuntimeException e) {
+            LOG.warn("The receiver failed to note that file {} from {} was not received", offer.offeredName(),
+                    offer.sender(), e);
+        }
     }
 
     /** Answers an INVITE with CANCEL; the MESSAGE that carried it is still answered 200 (it was understood). */

@@ -25,6 +25,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MsnftpAcceptPolicyTest extends MsnftpTestSupport {
 
     static final int DORA_PORT = FreePorts.udpAndTcp();
+    static final int GAIL_PORT = FreePorts.udpAndTcp();
+    static final int IVY_PORT = FreePorts.udpAndTcp();
+    static final int ERIN_PORT = FreePorts.udpAndTcp();
+    static final int FRANK_PORT = FreePorts.udpAndTcp();
+    static final int HANK_PORT = FreePorts.udpAndTcp();
 
     @Override
     protected RoutesBuilder createRouteBuilder() {
@@ -32,6 +37,12 @@ class MsnftpAcceptPolicyTest extends MsnftpTestSupport {
             @Override
             public void configure() {
                 from(bobReceives("*", "maxFileSize=5MB")).routeId("bob").to("mock:bob");
+                // gail: anyone at corp.example and erin at partner.example; alice in particular goes to a route of her own
+                from(uri("*", "gail", GAIL_PORT, "allowedSenders=erin@partner.example, *@CORP.example"))
+                        .convertBodyTo(String.class).to("mock:gailAllowed");
+                from(uri("alice@corp.example", "gail", GAIL_PORT, "")).to("mock:gailAlice");
+                // ivy: spreadsheets and PDFs, but no drafts
+                from(uri("*", "ivy", IVY_PORT, "include=RAW{.*\\.(pdf|csv)}&exclude=RAW{draft-.*}")).to("mock:ivy");
             }
         };
     }
@@ -59,6 +70,56 @@ class MsnftpAcceptPolicyTest extends MsnftpTestSupport {
         assertRejected(send(toBob(""), new byte[5_000_001], "one-byte-over.bin"), "REJECT");
 
         bob.assertIsSatisfied(10_000);
+    }
+
+    private static String from(String user, int port, String target) {
+        return uri(target, user.substring(0, user.indexOf('@')), port, "localUser=" + user);
+    }
+
+    @Test
+    void allowedSendersTakesAddressesAndDomainsAndRejectsTheRest() throws Exception {
+        String gail = "sip:gail@127.0.0.1:" + GAIL_PORT;
+        MockEndpoint allowed = getMockEndpoint("mock:gailAllowed");
+        allowed.expectedBodiesReceivedInAnyOrder("from erin", "from hank");
+        MockEndpoint gailAlice = getMockEndpoint("mock:gailAlice");
+        gailAlice.expectedMessageCount(1);
+
+        assertThat(send(from("erin@partner.example", ERIN_PORT, gail), "from erin", "a.txt").getException()).isNull();
+        assertThat(send(from("hank@corp.example", HANK_PORT, gail), "from hank", "b.txt").getException()).isNull();
+        assertThat(send(alice(gail, ""), "from alice", "c.txt").getException()).as("her own route").isNull();
+        assertRejected(send(from("frank@other.example", FRANK_PORT, gail), "from frank", "d.txt"), "REJECT");
+
+        MockEndpoint.assertIsSatisfied(context, 10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void includeAndExcludeDecideOnTheOfferedNameBeforeAnyByte() throws Exception {
+        String ivy = alice("sip:ivy@127.0.0.1:" + IVY_PORT, "");
+        MockEndpoint received = getMockEndpoint("mock:ivy");
+        received.expectedHeaderValuesReceivedInAnyOrder(Exchange.FILE_NAME, "Report.PDF", "numbers.csv");
+
+        assertThat(send(ivy, "pdf", "Report.PDF").getException()).as("case-insensitive").isNull();
+        assertThat(send(ivy, "csv", "sub/dir/numbers.csv").getException()).as("the plain name counts").isNull();
+        assertRejected(send(ivy, "txt", "notes.txt"), "REJECT");
+        assertRejected(send(ivy, "draft", "draft-plan.pdf"), "REJECT");
+        assertRejected(send(ivy, "partial", "report.pdf.tmp"), "REJECT");
+
+        received.assertIsSatisfied(10_000);
+    }
+
+    @Test
+    void aSenderPatternThatIsNotOneFailsTheRouteStart() throws Exception {
+        try (CamelContext other = new DefaultCamelContext()) {
+            assertThatThrownBy(() -> {
+                other.addRoutes(new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from(uri("*", "dora", DORA_PORT, "allowedSenders=*@")).to("mock:never");
+                    }
+                });
+                other.start();
+            }).hasStackTraceContaining("allowedSenders");
+        }
     }
 
     @Test
