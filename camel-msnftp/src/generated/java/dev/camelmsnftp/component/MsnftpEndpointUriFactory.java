@@ -24,7 +24,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(35);
+        Set<String> props = new HashSet<>(38);
         props.add("acceptTimeout");
         props.add("advertisedAddress");
         props.add("allowedSenders");
@@ -40,6 +40,9 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("freeSpaceReserve");
         props.add("ftpHost");
         props.add("ftpPort");
+        props.add("idempotent");
+        props.add("idempotentKey");
+        props.add("idempotentRepository");
         props.add("include");
         props.add("lazyStartProducer");
         props.add("localUser");

@@ -1,9 +1,11 @@
 package dev.camelmsnftp.component;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import dev.camelmsnftp.invite.CancelCode;
+import dev.camelmsnftp.sip.SipAddress;
 import dev.camelmsnftp.transfer.InboundHandler;
 import dev.camelmsnftp.transfer.Offer;
 import dev.camelmsnftp.transfer.OfferDecision;
@@ -14,8 +16,13 @@ import dev.camelmsnftp.transfer.TransferSettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Emits one exchange per file received from the endpoint's peer (or anyone, for {@code msnftp:*}). The body is the
@@ -24,12 +31,18 @@ import org.apache.camel.support.SynchronizationAdapter;
  */
 public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MsnftpConsumer.class);
+    /** How many keys the default in-memory idempotent repository remembers (camel-file's default). */
+    static final int DEFAULT_IDEMPOTENT_CACHE_SIZE = 1000;
+
     private final MsnftpEndpoint endpoint;
     private final PeerFilter peers;
     private final Pattern include;
     private final Pattern exclude;
     private TransferSettings settings;
     private SharedAgent agent;
+    private IdempotentOffers idempotent;
+    private boolean ownRepository;
 
     public MsnftpConsumer(MsnftpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -60,6 +73,17 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
     protected void doStart() throws Exception {
         super.doStart();
         settings = endpoint.transferSettings();
+        if (endpoint.isIdempotent()) {
+            IdempotentRepository repository = endpoint.getIdempotentRepository();
+            ownRepository = repository == null;
+            if (ownRepository) {
+                repository = MemoryIdempotentRepository.memoryIdempotentRepository(DEFAULT_IDEMPOTENT_CACHE_SIZE);
+            }
+            ServiceHelper.startService(repository);
+            String key = endpoint.getIdempotentKey() != null ? endpoint.getIdempotentKey() : IdempotentOffers.DEFAULT_KEY;
+            idempotent = new IdempotentOffers(repository,
+                    endpoint.getCamelContext().resolveLanguage("simple").createExpression(key));
+        }
         agent = endpoint.acquireAgent(this);
         agent.transfers().addInboundHandler(this);
     }
@@ -71,6 +95,10 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
             endpoint.releaseAgent(agent);
             agent = null;
         }
+        if (idempotent != null && ownRepository) {
+            ServiceHelper.stopService(idempotent.repository());
+        }
+        idempotent = null;
         super.doStop();
     }
 
@@ -94,31 +122,70 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
         if (include != null && !include.matcher(name).matches()) {
             return OfferDecision.decline(CancelCode.REJECT, "the name does not match include");
         }
+        IdempotentOffers seen = idempotent;
+        if (seen != null) {
+            Exchange probe = endpoint.createExchange();
+            setHeaders(probe.getIn(), offer.cookie(), offer.sender(), offer.offeredName(), offer.fileName(), offer.size(),
+                    offer.encrypted(), offer.flow().name());
+            if (seen.beforeAccept(probe, transfer(offer.sender(), offer.cookie())) == IdempotentOffers.Verdict.DUPLICATE) {
+                return OfferDecision.decline(CancelCode.REJECT, "received before (idempotent)");
+            }
+        }
         return OfferDecision.accept();
+    }
+
+    @Override
+    public void onNotReceived(Offer offer) {
+        IdempotentOffers seen = idempotent;
+        if (seen != null) {
+            seen.notReceived(transfer(offer.sender(), offer.cookie()));
+        }
+    }
+
+    private static String transfer(SipAddress sender, long cookie) {
+        return sender.addressOfRecord().toLowerCase(Locale.ROOT) + "|" + cookie;
+    }
+
+    private static void setHeaders(Message in, long cookie, SipAddress sender, String offeredName, String fileName,
+                                   long size, boolean encrypted, String flow) {
+        in.setHeader(MsnftpConstants.INVITATION_COOKIE, cookie);
+        in.setHeader(MsnftpConstants.FILE_NAME, fileName);
+        in.setHeader(Exchange.FILE_NAME_ONLY, fileName);
+        in.setHeader(MsnftpConstants.FILE_LENGTH, size);
+        in.setHeader(MsnftpConstants.REMOTE_USER, sender.addressOfRecord());
+        in.setHeader(MsnftpConstants.ENCRYPTED, encrypted);
+        in.setHeader(MsnftpConstants.FLOW, flow);
+        in.setHeader(MsnftpConstants.ORIGINAL_FILE_NAME, offeredName);
     }
 
     @Override
     public void onFile(ReceivedFile file) {
         Exchange exchange = createExchange(false);
+        Message in = exchange.getIn();
+        in.setBody(file.path().toFile());
+        setHeaders(in, file.cookie(), file.sender(), file.offeredName(), file.fileName(), file.size(), file.encrypted(),
+                file.flow().name());
+        in.setHeader(MsnftpConstants.BYE_CODE, file.byeCode());
+        // as camel-ftp does with its localWorkDirectory: a file: producer may then move the file instead of copying it
+        in.setHeader(Exchange.FILE_LOCAL_WORK_PATH, file.path().toString());
+        IdempotentOffers seen = idempotent;
+        IdempotentOffers.Received key = seen == null ? null : seen.received(exchange, transfer(file.sender(), file.cookie()));
+        if (key != null && key.duplicate()) {
+            LOG.info("File {} from {} dropped: received before (idempotent key {}); acknowledged as delivered",
+                    file.fileName(), file.sender().addressOfRecord(), key.key());
+            file.delete();
+            releaseExchange(exchange, false);
+            return;
+        }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
+                if (key != null) {
+                    seen.done(key.key(), done.isFailed());
+                }
                 file.delete();
             }
         });
-        Message in = exchange.getIn();
-        in.setBody(file.path().toFile());
-        in.setHeader(MsnftpConstants.INVITATION_COOKIE, file.cookie());
-        in.setHeader(MsnftpConstants.FILE_NAME, file.fileName());
-        in.setHeader(Exchange.FILE_NAME_ONLY, file.fileName());
-        in.setHeader(MsnftpConstants.FILE_LENGTH, file.size());
-        in.setHeader(MsnftpConstants.BYE_CODE, file.byeCode());
-        in.setHeader(MsnftpConstants.REMOTE_USER, file.sender().addressOfRecord());
-        in.setHeader(MsnftpConstants.ENCRYPTED, file.encrypted());
-        in.setHeader(MsnftpConstants.FLOW, file.flow().name());
-        in.setHeader(MsnftpConstants.ORIGINAL_FILE_NAME, file.offeredName());
-        // as camel-ftp does with its localWorkDirectory: a file: producer may then move the file instead of copying it
-        in.setHeader(Exchange.FILE_LOCAL_WORK_PATH, file.path().toString());
         try {
             getProcessor().process(exchange);
         } catch (Exception e) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.transfer.TransferException.Phase;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -13,6 +14,7 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +32,21 @@ class MsnftpAcceptPolicyTest extends MsnftpTestSupport {
     static final int ERIN_PORT = FreePorts.udpAndTcp();
     static final int FRANK_PORT = FreePorts.udpAndTcp();
     static final int HANK_PORT = FreePorts.udpAndTcp();
+    static final int JACK_PORT = FreePorts.udpAndTcp();
+    static final int KATE_PORT = FreePorts.udpAndTcp();
+    static final int LIAM_PORT = FreePorts.udpAndTcp();
+
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
+        CamelContext context = super.createCamelContext();
+        Files.createDirectories(work);
+        context.getRegistry().bind("fileRepo", FileIdempotentRepository.fileIdempotentRepository(keys().toFile()));
+        return context;
+    }
+
+    static Path keys() {
+        return work.resolve("kate-keys.dat");
+    }
 
     @Override
     protected RoutesBuilder createRouteBuilder() {
@@ -42,6 +59,9 @@ class MsnftpAcceptPolicyTest extends MsnftpTestSupport {
                         .convertBodyTo(String.class).to("mock:gailAllowed");
                 from(uri("alice@corp.example", "gail", GAIL_PORT, "")).to("mock:gailAlice");
                 // ivy: spreadsheets and PDFs, but no drafts
+                from(uri("*", "jack", JACK_PORT, "idempotent=true")).to("mock:jack");
+                from(uri("*", "kate", KATE_PORT, "idempotent=true&idempotentRepository=#fileRepo")).to("mock:kate");
+                from(uri("*", "liam", LIAM_PORT, "idempotent=true&idempotentKey=RAW(${header.CamelFileLength}:${bodyAs(String)})")).to("mock:liam");
                 from(uri("*", "ivy", IVY_PORT, "include=RAW{.*\\.(pdf|csv)}&exclude=RAW{draft-.*}")).to("mock:ivy");
             }
         };
@@ -55,8 +75,10 @@ class MsnftpAcceptPolicyTest extends MsnftpTestSupport {
     }
 
     static void assertRejected(Exchange sent, String cancelCode) {
-        assertThat(sent.getException()).isInstanceOfSatisfying(TransferRejectedException.class,
-                e -> assertThat(e.cancelCode()).contains(cancelCode));
+        assertThat(sent.getException()).isInstanceOfSatisfying(TransferRejectedException.class, e -> {
+            assertThat(e.cancelCode()).contains(cancelCode);
+            assertThat(e.phase()).as("declined in answer to the offer: no connection, no byte").isEqualTo(Phase.ANSWER);
+        });
         assertThat(sent.getIn().getHeader(MsnftpConstants.CANCEL_CODE)).isEqualTo(cancelCode);
     }
 
@@ -105,6 +127,48 @@ class MsnftpAcceptPolicyTest extends MsnftpTestSupport {
         assertRejected(send(ivy, "partial", "report.pdf.tmp"), "REJECT");
 
         received.assertIsSatisfied(10_000);
+    }
+
+    @Test
+    void aFileReceivedBeforeIsDeclinedByTheDefaultKeyOfSenderNameAndSize() throws Exception {
+        String jack = alice("sip:jack@127.0.0.1:" + JACK_PORT, "");
+        MockEndpoint received = getMockEndpoint("mock:jack");
+        received.expectedHeaderValuesReceivedInAnyOrder(Exchange.FILE_LENGTH, 3L, 4L);
+
+        assertThat(send(jack, "abc", "a.txt").getException()).isNull();
+        assertRejected(send(jack, "abc", "a.txt"), "REJECT");
+        assertThat(send(jack, "abcd", "a.txt").getException()).as("another size is another file").isNull();
+
+        received.assertIsSatisfied(10_000);
+    }
+
+    @Test
+    void theFileBasedRepositoryKeepsTheKeysOnDisk() throws Exception {
+        String kate = alice("sip:kate@127.0.0.1:" + KATE_PORT, "");
+        MockEndpoint received = getMockEndpoint("mock:kate");
+        received.expectedMessageCount(1);
+
+        assertThat(send(kate, "xyz", "k.txt").getException()).isNull();
+        assertRejected(send(kate, "xyz", "k.txt"), "REJECT");
+
+        received.assertIsSatisfied(10_000);
+        assertThat(Files.readString(keys())).contains("alice@corp.example/k.txt/3");
+    }
+
+    /** A key that reads the content is checked once the bytes are in: the copy is dropped, and the sender told delivered. */
+    @Test
+    void aKeyOnTheContentDropsTheCopyAfterReceiptAndAcknowledgesIt() throws Exception {
+        String liam = alice("sip:liam@127.0.0.1:" + LIAM_PORT, "");
+        MockEndpoint received = getMockEndpoint("mock:liam");
+        received.expectedHeaderValuesReceivedInAnyOrder(Exchange.FILE_NAME, "one.txt", "three.txt");
+
+        assertThat(send(liam, "same", "one.txt").getException()).isNull();
+        assertThat(send(liam, "same", "two.txt").getException()).as("the copy is acknowledged, not refused").isNull();
+        assertThat(send(liam, "other", "three.txt").getException()).isNull();
+
+        received.assertIsSatisfied(10_000);
+        org.awaitility.Awaitility.await("the copy is not kept").atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> isEmptyDir(work.resolve("liam")));
     }
 
     @Test
