@@ -44,7 +44,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.camelmsnftp.component.MsnftpConfiguration.class, value)); return true;
         case "connectivity": getOrCreateConfiguration(target).setConnectivity(property(camelContext, boolean.class, value)); return true;
-        case "encryption": getOrCreateConfiguration(target).setEncryption(property(camelContext, java.lang.String.class, value)); return true;
+        case "encryption": getOrCreateConfiguration(target).setEncryption(property(camelContext, dev.camelmsnftp.transfer.EncryptionPolicy.class, value)); return true;
         case "filename":
         case "fileName": getOrCreateConfiguration(target).setFileName(property(camelContext, java.lang.String.class, value)); return true;
         case "freespacereserve":
@@ -72,11 +72,11 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "siphost":
         case "sipHost": getOrCreateConfiguration(target).setSipHost(property(camelContext, java.lang.String.class, value)); return true;
         case "sipmode":
-        case "sipMode": getOrCreateConfiguration(target).setSipMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "sipMode": getOrCreateConfiguration(target).setSipMode(property(camelContext, dev.camelmsnftp.sip.SipMode.class, value)); return true;
         case "sipport":
         case "sipPort": getOrCreateConfiguration(target).setSipPort(property(camelContext, int.class, value)); return true;
         case "siptransport":
-        case "sipTransport": getOrCreateConfiguration(target).setSipTransport(property(camelContext, java.lang.String.class, value)); return true;
+        case "sipTransport": getOrCreateConfiguration(target).setSipTransport(property(camelContext, dev.camelmsnftp.sip.SipTransport.class, value)); return true;
         case "tlskeystore":
         case "tlsKeyStore": getOrCreateConfiguration(target).setTlsKeyStore(property(camelContext, java.lang.String.class, value)); return true;
         case "tlskeystorepassword":
@@ -112,7 +112,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "bridgeErrorHandler": return boolean.class;
         case "configuration": return dev.camelmsnftp.component.MsnftpConfiguration.class;
         case "connectivity": return boolean.class;
-        case "encryption": return java.lang.String.class;
+        case "encryption": return dev.camelmsnftp.transfer.EncryptionPolicy.class;
         case "filename":
         case "fileName": return java.lang.String.class;
         case "freespacereserve":
@@ -140,11 +140,11 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "siphost":
         case "sipHost": return java.lang.String.class;
         case "sipmode":
-        case "sipMode": return java.lang.String.class;
+        case "sipMode": return dev.camelmsnftp.sip.SipMode.class;
         case "sipport":
         case "sipPort": return int.class;
         case "siptransport":
-        case "sipTransport": return java.lang.String.class;
+        case "sipTransport": return dev.camelmsnftp.sip.SipTransport.class;
         case "tlskeystore":
         case "tlsKeyStore": return java.lang.String.class;
         case "tlskeystorepassword":

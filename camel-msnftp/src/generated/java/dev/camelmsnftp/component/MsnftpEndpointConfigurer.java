@@ -36,7 +36,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "connectivity": target.getConfiguration().setConnectivity(property(camelContext, boolean.class, value)); return true;
-        case "encryption": target.getConfiguration().setEncryption(property(camelContext, java.lang.String.class, value)); return true;
+        case "encryption": target.getConfiguration().setEncryption(property(camelContext, dev.camelmsnftp.transfer.EncryptionPolicy.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
@@ -71,11 +71,11 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "siphost":
         case "sipHost": target.getConfiguration().setSipHost(property(camelContext, java.lang.String.class, value)); return true;
         case "sipmode":
-        case "sipMode": target.getConfiguration().setSipMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "sipMode": target.getConfiguration().setSipMode(property(camelContext, dev.camelmsnftp.sip.SipMode.class, value)); return true;
         case "sipport":
         case "sipPort": target.getConfiguration().setSipPort(property(camelContext, int.class, value)); return true;
         case "siptransport":
-        case "sipTransport": target.getConfiguration().setSipTransport(property(camelContext, java.lang.String.class, value)); return true;
+        case "sipTransport": target.getConfiguration().setSipTransport(property(camelContext, dev.camelmsnftp.sip.SipTransport.class, value)); return true;
         case "tlskeystore":
         case "tlsKeyStore": target.getConfiguration().setTlsKeyStore(property(camelContext, java.lang.String.class, value)); return true;
         case "tlskeystorepassword":
@@ -110,7 +110,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "connectivity": return boolean.class;
-        case "encryption": return java.lang.String.class;
+        case "encryption": return dev.camelmsnftp.transfer.EncryptionPolicy.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
@@ -145,11 +145,11 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "siphost":
         case "sipHost": return java.lang.String.class;
         case "sipmode":
-        case "sipMode": return java.lang.String.class;
+        case "sipMode": return dev.camelmsnftp.sip.SipMode.class;
         case "sipport":
         case "sipPort": return int.class;
         case "siptransport":
-        case "sipTransport": return java.lang.String.class;
+        case "sipTransport": return dev.camelmsnftp.sip.SipTransport.class;
         case "tlskeystore":
         case "tlsKeyStore": return java.lang.String.class;
         case "tlskeystorepassword":

@@ -36,8 +36,9 @@ public class MsnftpConfiguration implements Cloneable {
     @UriParam(label = "common", defaultValue = "5060", description = "The local port the SIP stack listens on; 0 picks a free port.")
     private int sipPort = 5060;
 
-    @UriParam(label = "common", defaultValue = "udp", enums = "udp,tcp,tls", description = "The SIP transport.")
-    private String sipTransport = "udp";
+    @UriParam(label = "common", defaultValue = "udp", enums = "udp,tcp,tls",
+              description = "The SIP transport (any case: udp and UDP are the same).")
+    private SipTransport sipTransport = SipTransport.UDP;
 
     @UriParam(label = "common", description = "A registrar to REGISTER localUser at, as host or host:port; none means no registration.")
     private String registrar;
@@ -94,13 +95,13 @@ public class MsnftpConfiguration implements Cloneable {
 
     @UriParam(label = "security", defaultValue = "auto", enums = "auto,required,disabled",
               description = "auto: the encrypted variant (MSN_SECURE_FTP) when the peer asks for or offers it, plain otherwise;"
-                            + " required: refuse plain transfers; disabled: refuse encrypted ones.")
-    private String encryption = "auto";
+                            + " required: refuse plain transfers; disabled: refuse encrypted ones (any case).")
+    private EncryptionPolicy encryption = EncryptionPolicy.AUTO;
 
     @UriParam(label = "common", defaultValue = "session", enums = "session,pager",
               description = "How we carry our invitations: session (an IM session set up with INVITE, as OCS does) or pager"
-                            + " (out-of-dialog MESSAGE). Both are always accepted.")
-    private String sipMode = "session";
+                            + " (out-of-dialog MESSAGE). Both are always accepted (any case).")
+    private SipMode sipMode = SipMode.SESSION;
 
     @UriParam(label = "common", defaultValue = "30s", javaType = "java.time.Duration",
               description = "How long to wait for an answer to an INVITE, and for the TCP connection.")
@@ -168,11 +169,11 @@ public class MsnftpConfiguration implements Cloneable {
         this.sipPort = sipPort;
     }
 
-    public String getSipTransport() {
+    public SipTransport getSipTransport() {
         return sipTransport;
     }
 
-    public void setSipTransport(String sipTransport) {
+    public void setSipTransport(SipTransport sipTransport) {
         this.sipTransport = sipTransport;
     }
 
@@ -288,19 +289,19 @@ public class MsnftpConfiguration implements Cloneable {
         this.alwaysListen = alwaysListen;
     }
 
-    public String getEncryption() {
+    public EncryptionPolicy getEncryption() {
         return encryption;
     }
 
-    public void setEncryption(String encryption) {
+    public void setEncryption(EncryptionPolicy encryption) {
         this.encryption = encryption;
     }
 
-    public String getSipMode() {
+    public SipMode getSipMode() {
         return sipMode;
     }
 
-    public void setSipMode(String sipMode) {
+    public void setSipMode(SipMode sipMode) {
         this.sipMode = sipMode;
     }
 
@@ -361,21 +362,21 @@ public class MsnftpConfiguration implements Cloneable {
     }
 
     /** The SIP identity and listening point: endpoints with equal keys share one SIP agent. */
-    record AgentKey(String localUser, String sipHost, int sipPort, String sipTransport, String registrar, String outboundProxy,
+    record AgentKey(String localUser, String sipHost, int sipPort, SipTransport sipTransport, String registrar, String outboundProxy,
             String authUsername, String password, String tlsKeyStore, String tlsTrustStore) {
     }
 
     AgentKey agentKey() {
         return new AgentKey(SipAddress.parse(required(localUser, "localUser")).addressOfRecord().toLowerCase(Locale.ROOT),
-                sipHost, sipPort, sipTransport.toLowerCase(Locale.ROOT), registrar, outboundProxy, authUsername, password,
+                sipHost, sipPort, required(sipTransport, "sipTransport"), registrar, outboundProxy, authUsername, password,
                 tlsKeyStore, tlsTrustStore);
     }
 
     /** The SIP agent's settings; its listener threads come from {@code listenerExecutor}. */
     SipAgentConfig sipAgentConfig(Executor listenerExecutor) {
         SipAgentConfig.Builder builder = SipAgentConfig.builder(required(localUser, "localUser")).sipHost(sipHost)
-                .sipPort(sipPort).transport(SipTransport.parse(sipTransport)).registrar(registrar)
-                .outboundProxy(outboundProxy).authUsername(authUsername).password(password).mode(SipMode.parse(sipMode))
+                .sipPort(sipPort).transport(required(sipTransport, "sipTransport")).registrar(registrar)
+                .outboundProxy(outboundProxy).authUsername(authUsername).password(password).mode(required(sipMode, "sipMode"))
                 .listenerExecutor(listenerExecutor);
         if (tlsKeyStore != null) {
             builder.tls(new TlsSettings(Path.of(tlsKeyStore), tlsKeyStorePassword, tlsStoreType,
@@ -388,7 +389,7 @@ public class MsnftpConfiguration implements Cloneable {
     TransferSettings transferSettings(Path defaultWorkDir) {
         return TransferSettings.builder(required(localUser, "localUser")).ftpHost(ftpHost).ftpPort(PortRange.parse(ftpPort))
                 .advertisedAddress(advertisedAddress).connectivity(connectivity).alwaysListen(alwaysListen)
-                .encryption(EncryptionPolicy.parse(encryption)).sipMode(SipMode.parse(sipMode))
+                .encryption(required(encryption, "encryption")).sipMode(required(sipMode, "sipMode"))
                 .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))
                 .maxFileSize(ByteSizes.parse(maxFileSize, "maxFileSize"))
                 .freeSpaceReserve(ByteSizes.parse(freeSpaceReserve, "freeSpaceReserve")).workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
@@ -397,6 +398,13 @@ public class MsnftpConfiguration implements Cloneable {
 
     private static String required(String value, String name) {
         if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("The msnftp option " + name + " must be set");
+        }
+        return value;
+    }
+
+    private static <T> T required(T value, String name) {
+        if (value == null) {
             throw new IllegalArgumentException("The msnftp option " + name + " must be set");
         }
         return value;

@@ -58,7 +58,7 @@ final class MsnftpChannel implements Closeable {
      * Reads more input, waiting until {@code deadline} for at least one byte. Unread input is kept (moved to the start
      * of the buffer), so slices of the buffer taken before are no longer valid.
      */
-    void fill(long deadline, Phase phase) throws IOException {
+    void fill(long deadline, Phase phase) throws MsnftpException {
         in.compact();
         try {
             if (!in.hasRemaining()) {
@@ -66,7 +66,7 @@ final class MsnftpChannel implements Closeable {
             }
             while (true) {
                 checkCancelled(phase);
-                int n = channel.read(in);
+                int n = read(phase);
                 if (n > 0) {
                     return;
                 }
@@ -81,10 +81,10 @@ final class MsnftpChannel implements Closeable {
     }
 
     /** Reads input already sent without waiting; returns whether any came. Throws on EOF. */
-    boolean fillNow(Phase phase) throws IOException {
+    boolean fillNow(Phase phase) throws MsnftpException {
         in.compact();
         try {
-            int n = in.hasRemaining() ? channel.read(in) : 0;
+            int n = in.hasRemaining() ? read(phase) : 0;
             if (n < 0) {
                 throw new MsnftpException(Kind.CONNECTION_LOST, phase, "The peer closed the connection");
             }
@@ -94,8 +94,20 @@ final class MsnftpChannel implements Closeable {
         }
     }
 
+    private int read(Phase phase) throws MsnftpException {
+        try {
+            return channel.read(in);
+        } catch (IOException e) {
+            throw lost(phase, e);
+        }
+    }
+
+    private static MsnftpException lost(Phase phase, IOException e) {
+        return new MsnftpException(Kind.CONNECTION_LOST, phase, "Connection failed: " + e.getMessage(), e);
+    }
+
     /** The next non-empty line, waiting until {@code deadline}. */
-    String readLine(long deadline, Phase phase) throws IOException {
+    String readLine(long deadline, Phase phase) throws MsnftpException {
         String line;
         while ((line = bufferedLine(phase)) == null) {
             fill(deadline, phase);
@@ -104,7 +116,7 @@ final class MsnftpChannel implements Closeable {
     }
 
     /** The next non-empty line if one has fully arrived, else {@code null}; never waits. */
-    String pollLine(Phase phase) throws IOException {
+    String pollLine(Phase phase) throws MsnftpException {
         String line = bufferedLine(phase);
         if (line == null && fillNow(phase)) {
             line = bufferedLine(phase);
@@ -149,14 +161,14 @@ final class MsnftpChannel implements Closeable {
     }
 
     /** Writes one line with CRLF. */
-    void writeLine(String line, long deadline, Phase phase) throws IOException {
+    void writeLine(String line, long deadline, Phase phase) throws MsnftpException {
         write(ByteBuffer.wrap((line + "\r\n").getBytes(StandardCharsets.UTF_8)), deadline, phase);
     }
 
-    void write(ByteBuffer buffer, long deadline, Phase phase) throws IOException {
+    void write(ByteBuffer buffer, long deadline, Phase phase) throws MsnftpException {
         while (buffer.hasRemaining()) {
             checkCancelled(phase);
-            if (channel.write(buffer) == 0) {
+            if (write(buffer, phase) == 0) {
                 await(SelectionKey.OP_WRITE, deadline, phase);
             }
         }
@@ -166,12 +178,18 @@ final class MsnftpChannel implements Closeable {
      * Writes every buffer fully with gathering writes; the peer may be silent (not reading) for at most
      * {@code silence} at a time.
      */
-    void write(ByteBuffer[] buffers, int count, Duration silence, Phase phase) throws IOException {
+    void write(ByteBuffer[] buffers, int count, Duration silence, Phase phase) throws MsnftpException {
         int first = 0;
         long deadline = deadline(silence);
         while (first < count) {
             checkCancelled(phase);
-            if (channel.write(buffers, first, count - first) > 0) {
+            long written;
+            try {
+                written = channel.write(buffers, first, count - first);
+            } catch (IOException e) {
+                throw lost(phase, e);
+            }
+            if (written > 0) {
                 deadline = deadline(silence);
             } else {
                 await(SelectionKey.OP_WRITE, deadline, phase);
@@ -179,6 +197,14 @@ final class MsnftpChannel implements Closeable {
             while (first < count && !buffers[first].hasRemaining()) {
                 first++;
             }
+        }
+    }
+
+    private int write(ByteBuffer buffer, Phase phase) throws MsnftpException {
+        try {
+            return channel.write(buffer);
+        } catch (IOException e) {
+            throw lost(phase, e);
         }
     }
 
@@ -191,7 +217,7 @@ final class MsnftpChannel implements Closeable {
         }
     }
 
-    private void await(int operation, long deadline, Phase phase) throws IOException {
+    private void await(int operation, long deadline, Phase phase) throws MsnftpException {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             throw new MsnftpException(Kind.TIMEOUT, phase,
@@ -203,6 +229,8 @@ final class MsnftpChannel implements Closeable {
         } catch (ClosedSelectorException e) {
             checkCancelled(phase);
             throw e;
+        } catch (IOException e) {
+            throw lost(phase, e);
         }
         selector.selectedKeys().clear();
         key.interestOps(0);

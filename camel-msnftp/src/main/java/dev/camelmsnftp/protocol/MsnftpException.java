@@ -1,13 +1,16 @@
 package dev.camelmsnftp.protocol;
 
-import java.io.IOException;
 import java.util.OptionalLong;
 
 /**
  * An MSNFTP session that did not complete. {@link #kind()} says what happened, {@link #phase()} when, and
  * {@link #byeCode()} carries the peer's failure code where there was one. Messages never contain keys or cookies.
+ * <p>
+ * Deliberately not an {@link java.io.IOException}: a session failure (the peer cancelled, its BYE said out of disk,
+ * it broke the protocol) must never be caught by code that handles a local I/O error such as a port that cannot be
+ * bound, and reported as that.
  */
-public class MsnftpException extends IOException {
+public class MsnftpException extends Exception {
 
     private static final long serialVersionUID = 1L;
 

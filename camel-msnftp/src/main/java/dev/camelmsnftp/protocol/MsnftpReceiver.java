@@ -97,8 +97,6 @@ public final class MsnftpReceiver {
                 ch.writeNow("CCL\r\n".getBytes(StandardCharsets.US_ASCII));
             }
             throw e;
-        } catch (IOException e) {
-            throw new MsnftpException(Kind.CONNECTION_LOST, phase, "Connection failed: " + e.getMessage(), e);
         } finally {
             ch.close();
         }
@@ -123,7 +121,7 @@ public final class MsnftpReceiver {
         }
     }
 
-    private void handshake(MsnftpChannel ch) throws IOException {
+    private void handshake(MsnftpChannel ch) throws MsnftpException {
         long deadline = deadline(timeout);
         ch.writeLine(Versions.line(dialect()), deadline, Phase.HANDSHAKE);
         String ver = ch.readLine(deadline, Phase.HANDSHAKE);
@@ -166,7 +164,7 @@ public final class MsnftpReceiver {
      * it holds, whose bodies (decrypted in place) go to the sink in one gathering write. Empty data blocks are refused:
      * no client sends them, and they would let a sender keep a transfer alive forever.
      */
-    private void receiveBlocks(MsnftpChannel ch, SecureBodies secure) throws IOException {
+    private void receiveBlocks(MsnftpChannel ch, SecureBodies secure) throws MsnftpException {
         ByteBuffer in = ch.input();
         ByteBuffer[] bodies = new ByteBuffer[Frames.INPUT_BUFFER / Frames.HEADER + 1];
         long received = 0;
@@ -214,7 +212,7 @@ public final class MsnftpReceiver {
      * A block whose flag is not 0: the sender's abort, its BYE instead of a block, or garbage. Bodies parsed before it
      * are dropped: the transfer has failed.
      */
-    private MsnftpException badBlock(MsnftpChannel ch, int flag, long received) throws IOException {
+    private MsnftpException badBlock(MsnftpChannel ch, int flag, long received) throws MsnftpException {
         if (flag == Frames.FLAG_ABORT) {
             return new MsnftpException(Kind.CANCELLED_BY_PEER, Phase.DATA,
                     "The sender aborted after " + received + " of " + size + " bytes");
@@ -255,7 +253,7 @@ public final class MsnftpReceiver {
     }
 
     /** Reads lines until one has {@code MAC <base64>}; compares it with ours in constant time. */
-    private void checkMac(MsnftpChannel ch, byte[] expected) throws IOException {
+    private void checkMac(MsnftpChannel ch, byte[] expected) throws MsnftpException {
         long deadline = deadline(byeTimeout);
         String line;
         int at;

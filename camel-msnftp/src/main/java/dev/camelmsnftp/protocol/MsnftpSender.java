@@ -110,8 +110,6 @@ public final class MsnftpSender {
                 ch.writeNow(Frames.ABORT_BLOCK);
             }
             throw e;
-        } catch (IOException e) {
-            throw new MsnftpException(Kind.CONNECTION_LOST, phase, "Connection failed: " + e.getMessage(), e);
         } finally {
             ch.close();
         }
@@ -132,7 +130,7 @@ public final class MsnftpSender {
         }
     }
 
-    private void handshake(MsnftpChannel ch) throws IOException {
+    private void handshake(MsnftpChannel ch) throws MsnftpException {
         long deadline = deadline(authenticationTimeout);
         String ver = ch.readLine(deadline, Phase.HANDSHAKE);
         if (!Versions.offers(ver, dialect())) {
@@ -165,7 +163,7 @@ public final class MsnftpSender {
         }
     }
 
-    private long awaitBye(MsnftpChannel ch) throws IOException {
+    private long awaitBye(MsnftpChannel ch) throws MsnftpException {
         String line = ch.readLine(deadline(byeTimeout), Phase.BYE);
         String[] words = Lines.words(line);
         if (Lines.is(line, "BYE") && words.length == 2 && ByeCodes.isSuccess(ByeCodes.parse(words[1]))) {

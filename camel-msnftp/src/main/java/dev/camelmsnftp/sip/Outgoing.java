@@ -24,7 +24,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outgoing.class);
 
-    private final SipAgent agent;
+    private final AgentRuntime runtime;
     private final String description;
     private final Dialog dialog;
     private final Consumer<ResponseEvent> onSuccess;
@@ -37,8 +37,8 @@ final class Outgoing implements SharedStack.ResponseHandler {
      * @param dialog    the dialog to send in, or null out of dialog
      * @param onSuccess run on the event thread for a 2xx before the future completes (an INVITE's ACK), or null
      */
-    Outgoing(SipAgent agent, ClientTransaction transaction, Dialog dialog, Consumer<ResponseEvent> onSuccess) {
-        this.agent = agent;
+    Outgoing(AgentRuntime runtime, ClientTransaction transaction, Dialog dialog, Consumer<ResponseEvent> onSuccess) {
+        this.runtime = runtime;
         this.transaction = transaction;
         this.dialog = dialog;
         this.onSuccess = onSuccess;
@@ -56,10 +56,10 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     /** Sends the request and arms the time-out. */
     CompletableFuture<SipResponse> send() {
-        agent.track(this);
-        timeout = agent.schedule(() -> fail(new SipAgentException(Kind.TIMEOUT,
-                "No final response to " + description + " within " + agent.config().requestTimeout())),
-                agent.config().requestTimeout());
+        runtime.track(this);
+        timeout = runtime.schedule(() -> fail(new SipAgentException(Kind.TIMEOUT,
+                "No final response to " + description + " within " + runtime.config().requestTimeout())),
+                runtime.config().requestTimeout());
         try {
             if (dialog != null) {
                 dialog.sendRequest(transaction);
@@ -103,13 +103,13 @@ final class Outgoing implements SharedStack.ResponseHandler {
     }
 
     private boolean retryWithCredentials(Response challenge) {
-        AuthenticationHelper helper = agent.authenticationHelper();
+        AuthenticationHelper helper = runtime.authenticationHelper();
         if (retried || helper == null) {
             return false;
         }
         retried = true;
         try {
-            ClientTransaction retry = helper.handleChallenge(challenge, transaction, agent.provider(), 5, true);
+            ClientTransaction retry = helper.handleChallenge(challenge, transaction, runtime.provider(), 5, true);
             retry.setApplicationData(this);
             transaction = retry;
             if (dialog != null && retry.getRequest().getHeader("To") != null
@@ -134,12 +134,12 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     void complete(SipResponse response) {
         finish();
-        agent.completeLater(future, response, null);
+        runtime.completeLater(future, response, null);
     }
 
     void fail(SipAgentException failure) {
         finish();
-        agent.completeLater(future, null, failure);
+        runtime.completeLater(future, null, failure);
     }
 
     private void finish() {
@@ -147,6 +147,6 @@ final class Outgoing implements SharedStack.ResponseHandler {
         if (armed != null) {
             armed.cancel(false);
         }
-        agent.untrack(this);
+        runtime.untrack(this);
     }
 }

@@ -29,7 +29,7 @@ final class Registration {
     private static final Logger LOG = LoggerFactory.getLogger(Registration.class);
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
-    private final SipAgent agent;
+    private final AgentRuntime runtime;
     private final HostPort registrar;
     private final AtomicLong cseq = new AtomicLong(1);
     private final List<Consumer<RegistrationState>> listeners = new CopyOnWriteArrayList<>();
@@ -38,8 +38,8 @@ final class Registration {
     private volatile SipAgentException failure;
     private ScheduledFuture<?> refresh;
 
-    Registration(SipAgent agent, HostPort registrar) {
-        this.agent = agent;
+    Registration(AgentRuntime runtime, HostPort registrar) {
+        this.runtime = runtime;
         this.registrar = registrar;
     }
 
@@ -58,13 +58,13 @@ final class Registration {
     /** Sends a REGISTER for the configured lifetime; completes when the registrar accepted or refused it. */
     CompletableFuture<SipResponse> register() {
         setState(RegistrationState.REGISTERING);
-        return send(agent.config().registrationExpiry()).whenComplete((response, error) -> {
+        return send(runtime.config().registrationExpiry()).whenComplete((response, error) -> {
             if (error == null) {
                 failure = null;
                 setState(RegistrationState.REGISTERED);
             } else {
-                failure = SipAgent.unwrap(error);
-                LOG.warn("Registration of {} at {} failed: {}", agent.config().localUser(), registrar, failure.getMessage());
+                failure = AgentRuntime.unwrap(error);
+                LOG.warn("Registration of {} at {} failed: {}", runtime.config().localUser(), registrar, failure.getMessage());
                 setState(RegistrationState.FAILED);
                 scheduleRefresh(RETRY_AFTER_FAILURE);
             }
@@ -79,10 +79,10 @@ final class Registration {
             return;
         }
         try {
-            send(Duration.ZERO).get(agent.config().requestTimeout().toMillis() + 500,
+            send(Duration.ZERO).get(runtime.config().requestTimeout().toMillis() + 500,
                     java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            LOG.debug("Unregistering {} failed: {}", agent.config().localUser(), e.getMessage());
+            LOG.debug("Unregistering {} failed: {}", runtime.config().localUser(), e.getMessage());
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -92,21 +92,21 @@ final class Registration {
 
     private CompletableFuture<SipResponse> send(Duration expiry) {
         try {
-            SipMessages messages = agent.messages();
+            SipMessages messages = runtime.messages();
             javax.sip.address.SipURI uri = SipMessages.ADDRESSES.createSipURI(null, registrar.host());
             uri.setPort(registrar.port());
-            uri.setTransportParam(registrar.transport().orElse(agent.config().transport()).wireName());
+            uri.setTransportParam(registrar.transport().orElse(runtime.config().transport()).wireName());
             synchronized (this) {
                 if (callId == null) {
-                    callId = agent.provider().getNewCallId();
+                    callId = runtime.provider().getNewCallId();
                 }
             }
-            Request request = messages.request(Request.REGISTER, uri, SipMessages.addressOf(agent.config().localUser()),
-                    callId, cseq.getAndIncrement(), agent.provider());
+            Request request = messages.request(Request.REGISTER, uri, SipMessages.addressOf(runtime.config().localUser()),
+                    callId, cseq.getAndIncrement(), runtime.provider());
             request.removeHeader("Route");
             request.addHeader(SipMessages.HEADERS.createExpiresHeader((int) expiry.toSeconds()));
-            ClientTransaction transaction = agent.provider().getNewClientTransaction(request);
-            Outgoing outgoing = new Outgoing(agent, transaction, null, event -> granted(event.getResponse(), expiry));
+            ClientTransaction transaction = runtime.provider().getNewClientTransaction(request);
+            Outgoing outgoing = new Outgoing(runtime, transaction, null, event -> granted(event.getResponse(), expiry));
             return outgoing.send().whenComplete((response, error) -> cseq.set(
                     Math.max(cseq.get(), sentCseq(outgoing.transaction()) + 1)));
         } catch (Exception e) {
@@ -137,7 +137,7 @@ final class Registration {
 
     private synchronized void scheduleRefresh(Duration after) {
         cancelRefresh();
-        refresh = agent.schedule(this::register, after);
+        refresh = runtime.schedule(this::register, after);
     }
 
     private synchronized void cancelRefresh() {
@@ -151,7 +151,7 @@ final class Registration {
         RegistrationState previous = state;
         state = next;
         if (previous != next) {
-            LOG.debug("Registration of {}: {}", agent.config().localUser(), next);
+            LOG.debug("Registration of {}: {}", runtime.config().localUser(), next);
             for (Consumer<RegistrationState> listener : listeners) {
                 try {
                     listener.accept(next);

@@ -38,6 +38,15 @@ final class Failures {
         };
     }
 
+    /**
+     * Whether the peer itself ended the session ({@code CCL}, an abort block, a failure {@code BYE}, or its SIP
+     * CANCEL): then it knows, and no CANCEL is sent to it. Any other failure after the transfer started is answered
+     * with {@code CANCEL FTTIMEOUT}, in every flow.
+     */
+    static boolean endedByPeer(MsnftpException e, String cancelledByPeerOverSip) {
+        return e.kind() == MsnftpException.Kind.CANCELLED_BY_PEER || cancelledByPeerOverSip != null;
+    }
+
     /** A SIP request for the transfer that failed. */
     static TransferException ofSip(SipAgentException e, long cookie, String peer) {
         if (e.kind() == SipAgentException.Kind.TIMEOUT) {
@@ -50,6 +59,12 @@ final class Failures {
         }
         return new TransferConnectionLostException("The invitation could not be sent: " + e.getMessage(), cookie, peer,
                 Phase.SIGNALLING, e);
+    }
+
+    /** Our MSNFTP listener could not be opened (bad {@code ftpHost}, every port of {@code ftpPort} taken): a local failure. */
+    static TransferException cannotListen(TransferSettings settings, Exception e, long cookie, String peer) {
+        return new TransferFailedException("Cannot listen on " + settings.ftpHost() + ":" + settings.ftpPort() + ": "
+                                           + e.getMessage(), cookie, peer, Phase.CONNECTION, -1, e);
     }
 
     /** The TCP connection could not be made or accepted. */

@@ -1,10 +1,7 @@
 package dev.camelmsnftp.transfer;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +51,8 @@ final class InboundTransfer {
     private volatile MsnftpReceiver receiver;
     private volatile String peerCancelCode;
     private volatile boolean cancelled;
+    /** Where the transfer is, for a cancellation from another thread. */
+    private volatile Phase phase = Phase.SIGNALLING;
 
     InboundTransfer(TransferManager manager, IncomingMessage invite, Invitation offer, InboundHandler handler,
                     Offer accepted) {
@@ -85,13 +84,13 @@ final class InboundTransfer {
         }
         try (room; Connections waits = new Connections()) {
             connections = waits;
-            Files.createDirectories(settings.workDir());
-            temporary = Files.createTempFile(settings.workDir(), "msnftp-" + cookie + "-", ".part");
+            temporary = temporaryFile();
             TransferKeys keys = encrypted ? TransferKeys.random() : null;
             MsnftpResult result;
             try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 LOG.debug("Receiving {} ({} bytes) from {} in flow {}, cookie {}", name, size, sender, flow, cookie);
                 SocketChannel channel = flow.receiverListens() ? listen(keys) : connect(keys);
+                phase = Phase.TRANSFER;
                 result = receiver(keys, out, size, room).run(channel);
             }
             ReceivedFile file = new ReceivedFile(temporary, cookie, sender, name, accepted.fileName(), size,
@@ -104,7 +103,7 @@ final class InboundTransfer {
             fail(e);
         } catch (MsnftpException e) {
             TransferException failure = Failures.of(e, cookie, sender.toString(), peerCancelCode);
-            if (!(failure instanceof TransferCancelledException cancel && cancel.byPeer())) {
+            if (!Failures.endedByPeer(e, peerCancelCode)) {
                 cancelQuietly(CancelCode.FTTIMEOUT);
             }
             fail(failure);
@@ -112,8 +111,7 @@ final class InboundTransfer {
             fail(cancelled());
         } catch (IOException e) {
             cancelQuietly(CancelCode.FAIL);
-            fail(new TransferFailedException("Cannot write the received file in " + settings.workDir() + ": "
-                                             + e.getMessage(), cookie, sender.toString(), Phase.CONNECTION, -1, e));
+            fail(new TransferFailedException("Cannot receive: " + e.getMessage(), cookie, sender.toString(), phase, -1, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             cancelQuietly(CancelCode.OUTBANDCANCEL);
@@ -156,27 +154,48 @@ final class InboundTransfer {
         }
     }
 
+    /** A temporary file in the work directory, or the failure that declines the transfer (CANCEL FAIL). */
+    private Path temporaryFile() throws TransferException {
+        try {
+            Files.createDirectories(settings.workDir());
+            return Files.createTempFile(settings.workDir(), "msnftp-" + cookie + "-", ".part");
+        } catch (IOException e) {
+            cancelQuietly(CancelCode.FAIL);
+            throw new TransferFailedException("Cannot write the received file in " + settings.workDir() + ": "
+                                              + e.getMessage(), cookie, sender.toString(), Phase.CONNECTION, -1, e);
+        }
+    }
+
     /** Flows B and C: listen, send the listening ACCEPT (Sender-Connect: TRUE), take one connection, stop listening. */
-    private SocketChannel listen(TransferKeys keys) throws IOException, TransferException, InterruptedException {
-        InetAddress bind = Addresses.bindAddress(settings);
-        try (ServerSocketChannel listener = settings.ftpPort().bind(bind)) {
-            int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+    private SocketChannel listen(TransferKeys keys) throws TransferException, InterruptedException {
+        try (Listening listener = listening()) {
             long authCookie = Cookies.next();
-            Invitation.Builder accept = Invitation.listeningAccept(cookie,
-                    Addresses.advertised(settings, bind, manager.agent()), port, authCookie).senderConnect();
+            Invitation.Builder accept = Invitation.listeningAccept(cookie, listener.advertised(), listener.port(), authCookie)
+                    .senderConnect();
             if (keys != null) {
                 accept.keys(keys);
             }
             answer(accept.build());
             this.authCookie = authCookie;
+            phase = Phase.CONNECTION;
             try {
-                return connections.accept(listener, deadline());
+                return connections.accept(listener.channel(), deadline());
             } catch (CancellationException e) {
                 throw e;
             } catch (IOException e) {
                 cancelQuietly(CancelCode.FTTIMEOUT);
-                throw Failures.ofConnection(e, cookie, sender.toString(), "The sender did not connect to port " + port);
+                throw Failures.ofConnection(e, cookie, sender.toString(),
+                        "The sender did not connect to port " + listener.port());
             }
+        }
+    }
+
+    private Listening listening() throws TransferException {
+        try {
+            return Listening.open(settings, manager.agent());
+        } catch (IOException e) {
+            cancelQuietly(CancelCode.FAIL);
+            throw Failures.cannotListen(settings, e, cookie, sender.toString());
         }
     }
 
@@ -187,13 +206,15 @@ final class InboundTransfer {
             accept.keys(keys);
         }
         answer(accept.build());
+        phase = Phase.CONNECTION;
         Invitation address;
         try {
             address = senderAnswer.get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            // as in flows B and C, where the same sender would not have connected: no connection within the time-out
             cancelQuietly(CancelCode.FTTIMEOUT);
-            throw new TransferTimeoutException("The sender did not send its address within " + settings.acceptTimeout(),
-                    cookie, sender.toString(), Phase.ANSWER, e);
+            throw new TransferTimeoutException("The sender did not send its address (so no connection came) within "
+                                               + settings.acceptTimeout(), cookie, sender.toString(), Phase.CONNECTION, e);
         } catch (ExecutionException | CancellationException e) {
             throw cancelled();
         }
@@ -203,7 +224,7 @@ final class InboundTransfer {
         if (!address.offersToListen()) {
             cancelQuietly(CancelCode.FAIL);
             throw new TransferProtocolException("The sender's ACCEPT has no address, port and AuthCookie", cookie,
-                    sender.toString(), Phase.ANSWER, null);
+                    sender.toString(), Phase.CONNECTION, null);
         }
         authCookie = address.authCookie().getAsLong();
         try {
@@ -286,9 +307,8 @@ final class InboundTransfer {
     private TransferCancelledException cancelled() {
         return peerCancelCode != null
                 ? new TransferCancelledException("The sender cancelled (CANCEL " + peerCancelCode + ")", cookie,
-                        sender.toString(), Phase.TRANSFER, true, -1, null)
-                : new TransferCancelledException("Cancelled on our side", cookie, sender.toString(), Phase.TRANSFER, false,
-                        -1, null);
+                        sender.toString(), phase, true, -1, null)
+                : new TransferCancelledException("Cancelled on our side", cookie, sender.toString(), phase, false, -1, null);
     }
 
     private void cancelQuietly(CancelCode code) {

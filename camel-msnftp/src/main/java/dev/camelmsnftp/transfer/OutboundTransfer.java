@@ -1,10 +1,7 @@
 package dev.camelmsnftp.transfer;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -106,7 +103,7 @@ final class OutboundTransfer {
                     result.encrypted(), flow);
         } catch (MsnftpException e) {
             TransferException failure = Failures.of(e, cookie, peer.toString(), peerCancelCode);
-            if (!(failure instanceof TransferCancelledException cancel && cancel.byPeer())) {
+            if (!Failures.endedByPeer(e, peerCancelCode)) {
                 cancelQuietly(CancelCode.FTTIMEOUT);
             }
             throw failure;
@@ -179,29 +176,27 @@ final class OutboundTransfer {
      */
     private MsnftpResult listenAndSend(TransferKeys keys, ReadableByteChannel in)
             throws TransferException, MsnftpException, InterruptedException {
-        InetAddress bind;
+        Listening listening;
         try {
-            bind = Addresses.bindAddress(settings);
+            listening = Listening.open(settings, manager.agent());
         } catch (IOException e) {
             cancelQuietly(CancelCode.FAIL);
-            throw new TransferConnectionLostException("Bad ftpHost: " + e.getMessage(), cookie, peer.toString(),
-                    Phase.CONNECTION, e);
+            throw Failures.cannotListen(settings, e, cookie, peer.toString());
         }
-        try (ServerSocketChannel listener = settings.ftpPort().bind(bind)) {
-            int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        try (Listening listener = listening) {
             long authCookie = Cookies.next();
-            signal(Invitation.listeningAccept(cookie, Addresses.advertised(settings, bind, manager.agent()), port,
-                    authCookie).build());
+            signal(Invitation.listeningAccept(cookie, listener.advertised(), listener.port(), authCookie).build());
             long deadline = deadline();
             while (true) {
                 SocketChannel channel;
                 try {
-                    channel = connections.accept(listener, deadline);
+                    channel = connections.accept(listener.channel(), deadline);
                 } catch (CancellationException e) {
                     throw cancelledException(Phase.CONNECTION);
                 } catch (IOException e) {
                     cancelQuietly(CancelCode.FTTIMEOUT);
-                    throw Failures.ofConnection(e, cookie, peer.toString(), "The receiver did not connect to port " + port);
+                    throw Failures.ofConnection(e, cookie, peer.toString(),
+                            "The receiver did not connect to port " + listener.port());
                 }
                 MsnftpSender sender = sender(authCookie, keys, in, min(settings.transferTimeout(), AUTHENTICATION_WAIT));
                 try {
@@ -215,10 +210,6 @@ final class OutboundTransfer {
                             e.getMessage());
                 }
             }
-        } catch (IOException e) {
-            cancelQuietly(CancelCode.FAIL);
-            throw new TransferConnectionLostException("Cannot listen on " + settings.ftpHost() + ":" + settings.ftpPort()
-                                                      + ": " + e.getMessage(), cookie, peer.toString(), Phase.CONNECTION, e);
         }
     }
 

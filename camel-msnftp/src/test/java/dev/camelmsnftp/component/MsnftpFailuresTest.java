@@ -6,13 +6,17 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.invite.CancelCode;
 import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCommand;
+import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.protocol.MsnftpSender;
+import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.transfer.Flow;
 import dev.camelmsnftp.transfer.TransferCancelledException;
 import dev.camelmsnftp.transfer.TransferException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
@@ -22,6 +26,8 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -77,29 +83,22 @@ class MsnftpFailuresTest extends MsnftpTestSupport {
         }
     }
 
-    @Test
-    void aReceiverThatCancelsMidTransferWithCclFailsTheProducer() throws Exception {
-        Path big = randomFile("big.bin", 8 * 1024 * 1024);
-        try (ScriptedPeer receiver = new ScriptedPeer("erin"); ServerSocket listener = ScriptedPeer.listen()) {
-            Thread sending = new Thread(() -> consumerFailures.add(
-                    sendTo(alice(receiver.address(), ""), big.toFile(), "big.bin").getException()));
-            sending.start();
-            ScriptedPeer.Received invite = receiver.next(Duration.ofSeconds(5));
-            assertThat(invite.invitation().inviterCannotListen()).as("flow B by default").isTrue();
-            invite.reply(Invitation.listeningAccept(invite.invitation().cookie(), "127.0.0.1", listener.getLocalPort(), 77)
-                    .senderConnect().build());
-            try (ScriptedPeer.Wire wire = new ScriptedPeer.Wire(listener.accept())) {
-                wire.line("VER MSNFTP");
-                assertThat(wire.readLine()).isEqualTo("VER MSNFTP");
-                wire.line("USR erin@corp.example 77");
-                assertThat(wire.readLine()).isEqualTo("FIL " + (8 * 1024 * 1024));
-                wire.line("TFR");
+    @ParameterizedTest(name = "flow {0}, {1}")
+    @MethodSource("flowsAndDialects")
+    void aReceiverThatCancelsMidTransferWithCclFailsTheProducer(Flow flow, Dialect dialect) throws Exception {
+        try (ScriptedPeer erin = new ScriptedPeer("erin")) {
+            CompletableFuture<Exchange> producer = CompletableFuture.supplyAsync(() -> sendTo(
+                    alice(erin.address(), sending(flow, dialect, SipMode.SESSION)), new byte[8 * 1024 * 1024], "big.bin"));
+            try (ScriptedPeer.Wire wire = erin.receive(erin.next(Duration.ofSeconds(5)), flow, dialect)) {
                 wire.read(3 * 2048);
                 wire.line("CCL");
-                sending.join(15_000);
+                Exception failure = producer.get(15, TimeUnit.SECONDS).getException();
+                assertThat(failure).isInstanceOfSatisfying(TransferCancelledException.class, e -> {
+                    assertThat(e.byPeer()).isTrue();
+                    assertThat(e.phase()).isEqualTo(TransferException.Phase.TRANSFER);
+                });
             }
-            assertThat(consumerFailures.poll(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(TransferCancelledException.class,
-                    e -> assertThat(e.byPeer()).isTrue());
+            assertThat(erin.quietFor(Duration.ofMillis(300))).as("no CANCEL: erin ended it herself").isEmpty();
         }
     }
 

@@ -8,13 +8,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.invite.CancelCode;
 import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCommand;
+import dev.camelmsnftp.protocol.Dialect;
+import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.transfer.Flow;
 import dev.camelmsnftp.transfer.TransferConnectionLostException;
 import dev.camelmsnftp.transfer.TransferException;
 import dev.camelmsnftp.transfer.TransferFailedException;
@@ -27,6 +31,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -81,34 +87,23 @@ class MsnftpFaultsTest extends MsnftpTestSupport {
         MockEndpoint.assertIsSatisfied(context);
     }
 
-    @Test
-    void aReceiverOutOfDiskIsReportedWithItsByeCode() throws Exception {
-        try (ScriptedPeer erin = new ScriptedPeer("erin"); ServerSocket listener = ScriptedPeer.listen()) {
-            Thread receiving = new Thread(() -> {
-                try {
-                    ScriptedPeer.Received invite = erin.next(Duration.ofSeconds(5));
-                    invite.reply(Invitation.listeningAccept(invite.invitation().cookie(), "127.0.0.1",
-                            listener.getLocalPort(), 31).senderConnect().build());
-                    try (ScriptedPeer.Wire wire = new ScriptedPeer.Wire(listener.accept())) {
-                        wire.line("VER MSNFTP");
-                        wire.readLine();
-                        wire.line("USR erin@corp.example 31");
-                        wire.readLine();
-                        wire.line("TFR");
-                        wire.read(2048);
-                        wire.line("BYE 2147942405");
-                        wire.readLine(); // until alice hangs up
-                    }
-                } catch (Exception e) {
-                    consumerFailures.add(e);
-                }
-            });
-            receiving.start();
-            Exchange sent = template.send(alice(erin.address(), ""), exchange -> exchange.getIn().setBody(new byte[100_000]));
-            receiving.join(10_000);
-
-            assertThat(sent.getException()).isInstanceOfSatisfying(TransferFailedException.class,
-                    e -> assertThat(e.byeCode()).hasValue(2147942405L));
+    @ParameterizedTest(name = "flow {0}, {1}")
+    @MethodSource("flowsAndDialects")
+    void aReceiverOutOfDiskIsReportedWithItsByeCode(Flow flow, Dialect dialect) throws Exception {
+        try (ScriptedPeer erin = new ScriptedPeer("erin")) {
+            CompletableFuture<Exchange> producer = CompletableFuture.supplyAsync(() -> template.send(
+                    alice(erin.address(), sending(flow, dialect, SipMode.SESSION)),
+                    exchange -> exchange.getIn().setBody(new byte[100_000])));
+            try (ScriptedPeer.Wire wire = erin.receive(erin.next(Duration.ofSeconds(5)), flow, dialect)) {
+                wire.read(2048);
+                wire.line("BYE 2147942405");
+                Exchange sent = producer.get(15, TimeUnit.SECONDS);
+                assertThat(sent.getException()).isInstanceOfSatisfying(TransferFailedException.class, e -> {
+                    assertThat(e.byeCode()).hasValue(2147942405L);
+                    assertThat(e.phase()).isEqualTo(TransferException.Phase.TRANSFER);
+                });
+            }
+            assertThat(erin.quietFor(Duration.ofMillis(300))).as("no CANCEL: erin ended it herself").isEmpty();
         }
     }
 

@@ -5,18 +5,25 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.stream.Stream;
 
+import dev.camelmsnftp.protocol.Dialect;
+import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.transfer.Flow;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** Two SIP users in one CamelContext on loopback: alice sends, bob (and carol) receive. */
 abstract class MsnftpTestSupport extends CamelTestSupport {
@@ -92,6 +99,29 @@ abstract class MsnftpTestSupport extends CamelTestSupport {
         parameters.forEach((name, value) -> uri.append(name).append('=').append(value).append('&'));
         uri.setLength(uri.length() - 1);
         return uri.toString();
+    }
+
+    /** Every flow in both dialects: the rows of a failure test whose SIP carriage does not matter. */
+    static Stream<Arguments> flowsAndDialects() {
+        List<Arguments> rows = new ArrayList<>();
+        for (Flow flow : Flow.values()) {
+            for (Dialect dialect : Dialect.values()) {
+                rows.add(Arguments.of(flow, dialect));
+            }
+        }
+        return rows.stream();
+    }
+
+    /** Every flow in both dialects and both SIP modes: the rows of a failure test that sends invitations after INVITE. */
+    static Stream<Arguments> flowsDialectsAndModes() {
+        return flowsAndDialects().flatMap(row -> Stream.of(SipMode.values())
+                .map(mode -> Arguments.of(row.get()[0], row.get()[1], mode)));
+    }
+
+    /** Options that make alice's producer send in {@code flow}, {@code dialect} and {@code mode}. */
+    static String sending(Flow flow, Dialect dialect, SipMode mode) {
+        return "connectivity=" + (flow != Flow.B) + "&encryption=" + (dialect.encrypted() ? "required" : "disabled")
+               + "&sipMode=" + mode.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Sets header {@code sha256} to the SHA-256 of the received file, read as a stream (the body stays a File). */

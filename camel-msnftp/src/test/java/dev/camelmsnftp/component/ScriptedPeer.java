@@ -14,14 +14,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCodec;
+import dev.camelmsnftp.invite.InvitationCommand;
+import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.sip.IncomingMessage;
 import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.sip.SipAgentConfig;
 import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.sip.SipTransport;
 import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.transfer.Flow;
 
 /**
  * A peer written in the test from the lower layers: a real SIP agent whose invitations the test reads and writes
@@ -67,7 +72,11 @@ final class ScriptedPeer implements AutoCloseable {
     }
 
     void send(String target, Invitation invitation) throws Exception {
-        agent.sendMessage(target, TYPE, InvitationCodec.formatBytes(invitation), SipMode.SESSION).get(5, TimeUnit.SECONDS);
+        send(target, invitation, SipMode.SESSION);
+    }
+
+    void send(String target, Invitation invitation, SipMode mode) throws Exception {
+        agent.sendMessage(target, TYPE, InvitationCodec.formatBytes(invitation), mode).get(5, TimeUnit.SECONDS);
     }
 
     /** Sends {@code body} as it is, returning the SIP status the receiver answered. */
@@ -82,6 +91,22 @@ final class ScriptedPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * The invitations that come within {@code period} (waiting all of it): to show that nothing more was sent, such as
+     * no CANCEL after a transfer the peer ended itself.
+     */
+    List<Invitation> quietFor(Duration period) throws Exception {
+        List<Invitation> all = new ArrayList<>();
+        long end = System.nanoTime() + period.toNanos();
+        for (long left = period.toNanos(); left > 0; left = end - System.nanoTime()) {
+            IncomingMessage message = messages.poll(left, TimeUnit.NANOSECONDS);
+            if (message != null) {
+                all.add(InvitationCodec.parse(message.body()));
+            }
+        }
+        return all;
+    }
+
     /** Every invitation received so far, without waiting. */
     List<Invitation> drain() throws Exception {
         List<Invitation> all = new ArrayList<>();
@@ -89,6 +114,102 @@ final class ScriptedPeer implements AutoCloseable {
             all.add(InvitationCodec.parse(message.body()));
         }
         return all;
+    }
+
+    /**
+     * Plays the receiver of the invitation {@code invite} (from our producer) so that the transfer runs in
+     * {@code flow} and {@code dialect}: answers it (a listening ACCEPT in flows B and C, a plain one in flow A, with
+     * keys for the encrypted dialect), makes or takes the MSNFTP connection, and plays the receiver's handshake up to
+     * and including {@code TFR}. The producer must have been told to use the flow (connectivity=false for B).
+     */
+    Wire receive(Received invite, Flow flow, Dialect dialect) throws Exception {
+        Invitation offer = invite.invitation();
+        if (offer.inviterCannotListen() != (flow == Flow.B)) {
+            throw new AssertionError("the INVITE does not ask for flow " + flow + ": " + offer);
+        }
+        TransferKeys keys = dialect.encrypted() ? TransferKeys.random() : null;
+        long authCookie;
+        Socket socket;
+        if (flow == Flow.A) {
+            invite.reply(withKeys(Invitation.accept(offer.cookie()), keys).build());
+            Received address = next(Duration.ofSeconds(10));
+            Invitation listening = address.invitation();
+            if (!listening.offersToListen()) {
+                throw new AssertionError("expected the sender's listening ACCEPT, got " + listening);
+            }
+            authCookie = listening.authCookie().getAsLong();
+            socket = new Socket(InetAddress.getByName(listening.ipAddress().get()), listening.port().getAsInt());
+        } else {
+            authCookie = 1 + new java.util.Random().nextInt(1_000_000);
+            try (ServerSocket listener = listen()) {
+                invite.reply(withKeys(Invitation.listeningAccept(offer.cookie(), "127.0.0.1", listener.getLocalPort(),
+                        authCookie).senderConnect(), keys).build());
+                socket = listener.accept();
+            }
+        }
+        Wire wire = new Wire(socket);
+        wire.line("VER " + dialect);
+        expect(wire.readLine(), "VER " + dialect);
+        wire.line("USR " + agent.config().localUser().addressOfRecord() + " " + authCookie);
+        expect(wire.readLine(), "FIL " + offer.fileSize().getAsLong());
+        wire.line("TFR");
+        return wire;
+    }
+
+    /**
+     * Plays the sender: offers a file of {@code size} bytes to {@code target} so that the transfer runs in
+     * {@code flow} (the target must be a consumer that listens only when asked for flows A and B, one with
+     * alwaysListen for C) and {@code dialect}, makes or takes the MSNFTP connection, and plays the sender's handshake
+     * up to the receiver's {@code TFR}.
+     */
+    Wire offer(String target, Flow flow, Dialect dialect, String name, long size, SipMode mode) throws Exception {
+        Invitation.Builder invite = Invitation.invite(Cookies.next(), name, size);
+        if (flow == Flow.B) {
+            invite.connectivityN();
+        }
+        if (dialect.encrypted()) {
+            invite.encryption(true);
+        }
+        send(target, invite.build(), mode);
+        Received answer = next(Duration.ofSeconds(10));
+        Invitation accept = answer.invitation();
+        if (accept.command() != InvitationCommand.ACCEPT || accept.offersToListen() == (flow == Flow.A)) {
+            throw new AssertionError("expected the receiver's ACCEPT for flow " + flow + ", got " + accept);
+        }
+        long authCookie;
+        Socket socket;
+        if (flow == Flow.A) {
+            authCookie = 1 + new java.util.Random().nextInt(1_000_000);
+            try (ServerSocket listener = listen()) {
+                answer.reply(Invitation.listeningAccept(accept.cookie(), "127.0.0.1", listener.getLocalPort(), authCookie)
+                        .build());
+                socket = listener.accept();
+            }
+        } else {
+            authCookie = accept.authCookie().getAsLong();
+            socket = new Socket(InetAddress.getByName(accept.ipAddress().get()), accept.port().getAsInt());
+        }
+        Wire wire = new Wire(socket);
+        expect(wire.readLine(), "VER " + dialect);
+        wire.line("VER " + dialect);
+        String usr = wire.readLine();
+        if (!usr.endsWith(" " + authCookie)) {
+            throw new AssertionError("USR with the wrong AuthCookie: " + usr);
+        }
+        wire.line("FIL " + size);
+        expect(wire.readLine(), "TFR");
+        wire.cookie = accept.cookie();
+        return wire;
+    }
+
+    private static Invitation.Builder withKeys(Invitation.Builder accept, TransferKeys keys) {
+        return keys == null ? accept : accept.keys(keys);
+    }
+
+    private static void expect(String line, String expected) {
+        if (!line.equals(expected)) {
+            throw new AssertionError("expected '" + expected + "' but the peer said '" + line + "'");
+        }
     }
 
     static ServerSocket listen() throws IOException {
@@ -102,6 +223,8 @@ final class ScriptedPeer implements AutoCloseable {
         final Socket socket;
         final InputStream in;
         final OutputStream out;
+        /** The Invitation-Cookie of the transfer, when this peer offered it. */
+        long cookie;
 
         Wire(Socket socket) throws IOException {
             this.socket = socket;

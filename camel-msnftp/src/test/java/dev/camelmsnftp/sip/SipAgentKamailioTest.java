@@ -22,7 +22,7 @@ class SipAgentKamailioTest {
     @RegisterExtension
     static final KamailioExtension KAMAILIO = new KamailioExtension();
 
-    static final String TYPE = "text/x-msmsgsinvite; charset=UTF-8";
+    static final String TYPE = SipTesting.TYPE;
     static final String BOB = "sip:bob@" + KamailioExtension.DOMAIN;
 
     private static SipAgentConfig.Builder user(String name, SipTransport transport, String password) {
@@ -40,14 +40,8 @@ class SipAgentKamailioTest {
              SipAgent bob = SipAgent.start(user("bob", transport, KamailioExtension.PASSWORD).build())) {
             assertThat(alice.registrationState()).isEqualTo(RegistrationState.REGISTERED);
             assertThat(bob.registrationState()).isEqualTo(RegistrationState.REGISTERED);
-            bob.addMessageListener("text/x-msmsgsinvite", message -> {
-                atBob.add(message);
-                return 200;
-            });
-            alice.addMessageListener("text/x-msmsgsinvite", message -> {
-                atAlice.add(message);
-                return 200;
-            });
+            bob.addMessageListener("text/x-msmsgsinvite", SipTesting.collectInto(atBob));
+            alice.addMessageListener("text/x-msmsgsinvite", SipTesting.collectInto(atAlice));
             for (SipMode mode : SipMode.values()) {
                 byte[] body = ("Invitation-Command: INVITE\r\nApplication-File: über " + mode + ".txt\r\n")
                         .getBytes(StandardCharsets.UTF_8);

@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 /** Two agents, alice and bob, on loopback: each transport, each mode, invitation bodies both ways. */
 class SipAgentLoopbackTest {
 
-    static final String INVITE_TYPE = "text/x-msmsgsinvite; charset=UTF-8";
+    static final String INVITE_TYPE = SipTesting.TYPE;
     static final String BODY = "Application-Name: File Transfer\r\n"
                                + "Application-GUID: {5D3E02AB-6190-11d3-BBBB-00C04F795683}\r\n"
                                + "Invitation-Command: INVITE\r\nInvitation-Cookie: 85366\r\n"
@@ -63,8 +63,8 @@ class SipAgentLoopbackTest {
     }
 
     SipAgent agent(String user, SipTransport transport, SipMode mode) throws SipAgentException {
-        SipAgentConfig.Builder config = SipAgentConfig.builder(user + "@corp.example").sipHost("127.0.0.1").sipPort(0)
-                .transport(transport).mode(mode).requestTimeout(Duration.ofSeconds(5));
+        SipAgentConfig.Builder config = SipTesting.onLoopback(user, transport).mode(mode)
+                .requestTimeout(Duration.ofSeconds(5));
         if (transport == SipTransport.TLS) {
             usedTls = true;
             config.tls(TlsSettings.of(keyStore, SelfSignedCertificate.PASSWORD));
@@ -72,10 +72,6 @@ class SipAgentLoopbackTest {
         SipAgent agent = SipAgent.start(config.build());
         agents.add(agent);
         return agent;
-    }
-
-    static String address(SipAgent agent) {
-        return "sip:" + agent.config().localUser().user() + "@127.0.0.1:" + agent.localPort();
     }
 
     static Stream<Arguments> transportsAndModes() {
@@ -89,17 +85,11 @@ class SipAgentLoopbackTest {
         SipAgent bob = agent("bob", transport, mode);
         BlockingQueue<IncomingMessage> atBob = new LinkedBlockingQueue<>();
         BlockingQueue<IncomingMessage> atAlice = new LinkedBlockingQueue<>();
-        bob.addMessageListener("text/x-msmsgsinvite", message -> {
-            atBob.add(message);
-            return 200;
-        });
-        alice.addMessageListener("TEXT/X-MSMSGSINVITE", message -> {
-            atAlice.add(message);
-            return 200;
-        });
+        bob.addMessageListener("text/x-msmsgsinvite", SipTesting.collectInto(atBob));
+        alice.addMessageListener("TEXT/X-MSMSGSINVITE", SipTesting.collectInto(atAlice));
         byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
 
-        SipResponse response = alice.sendMessage(address(bob), INVITE_TYPE, body).get(10, TimeUnit.SECONDS);
+        SipResponse response = alice.sendMessage(SipTesting.address(bob), INVITE_TYPE, body).get(10, TimeUnit.SECONDS);
         assertThat(response.status()).isEqualTo(200);
         IncomingMessage received = atBob.poll(10, TimeUnit.SECONDS);
         assertThat(received).isNotNull();

@@ -27,10 +27,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Time-outs, load, and a clean stop: nothing lost, no port or thread left behind. */
 class SipAgentRobustnessTest {
 
-    static final String TYPE = "text/x-msmsgsinvite; charset=UTF-8";
+    static final String TYPE = SipTesting.TYPE;
 
     private static SipAgentConfig.Builder config(String user, SipTransport transport) {
-        return SipAgentConfig.builder(user + "@corp.example").sipHost("127.0.0.1").sipPort(0).transport(transport);
+        return SipTesting.onLoopback(user, transport);
     }
 
     @ParameterizedTest
@@ -65,7 +65,7 @@ class SipAgentRobustnessTest {
                 received.add(new String(message.body(), StandardCharsets.UTF_8));
                 return 200;
             });
-            String target = "sip:bob@127.0.0.1:" + bob.localPort();
+            String target = SipTesting.address(bob);
             for (int i = 0; i < 200; i++) {
                 SipMode mode = i % 2 == 0 ? SipMode.SESSION : SipMode.PAGER;
                 alice.sendMessage(target, TYPE, ("n: " + i).getBytes(StandardCharsets.UTF_8), mode).get(10, TimeUnit.SECONDS);

@@ -14,7 +14,7 @@ import static org.awaitility.Awaitility.await;
 /** IM sessions (SPEC 3.3): reused while open, closed with BYE by either side or when idle. */
 class SipAgentSessionTest {
 
-    static final String TYPE = "text/x-msmsgsinvite; charset=UTF-8";
+    static final String TYPE = SipTesting.TYPE;
     static final byte[] BODY = "Invitation-Command: INVITE\r\nInvitation-Cookie: 1\r\n".getBytes(StandardCharsets.UTF_8);
 
     private SipAgent alice;
@@ -31,8 +31,7 @@ class SipAgentSessionTest {
     }
 
     private static SipAgentConfig.Builder config(String user, SipTransport transport) {
-        return SipAgentConfig.builder(user + "@corp.example").sipHost("127.0.0.1").sipPort(0).transport(transport)
-                .requestTimeout(Duration.ofSeconds(5));
+        return SipTesting.onLoopback(user, transport).requestTimeout(Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -46,7 +45,7 @@ class SipAgentSessionTest {
     }
 
     private String bobAddress() {
-        return "sip:bob@127.0.0.1:" + bob.localPort();
+        return SipTesting.address(bob);
     }
 
     private long bobReceived(String method) {

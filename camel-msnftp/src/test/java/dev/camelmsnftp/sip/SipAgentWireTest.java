@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What our agent writes and answers, seen on the wire by a raw UDP peer written in the test. */
 class SipAgentWireTest {
 
-    static final String TYPE = "text/x-msmsgsinvite; charset=UTF-8";
+    static final String TYPE = SipTesting.TYPE;
 
     private SipAgent alice;
     private RawSipPeer bob;
@@ -29,8 +29,8 @@ class SipAgentWireTest {
 
     @BeforeEach
     void start() throws Exception {
-        alice = SipAgent.start(SipAgentConfig.builder("alice@corp.example").sipHost("127.0.0.1").sipPort(0)
-                .mode(SipMode.PAGER).requestTimeout(Duration.ofSeconds(3)).build());
+        alice = SipAgent.start(SipTesting.onLoopback("alice", SipTransport.UDP).mode(SipMode.PAGER)
+                .requestTimeout(Duration.ofSeconds(3)).build());
         alice.addMessageListener("text/x-msmsgsinvite", message -> {
             listenerThreads.add(Thread.currentThread().getName());
             delivered.add(message);

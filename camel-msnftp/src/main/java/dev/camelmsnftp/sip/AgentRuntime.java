@@ -1,0 +1,274 @@
+package dev.camelmsnftp.sip;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sip.ClientTransaction;
+import javax.sip.SipProvider;
+
+import dev.camelmsnftp.sip.SipAgentException.Kind;
+import gov.nist.javax.sip.clientauthutils.AccountManager;
+import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
+import gov.nist.javax.sip.clientauthutils.UserCredentials;
+
+/**
+ * What the parts of one agent share: its settings, stack and message builder, its timer and listener executor, its
+ * digest credentials, the requests waiting for their final response, the CSeq of out-of-dialog requests, and whether
+ * it runs. Futures complete on the executor, never on JAIN-SIP's event thread.
+ */
+final class AgentRuntime {
+
+    /** How many listener tasks may wait for a thread of the agent's own pool before messages are answered 503. */
+    static final int QUEUE_LIMIT = 10_000;
+
+    private final SipAgentConfig config;
+    private final SharedStack stack;
+    private final SipMessages messages;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ThreadPoolExecutor ownExecutor;
+    private final Executor executor;
+    private final AuthenticationHelper authentication;
+    private final Set<Outgoing> pending = ConcurrentHashMap.newKeySet();
+    private final AtomicLong cseq = new AtomicLong(1);
+    private volatile boolean running = true;
+
+    AgentRuntime(SipAgentConfig config, SharedStack stack, String advertisedHost) {
+        this.config = config;
+        this.stack = stack;
+        this.messages = new SipMessages(config, advertisedHost, stack.port());
+        String name = config.localUser().user();
+        this.timer = new ScheduledThreadPoolExecutor(1, daemon("msnftp-sip-timer-" + name));
+        timer.setRemoveOnCancelPolicy(true);
+        if (config.listenerExecutor().isPresent()) {
+            this.ownExecutor = null;
+            this.executor = config.listenerExecutor().get();
+        } else {
+            this.ownExecutor = new ThreadPoolExecutor(config.listenerThreads(), config.listenerThreads(), 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(QUEUE_LIMIT), daemon("msnftp-sip-" + name));
+            ownExecutor.allowCoreThreadTimeOut(true);
+            this.executor = ownExecutor;
+        }
+        this.authentication = config.password().isPresent()
+                ? stack.stack().getAuthenticationHelper(new Credentials(config), SipMessages.HEADERS) : null;
+    }
+
+    /** The JAIN-SIP properties of the agent's stack: TLS stores, then the raw ones of the configuration. */
+    static Map<String, String> stackProperties(SipAgentConfig config) {
+        Map<String, String> properties = new TreeMap<>();
+        config.tls().ifPresent(tls -> {
+            properties.put("javax.net.ssl.keyStore", tls.keyStore().toString());
+            properties.put("javax.net.ssl.keyStoreType", tls.keyStoreType());
+            properties.put("javax.net.ssl.trustStore", tls.trustStore().toString());
+            properties.put("javax.net.ssl.trustStoreType", tls.trustStoreType());
+            if (tls.keyStorePassword() != null) {
+                properties.put("javax.net.ssl.keyStorePassword", tls.keyStorePassword());
+            }
+            if (tls.trustStorePassword() != null) {
+                properties.put("javax.net.ssl.trustStorePassword", tls.trustStorePassword());
+            }
+        });
+        properties.putAll(config.stackProperties());
+        return properties;
+    }
+
+    /** The host peers reach us at: the configured one, the bind address, or the local address toward the proxy. */
+    static String advertisedHost(SipAgentConfig config) {
+        if (config.advertisedHost().isPresent()) {
+            return config.advertisedHost().get();
+        }
+        try {
+            InetAddress bind = InetAddress.getByName(config.sipHost());
+            if (!bind.isAnyLocalAddress()) {
+                return bind.getHostAddress();
+            }
+            Optional<HostPort> toward = config.outboundProxy().or(config::registrar);
+            if (toward.isPresent()) {
+                try (DatagramSocket probe = new DatagramSocket()) {
+                    probe.connect(new InetSocketAddress(toward.get().host(), toward.get().port()));
+                    if (!probe.getLocalAddress().isAnyLocalAddress()) {
+                        return probe.getLocalAddress().getHostAddress();
+                    }
+                }
+            }
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (IOException e) {
+            return config.sipHost();
+        }
+    }
+
+    SipAgentConfig config() {
+        return config;
+    }
+
+    SharedStack stack() {
+        return stack;
+    }
+
+    SipProvider provider() {
+        return stack.provider();
+    }
+
+    SipMessages messages() {
+        return messages;
+    }
+
+    AuthenticationHelper authenticationHelper() {
+        return authentication;
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    /** Marks the agent stopped; false when it already was. */
+    synchronized boolean stop() {
+        if (!running) {
+            return false;
+        }
+        running = false;
+        return true;
+    }
+
+    /** The CSeq of the next request we send out of dialog. */
+    long nextCseq() {
+        return cseq.getAndIncrement();
+    }
+
+    /** Runs a task on the agent's executor; throws when it is full or shut down. */
+    void execute(Runnable task) throws RejectedExecutionException {
+        executor.execute(task);
+    }
+
+    /** Runs a task on the agent's executor, or here when the executor refuses it. */
+    void executeOrRun(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    /** Runs a task on the agent's timer after {@code delay}; null once the agent stopped. */
+    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        try {
+            return timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopped) {
+            return null;
+        }
+    }
+
+    void track(Outgoing outgoing) {
+        pending.add(outgoing);
+    }
+
+    void untrack(Outgoing outgoing) {
+        pending.remove(outgoing);
+    }
+
+    /** Completes a future on the executor, so that what callers chain to it never runs on the event thread. */
+    void completeLater(CompletableFuture<SipResponse> future, SipResponse response, SipAgentException failure) {
+        executeOrRun(() -> {
+            if (failure == null) {
+                future.complete(response);
+            } else {
+                future.completeExceptionally(failure);
+            }
+        });
+    }
+
+    /** Fails what still waits for an answer and ends the timer and the agent's own threads (bounded wait). */
+    void shutdown() {
+        for (Outgoing outgoing : List.copyOf(pending)) {
+            outgoing.fail(new SipAgentException(Kind.STOPPED, "The SIP agent stopped"));
+        }
+        timer.shutdownNow();
+        if (ownExecutor != null) {
+            ownExecutor.shutdown();
+            try {
+                if (!ownExecutor.awaitTermination(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    ownExecutor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                ownExecutor.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static SipAgentException unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof SipAgentException sip) {
+            return sip;
+        }
+        if (cause instanceof TimeoutException) {
+            return new SipAgentException(Kind.TIMEOUT, 0, "Timed out", cause);
+        }
+        return new SipAgentException(Kind.TRANSPORT, 0, String.valueOf(cause.getMessage()), cause);
+    }
+
+    static CompletableFuture<SipResponse> stopped() {
+        return CompletableFuture.failedFuture(new SipAgentException(Kind.STOPPED, "The SIP agent is stopped"));
+    }
+
+    static CompletableFuture<SipResponse> failed(Kind kind, String message, Throwable cause) {
+        return CompletableFuture.failedFuture(new SipAgentException(kind, 0, message, cause));
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Digest credentials for every realm that challenges us. */
+    private record Credentials(SipAgentConfig config) implements AccountManager {
+        @Override
+        public UserCredentials getCredentials(ClientTransaction challenged, String realm) {
+            return new UserCredentials() {
+                @Override
+                public String getUserName() {
+                    return config.authUsername();
+                }
+
+                @Override
+                public String getPassword() {
+                    return config.password().orElse("");
+                }
+
+                @Override
+                public String getSipDomain() {
+                    return realm;
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package dev.camelmsnftp.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.InvalidArgumentException;
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.address.SipURI;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.ExtensionHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an agent does with the requests its stack routes to it, on JAIN-SIP's event thread: MESSAGEs to the listener
+ * of their content type (on the agent's executor), INVITEs answered 200 and kept as incoming IM sessions, BYE, OPTIONS,
+ * CANCEL, 405 to the rest. Counts what it received.
+ */
+final class InboundDispatcher implements SharedStack.Agent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundDispatcher.class);
+    private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE";
+
+    private final AgentRuntime runtime;
+    private final RequestSender requests;
+    private final OutgoingSessions outgoing;
+    private final IncomingSessions incoming;
+    private final Map<String, MessageListener> listeners = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
+
+    InboundDispatcher(AgentRuntime runtime, RequestSender requests, OutgoingSessions outgoing, IncomingSessions incoming) {
+        this.runtime = runtime;
+        this.requests = requests;
+        this.outgoing = outgoing;
+        this.incoming = incoming;
+    }
+
+    void addListener(String mediaType, MessageListener listener) {
+        listeners.put(IncomingMessage.mediaType(mediaType), listener);
+    }
+
+    void removeListener(String mediaType) {
+        listeners.remove(IncomingMessage.mediaType(mediaType));
+    }
+
+    /** How many requests of each method were received. */
+    Map<String, Long> receivedRequests() {
+        Map<String, Long> counts = new TreeMap<>();
+        received.forEach((method, count) -> counts.put(method, count.get()));
+        return counts;
+    }
+
+    @Override
+    public void onRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        String method = request.getMethod();
+        received.computeIfAbsent(method, m -> new AtomicLong()).incrementAndGet();
+        if (Request.ACK.equals(method)) {
+            return;
+        }
+        if (!runtime.isRunning()) {
+            SipMessages.respondStatelessly(runtime.provider(), request, Response.SERVICE_UNAVAILABLE);
+            return;
+        }
+        String toTag = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag();
+        if (toTag != null && event.getDialog() == null) {
+            SipMessages.respondStatelessly(runtime.provider(), request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+            return;
+        }
+        ServerTransaction transaction = serverTransaction(event);
+        if (transaction == null) {
+            return;
+        }
+        switch (method) {
+            case Request.MESSAGE -> onMessage(event, transaction);
+            case Request.INVITE -> onInvite(event, transaction);
+            case Request.BYE -> {
+                forget(event.getDialog());
+                respond(transaction, Response.OK, null);
+            }
+            case Request.OPTIONS -> respond(transaction, Response.OK, response -> {
+                response.addHeader(SipMessages.HEADERS.createAllowHeader(ALLOW));
+                for (String type : List.of("application/sdp", "text/plain", "text/x-msmsgsinvite")) {
+                    String[] parts = type.split("/");
+                    response.addHeader(SipMessages.HEADERS.createAcceptHeader(parts[0], parts[1]));
+                }
+            });
+            case Request.CANCEL -> respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+            default -> respond(transaction, Response.METHOD_NOT_ALLOWED,
+                    response -> response.addHeader(SipMessages.HEADERS.createAllowHeader(ALLOW)));
+        }
+    }
+
+    @Override
+    public void onDialogTerminated(DialogTerminatedEvent event) {
+        forget(event.getDialog());
+    }
+
+    /** A dialog the peer ended (BYE) or that terminated: not ours to BYE any more, never reused. */
+    private void forget(Dialog dialog) {
+        if (dialog == null) {
+            return;
+        }
+        incoming.forget(dialog);
+        if (dialog.getApplicationData() instanceof ImSession session) {
+            outgoing.forget(session);
+        }
+    }
+
+    private ServerTransaction serverTransaction(RequestEvent event) {
+        ServerTransaction transaction = event.getServerTransaction();
+        if (transaction != null) {
+            return transaction;
+        }
+        try {
+            return runtime.provider().getNewServerTransaction(event.getRequest());
+        } catch (TransactionAlreadyExistsException retransmission) {
+            return null;
+        } catch (SipException | RuntimeException e) {
+            LOG.debug("No server transaction for {}", event.getRequest().getMethod(), e);
+            SipMessages.respondStatelessly(runtime.provider(), event.getRequest(), Response.SERVER_INTERNAL_ERROR);
+            return null;
+        }
+    }
+
+    private void onMessage(RequestEvent event, ServerTransaction transaction) {
+        Request request = event.getRequest();
+        ContentTypeHeader header = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        byte[] body = request.getRawContent() == null ? new byte[0] : request.getRawContent();
+        if (header == null) {
+            respond(transaction, Response.BAD_REQUEST, response -> reason(response, "Missing Content-Type"));
+            return;
+        }
+        String contentType = contentType(header);
+        MessageListener listener = listeners.get(IncomingMessage.mediaType(contentType));
+        if (listener == null) {
+            respond(transaction, Response.UNSUPPORTED_MEDIA_TYPE, this::acceptHeaders);
+            return;
+        }
+        IncomingMessage message = incoming(request, event.getDialog(), contentType, body);
+        if (message == null) {
+            respond(transaction, Response.BAD_REQUEST, response -> reason(response, "From and To must be SIP URIs"));
+            return;
+        }
+        deliver(listener, message, transaction);
+    }
+
+    private void deliver(MessageListener listener, IncomingMessage message, ServerTransaction transaction) {
+        try {
+            runtime.execute(() -> {
+                int status;
+                try {
+                    status = listener.onMessage(message);
+                } catch (RuntimeException e) {
+                    LOG.warn("Message listener failed on {}", message, e);
+                    status = Response.SERVER_INTERNAL_ERROR;
+                }
+                if (transaction != null) {
+                    respond(transaction, status < 200 || status > 699 ? Response.SERVER_INTERNAL_ERROR : status, null);
+                } else if (status >= 300) {
+                    LOG.debug("Listener answered {} to a message carried in an INVITE", status);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("Too many messages waiting; answering 503 to {}", message);
+            if (transaction != null) {
+                respond(transaction, Response.SERVICE_UNAVAILABLE, null);
+            }
+        }
+    }
+
+    /** An incoming IM session: 200 with our SDP, and the first message when OCS carried it in ms-text-format. */
+    private void onInvite(RequestEvent event, ServerTransaction transaction) {
+        Request request = event.getRequest();
+        IncomingMessage carried = null;
+        MessageListener listener = null;
+        Header textFormat = request.getHeader("ms-text-format");
+        if (textFormat instanceof ExtensionHeader extension) {
+            carried = carriedMessage(request, transaction.getDialog(), extension.getValue());
+            listener = carried == null ? null : listeners.get(carried.mediaType());
+        }
+        boolean supported = listener != null;
+        SipMessages messages = runtime.messages();
+        respond(transaction, Response.OK, response -> {
+            ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(Long.toHexString(System.nanoTime() ^ hashCode()));
+            response.addHeader(messages.contact());
+            SipMessages.setBody(response, "application/sdp", messages.sdp().getBytes(StandardCharsets.US_ASCII));
+            if (supported) {
+                response.addHeader(SipMessages.HEADERS.createSupportedHeader("ms-text-format"));
+            }
+        });
+        Dialog dialog = transaction.getDialog();
+        if (dialog != null && ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null) {
+            incoming.add(dialog);
+        }
+        if (supported) {
+            deliver(listener, carried, null);
+        }
+    }
+
+    /** {@code ms-text-format: text/x-msmsgsinvite; charset=UTF-8; ms-body=<base64>} as a message. */
+    private IncomingMessage carriedMessage(Request request, Dialog dialog, String value) {
+        String[] parts = value.split(";");
+        StringBuilder contentType = new StringBuilder(parts[0].trim());
+        byte[] body = null;
+        for (int i = 1; i < parts.length; i++) {
+            String part = parts[i].trim();
+            int equals = part.indexOf('=');
+            if (equals < 0) {
+                continue;
+            }
+            String name = part.substring(0, equals).trim();
+            if (name.equalsIgnoreCase("ms-body")) {
+                try {
+                    body = Base64.getDecoder().decode(part.substring(equals + 1).trim());
+                } catch (IllegalArgumentException e) {
+                    LOG.debug("ms-text-format body is not base64");
+                    return null;
+                }
+            } else {
+                contentType.append("; ").append(part);
+            }
+        }
+        return body == null ? null : incoming(request, dialog, contentType.toString(), body);
+    }
+
+    private IncomingMessage incoming(Request request, Dialog dialog, String contentType, byte[] body) {
+        FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
+        ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+        if (!(from.getAddress().getURI() instanceof SipURI fromUri) || !(to.getAddress().getURI() instanceof SipURI toUri)
+            || fromUri.getUser() == null || toUri.getUser() == null) {
+            return null;
+        }
+        SipAddress sender = address(fromUri);
+        IncomingMessage.Replier replier = dialog != null
+                ? (type, bytes) -> runtime.isRunning() ? requests.inDialog(dialog, Request.MESSAGE, type, bytes)
+                        : AgentRuntime.stopped()
+                : replyOutOfDialog(sender, request);
+        return new IncomingMessage(sender, from.getAddress().getDisplayName(), address(toUri),
+                request.getRequestURI().toString(), contentType, body, dialog != null,
+                ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId(), replier);
+    }
+
+    /**
+     * Pager replies go to the sender's address through the outbound proxy; without one, to where the request came
+     * from (the top Via, with received/rport): in direct peer-to-peer use the From URI does not say where the sender
+     * listens.
+     */
+    private IncomingMessage.Replier replyOutOfDialog(SipAddress sender, Request request) {
+        SipAddress target = sender;
+        if (runtime.config().outboundProxy().isEmpty()) {
+            ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+            String host = via.getReceived() != null ? via.getReceived() : via.getHost();
+            int port = via.getRPort() > 0 ? via.getRPort() : via.getPort() > 0 ? via.getPort() : 5060;
+            String transport = via.getTransport() == null ? "udp" : via.getTransport().toLowerCase(Locale.ROOT);
+            target = new SipAddress(sender.user(), host, OptionalInt.of(port), ";transport=" + transport);
+        }
+        SipAddress destination = target;
+        return (type, bytes) -> runtime.isRunning() ? requests.pager(destination, type, bytes) : AgentRuntime.stopped();
+    }
+
+    private static SipAddress address(SipURI uri) {
+        return new SipAddress(uri.getUser(), uri.getHost(), uri.getPort() > 0 ? OptionalInt.of(uri.getPort())
+                : OptionalInt.empty(), "");
+    }
+
+    private static String contentType(ContentTypeHeader header) {
+        StringBuilder text = new StringBuilder(header.getContentType()).append('/').append(header.getContentSubType());
+        for (Iterator<?> names = header.getParameterNames(); names.hasNext();) {
+            String name = (String) names.next();
+            text.append("; ").append(name).append('=').append(header.getParameter(name));
+        }
+        return text.toString();
+    }
+
+    private void acceptHeaders(Response response) throws ParseException {
+        for (String type : listeners.keySet()) {
+            String[] parts = type.split("/", 2);
+            response.addHeader(SipMessages.HEADERS.createAcceptHeader(parts[0], parts.length > 1 ? parts[1] : "*"));
+        }
+    }
+
+    private static void reason(Response response, String reason) throws ParseException {
+        response.setReasonPhrase(reason);
+    }
+
+    /** Adds headers to a response before it is sent. */
+    @FunctionalInterface
+    private interface ResponseDecorator {
+        void decorate(Response response) throws ParseException, SipException;
+    }
+
+    private void respond(ServerTransaction transaction, int status, ResponseDecorator decorator) {
+        try {
+            Response response = runtime.messages().response(status, transaction.getRequest());
+            if (decorator != null) {
+                decorator.decorate(response);
+            }
+            transaction.sendResponse(response);
+        } catch (ParseException | SipException | InvalidArgumentException | RuntimeException e) {
+            LOG.debug("Could not answer {} with {}", transaction.getRequest().getMethod(), status, e);
+        }
+    }
+}

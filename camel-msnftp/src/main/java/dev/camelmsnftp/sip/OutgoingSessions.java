@@ -1,0 +1,160 @@
+package dev.camelmsnftp.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ResponseEvent;
+import javax.sip.SipException;
+import javax.sip.header.CSeqHeader;
+import javax.sip.message.Request;
+
+import dev.camelmsnftp.sip.SipAgentException.Kind;
+
+/**
+ * The IM sessions an agent opens (SPEC 3.3), one per peer: the first message to a peer sends the INVITE, the next ones
+ * reuse its dialog while it is open; closed with BYE when idle, on request, or when the agent stops.
+ */
+final class OutgoingSessions {
+
+    private final AgentRuntime runtime;
+    private final RequestSender requests;
+    private final Map<String, ImSession> sessions = new ConcurrentHashMap<>();
+
+    OutgoingSessions(AgentRuntime runtime, RequestSender requests) {
+        this.runtime = runtime;
+        this.requests = requests;
+    }
+
+    /** Sends a MESSAGE to {@code peer} inside the IM session with it, opening one when none is open. */
+    CompletableFuture<SipResponse> send(SipAddress peer, String contentType, byte[] body) {
+        return send(peer, contentType, body, true);
+    }
+
+    private CompletableFuture<SipResponse> send(SipAddress peer, String contentType, byte[] body, boolean mayRetry) {
+        String key = key(peer);
+        ImSession[] created = new ImSession[1];
+        ImSession session = sessions.compute(key, (k, existing) -> {
+            if (existing != null && existing.acquire()) {
+                return existing;
+            }
+            ImSession fresh = new ImSession(peer);
+            fresh.acquire();
+            created[0] = fresh;
+            return fresh;
+        });
+        if (created[0] != null) {
+            invite(key, session);
+        }
+        return session.established()
+                .thenCompose(dialog -> requests.inDialog(dialog, Request.MESSAGE, contentType, body))
+                .handle((response, error) -> {
+                    session.release();
+                    scheduleIdleCheck(key, session);
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(response);
+                    }
+                    if (mayRetry && runtime.isRunning() && session.isTerminated()) {
+                        sessions.remove(key, session);
+                        return send(peer, contentType, body, false);
+                    }
+                    return CompletableFuture.<SipResponse> failedFuture(AgentRuntime.unwrap(error));
+                })
+                .thenCompose(future -> future);
+    }
+
+    private static String key(SipAddress peer) {
+        return peer.uri().toLowerCase(Locale.ROOT);
+    }
+
+    private void invite(String key, ImSession session) {
+        try {
+            SipAddress peer = session.peer();
+            SipMessages messages = runtime.messages();
+            Request invite = messages.request(Request.INVITE, messages.uri(peer), SipMessages.addressOf(peer), null,
+                    runtime.nextCseq(), runtime.provider());
+            SipMessages.setBody(invite, "application/sdp", messages.sdp().getBytes(StandardCharsets.US_ASCII));
+            ClientTransaction transaction = runtime.provider().getNewClientTransaction(invite);
+            Outgoing outgoing = new Outgoing(runtime, transaction, null, event -> confirm(event, session));
+            outgoing.send().whenComplete((response, error) -> {
+                if (error != null) {
+                    sessions.remove(key, session);
+                    session.close();
+                    session.established().completeExceptionally(AgentRuntime.unwrap(error));
+                }
+            });
+        } catch (ParseException | InvalidArgumentException | SipException e) {
+            sessions.remove(key, session);
+            session.close();
+            session.established().completeExceptionally(
+                    new SipAgentException(Kind.TRANSPORT, 0, "Cannot open an IM session: " + e.getMessage(), e));
+        }
+    }
+
+    /** The INVITE was answered 2xx: ACK it at once (on the event thread), then let messages flow. */
+    private void confirm(ResponseEvent event, ImSession session) {
+        Dialog dialog = event.getDialog();
+        try {
+            long number = ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber();
+            dialog.sendAck(dialog.createAck(number));
+            dialog.setApplicationData(session);
+            runtime.executeOrRun(() -> session.established().complete(dialog));
+        } catch (SipException | InvalidArgumentException | RuntimeException e) {
+            runtime.executeOrRun(() -> session.established().completeExceptionally(
+                    new SipAgentException(Kind.TRANSPORT, 0, "Cannot ACK the IM session: " + e.getMessage(), e)));
+        }
+    }
+
+    private void scheduleIdleCheck(String key, ImSession session) {
+        if (!runtime.isRunning()) {
+            return;
+        }
+        long idle = runtime.config().sessionIdleTimeout().toNanos();
+        session.idleCheck(runtime.schedule(() -> {
+            if (session.closeIfIdle(idle)) {
+                sessions.remove(key, session);
+                requests.bye(session.dialog());
+            }
+        }, runtime.config().sessionIdleTimeout()));
+    }
+
+    /** Ends the IM session we hold with {@code peer}, if any (BYE). */
+    CompletableFuture<Void> close(SipAddress peer) {
+        ImSession session = sessions.remove(key(peer));
+        if (session == null || !session.close()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return requests.bye(session.dialog()).thenApply(response -> null);
+    }
+
+    /** Ends every IM session we opened (BYE); the futures complete when each is answered. */
+    List<CompletableFuture<SipResponse>> closeAll() {
+        List<CompletableFuture<SipResponse>> byes = new ArrayList<>();
+        for (String key : List.copyOf(sessions.keySet())) {
+            ImSession session = sessions.remove(key);
+            if (session != null && session.close()) {
+                byes.add(requests.bye(session.dialog()));
+            }
+        }
+        return byes;
+    }
+
+    /** Sessions still open. */
+    int open() {
+        return (int) sessions.values().stream().filter(session -> !session.isClosed()).count();
+    }
+
+    /** The peer ended the session (BYE) or its dialog terminated: closed, never reused. */
+    void forget(ImSession session) {
+        session.close();
+        sessions.values().remove(session);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.camelmsnftp.sip;
+
+import java.text.ParseException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sip.Dialog;
+import javax.sip.DialogState;
+import javax.sip.InvalidArgumentException;
+import javax.sip.SipException;
+import javax.sip.message.Request;
+
+import dev.camelmsnftp.sip.SipAgentException.Kind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends an agent's requests: MESSAGEs out of dialog (pager mode, and replies to pager messages), and requests inside
+ * a dialog (MESSAGE, BYE) one at a time per dialog.
+ */
+final class RequestSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestSender.class);
+
+    private final AgentRuntime runtime;
+    /** The last request sent in each dialog: the next waits for it (no pipelining within a dialog, see inDialog). */
+    private final Map<Dialog, CompletableFuture<SipResponse>> dialogTails = new ConcurrentHashMap<>();
+
+    RequestSender(AgentRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** A MESSAGE out of dialog (RFC 3428) to {@code peer}. */
+    CompletableFuture<SipResponse> pager(SipAddress peer, String contentType, byte[] body) {
+        SipMessages messages = runtime.messages();
+        try {
+            Request request = messages.request(Request.MESSAGE, messages.uri(peer), SipMessages.addressOf(peer), null,
+                    runtime.nextCseq(), runtime.provider());
+            SipMessages.setBody(request, contentType, body);
+            return new Outgoing(runtime, runtime.provider().getNewClientTransaction(request), null, null).send();
+        } catch (ParseException | InvalidArgumentException | SipException e) {
+            return AgentRuntime.failed(Kind.TRANSPORT, "Cannot send MESSAGE to " + peer + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends a request in a dialog once the previous one in that dialog has its final response. Requests in a dialog
+     * must reach the peer in CSeq order or it answers 500 (RFC 3261 12.2.2); over UDP, and at JAIN-SIP receivers that
+     * process datagrams on several threads, only one request at a time guarantees it.
+     */
+    CompletableFuture<SipResponse> inDialog(Dialog dialog, String method, String contentType, byte[] body) {
+        CompletableFuture<SipResponse> next;
+        synchronized (dialogTails) {
+            CompletableFuture<SipResponse> previous = dialogTails.getOrDefault(dialog, CompletableFuture.completedFuture(null));
+            next = previous.handle((response, error) -> null)
+                    .thenCompose(ignored -> sendNow(dialog, method, contentType, body));
+            dialogTails.put(dialog, next);
+        }
+        CompletableFuture<SipResponse> tail = next;
+        next.whenComplete((response, error) -> dialogTails.remove(dialog, tail));
+        return next;
+    }
+
+    private CompletableFuture<SipResponse> sendNow(Dialog dialog, String method, String contentType, byte[] body) {
+        if (dialog.getState() != DialogState.CONFIRMED) {
+            return AgentRuntime.failed(Kind.TRANSPORT, "The IM session with " + dialog.getRemoteParty() + " has ended", null);
+        }
+        try {
+            Request request = dialog.createRequest(method);
+            runtime.messages().stamp(request);
+            if (body != null) {
+                SipMessages.setBody(request, contentType, body);
+            }
+            return new Outgoing(runtime, runtime.provider().getNewClientTransaction(request), dialog, null).send();
+        } catch (ParseException | SipException | RuntimeException e) {
+            return AgentRuntime.failed(Kind.TRANSPORT, "Cannot send " + method + " in the IM session: " + e.getMessage(), e);
+        }
+    }
+
+    /** Ends a confirmed dialog with BYE; completes (never fails) when it is answered or gave up. */
+    CompletableFuture<SipResponse> bye(Dialog dialog) {
+        if (dialog == null || dialog.getState() != DialogState.CONFIRMED) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return inDialog(dialog, Request.BYE, null, null).exceptionally(error -> {
+            LOG.debug("BYE to {} failed: {}", dialog.getRemoteParty(), error.getMessage());
+            return null;
+        });
+    }
+}
