@@ -65,6 +65,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConcurrentTransfers": getOrCreateConfiguration(target).setMaxConcurrentTransfers(property(camelContext, int.class, value)); return true;
         case "maxfilesize":
         case "maxFileSize": getOrCreateConfiguration(target).setMaxFileSize(property(camelContext, java.lang.String.class, value)); return true;
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": getOrCreateConfiguration(target).setMaxQueuedOffers(property(camelContext, int.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": getOrCreateConfiguration(target).setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -133,6 +135,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConcurrentTransfers": return int.class;
         case "maxfilesize":
         case "maxFileSize": return java.lang.String.class;
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": return int.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -202,6 +206,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConcurrentTransfers": return getOrCreateConfiguration(target).getMaxConcurrentTransfers();
         case "maxfilesize":
         case "maxFileSize": return getOrCreateConfiguration(target).getMaxFileSize();
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": return getOrCreateConfiguration(target).getMaxQueuedOffers();
         case "outboundproxy":
         case "outboundProxy": return getOrCreateConfiguration(target).getOutboundProxy();
         case "password": return getOrCreateConfiguration(target).getPassword();

@@ -64,6 +64,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxConcurrentTransfers": target.getConfiguration().setMaxConcurrentTransfers(property(camelContext, int.class, value)); return true;
         case "maxfilesize":
         case "maxFileSize": target.getConfiguration().setMaxFileSize(property(camelContext, java.lang.String.class, value)); return true;
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": target.getConfiguration().setMaxQueuedOffers(property(camelContext, int.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": target.getConfiguration().setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -138,6 +140,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxConcurrentTransfers": return int.class;
         case "maxfilesize":
         case "maxFileSize": return java.lang.String.class;
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": return int.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -213,6 +217,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxConcurrentTransfers": return target.getConfiguration().getMaxConcurrentTransfers();
         case "maxfilesize":
         case "maxFileSize": return target.getConfiguration().getMaxFileSize();
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": return target.getConfiguration().getMaxQueuedOffers();
         case "outboundproxy":
         case "outboundProxy": return target.getConfiguration().getOutboundProxy();
         case "password": return target.getConfiguration().getPassword();

@@ -24,7 +24,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(38);
+        Set<String> props = new HashSet<>(39);
         props.add("acceptTimeout");
         props.add("advertisedAddress");
         props.add("allowedSenders");
@@ -48,6 +48,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("localUser");
         props.add("maxConcurrentTransfers");
         props.add("maxFileSize");
+        props.add("maxQueuedOffers");
         props.add("outboundProxy");
         props.add("password");
         props.add("peer");

@@ -132,6 +132,13 @@ public class MsnftpConfiguration implements Cloneable {
               description = "Transfers in flight at once; further INVITEs get CANCEL FAIL (consumer) or wait (producer).")
     private int maxConcurrentTransfers = 16;
 
+    @UriParam(label = "consumer", defaultValue = "256",
+              description = "Offers that wait for a transfer slot while maxConcurrentTransfers transfers are under way: each is"
+                            + " answered as soon as a slot frees (a burst of offers needs no redelivery), or declined with"
+                            + " CANCEL FAIL when no slot freed within acceptTimeout. An offer that finds the queue full is"
+                            + " declined with CANCEL FAIL at once. 0: no queue. A waiting offer holds no thread, port or file.")
+    private int maxQueuedOffers = TransferSettings.DEFAULT_MAX_QUEUED_OFFERS;
+
     @UriParam(label = "producer",
               description = "The file name to offer, a simple expression; by default the CamelFileName header, else the name of a File or Path body, else the exchange id.")
     private String fileName;
@@ -353,6 +360,14 @@ public class MsnftpConfiguration implements Cloneable {
         this.maxConcurrentTransfers = maxConcurrentTransfers;
     }
 
+    public int getMaxQueuedOffers() {
+        return maxQueuedOffers;
+    }
+
+    public void setMaxQueuedOffers(int maxQueuedOffers) {
+        this.maxQueuedOffers = maxQueuedOffers;
+    }
+
     public String getFileName() {
         return fileName;
     }
@@ -393,7 +408,7 @@ public class MsnftpConfiguration implements Cloneable {
                 .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))
                 .maxFileSize(ByteSizes.parse(maxFileSize, "maxFileSize"))
                 .freeSpaceReserve(ByteSizes.parse(freeSpaceReserve, "freeSpaceReserve")).workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
-                .maxConcurrentTransfers(maxConcurrentTransfers).build();
+                .maxConcurrentTransfers(maxConcurrentTransfers).maxQueuedOffers(maxQueuedOffers).build();
     }
 
     private static String required(String value, String name) {

@@ -1,6 +1,7 @@
 package dev.camelmsnftp.component;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.transfer.TransferManager;
@@ -17,15 +18,17 @@ final class SharedAgent {
     private final TransferManager transfers;
     private final ExecutorService sipThreads;
     private final ExecutorService transferThreads;
+    private final ScheduledExecutorService timer;
     private final ExecutorServiceManager executors;
     private int references;
 
     private SharedAgent(SipAgent agent, TransferManager transfers, ExecutorService sipThreads,
-                        ExecutorService transferThreads, ExecutorServiceManager executors) {
+                        ExecutorService transferThreads, ScheduledExecutorService timer, ExecutorServiceManager executors) {
         this.agent = agent;
         this.transfers = transfers;
         this.sipThreads = sipThreads;
         this.transferThreads = transferThreads;
+        this.timer = timer;
         this.executors = executors;
     }
 
@@ -35,13 +38,15 @@ final class SharedAgent {
         String user = configuration.getLocalUser();
         ExecutorService sipThreads = executors.newThreadPool(owner, "MsnftpSip[" + user + "]", 1, 8);
         ExecutorService transferThreads = executors.newCachedThreadPool(owner, "MsnftpTransfer[" + user + "]");
+        ScheduledExecutorService timer = executors.newSingleThreadScheduledExecutor(owner, "MsnftpOfferQueue[" + user + "]");
         try {
             SipAgent agent = SipAgent.start(configuration.sipAgentConfig(sipThreads));
-            return new SharedAgent(agent, new TransferManager(agent, transferThreads), sipThreads, transferThreads,
-                    executors);
+            return new SharedAgent(agent, new TransferManager(agent, transferThreads, timer), sipThreads, transferThreads,
+                    timer, executors);
         } catch (Exception | Error e) {
             executors.shutdownNow(sipThreads);
             executors.shutdownNow(transferThreads);
+            executors.shutdownNow(timer);
             throw e;
         }
     }
@@ -67,6 +72,7 @@ final class SharedAgent {
     void stop() {
         transfers.close();
         agent.close();
+        executors.shutdownNow(timer);
         executors.shutdownGraceful(transferThreads);
         executors.shutdownGraceful(sipThreads);
     }

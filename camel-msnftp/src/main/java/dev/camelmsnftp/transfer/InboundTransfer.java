@@ -41,6 +41,7 @@ final class InboundTransfer {
     private final Invitation offer;
     private final InboundHandler handler;
     private final Offer accepted;
+    private final String key;
     private final TransferSettings settings;
     private final boolean encrypted;
     private final long cookie;
@@ -55,7 +56,8 @@ final class InboundTransfer {
     private volatile Phase phase = Phase.SIGNALLING;
 
     InboundTransfer(TransferManager manager, IncomingMessage invite, Invitation offer, InboundHandler handler,
-                    Offer accepted) {
+                    Offer accepted, String key) {
+        this.key = key;
         this.manager = manager;
         this.invite = invite;
         this.offer = offer;
@@ -68,6 +70,10 @@ final class InboundTransfer {
     }
 
     void run() {
+        if (cancelled || manager.isClosed()) {
+            refuse(CancelCode.OUTBANDCANCEL, null);
+            return;
+        }
         String name = offer.fileName().orElseThrow();
         long size = offer.fileSize().orElseThrow();
         Flow flow = accepted.flow();
@@ -279,11 +285,33 @@ final class InboundTransfer {
         }
     }
 
-    /** Cancels from another thread (the consumer or the context stops): CCL or CANCEL to the sender. */
     InboundHandler handler() {
         return handler;
     }
 
+    /** The offer as the handler accepted it. */
+    Offer offer() {
+        return accepted;
+    }
+
+    /** Its key in the manager: sender and cookie. */
+    String key() {
+        return key;
+    }
+
+    /**
+     * Declines an offer that never ran (it waited for a slot in vain, or no thread could run it): CANCEL to the sender,
+     * and the handler is told it will not arrive.
+     */
+    void refuse(CancelCode code, String why) {
+        if (why != null) {
+            LOG.warn("File {} from {} declined: {}", accepted.offeredName(), sender, why);
+        }
+        cancelQuietly(code);
+        TransferManager.notReceived(handler, accepted);
+    }
+
+    /** Cancels from another thread (the consumer or the context stops): CCL or CANCEL to the sender. */
     void cancel() {
         cancelled = true;
         if (receiver == null) {

@@ -9,14 +9,16 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.invite.CancelCode;
 import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCodec;
+import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.invite.MalformedInvitationException;
 import dev.camelmsnftp.sip.IncomingMessage;
 import dev.camelmsnftp.sip.SipAddress;
@@ -45,18 +47,36 @@ public final class TransferManager implements AutoCloseable {
     private final Map<Long, OutboundTransfer> outbound = new ConcurrentHashMap<>();
     private final Map<String, InboundTransfer> inbound = new ConcurrentHashMap<>();
     private final List<InboundHandler> handlers = new CopyOnWriteArrayList<>();
-    private final Map<InboundHandler, Semaphore> permits = new ConcurrentHashMap<>();
+    private final Map<InboundHandler, Slots> slots = new ConcurrentHashMap<>();
     private final DiskSpace space = new DiskSpace();
+    private final ScheduledExecutorService timer;
+    private final boolean ownTimer;
     private volatile boolean closed;
 
     /**
      * @param agent    the SIP agent the invitations travel through; the manager listens for
      *                 {@code text/x-msmsgsinvite} on it
      * @param executor runs received transfers (one task each, for the whole transfer)
+     * @param timer    ends the wait of offers queued for a transfer slot ({@code maxQueuedOffers}); not shut down here
      */
+    public TransferManager(SipAgent agent, Executor executor, ScheduledExecutorService timer) {
+        this(agent, executor, timer, false);
+    }
+
+    /** As {@link #TransferManager(SipAgent, Executor, ScheduledExecutorService)} with a timer thread of its own. */
     public TransferManager(SipAgent agent, Executor executor) {
+        this(agent, executor, Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "MsnftpOfferQueue[" + agent.config().localUser() + "]");
+            thread.setDaemon(true);
+            return thread;
+        }), true);
+    }
+
+    private TransferManager(SipAgent agent, Executor executor, ScheduledExecutorService timer, boolean ownTimer) {
         this.agent = agent;
         this.executor = executor;
+        this.timer = timer;
+        this.ownTimer = ownTimer;
         agent.addMessageListener(MEDIA_TYPE, this::onMessage);
     }
 
@@ -66,7 +86,7 @@ public final class TransferManager implements AutoCloseable {
 
     /** Starts receiving files for {@code handler}. */
     public void addInboundHandler(InboundHandler handler) {
-        permits.put(handler, new Semaphore(handler.settings().maxConcurrentTransfers()));
+        slots.put(handler, new Slots(handler.settings().maxConcurrentTransfers(), handler.settings().maxQueuedOffers()));
         handlers.add(handler);
     }
 
@@ -76,7 +96,17 @@ public final class TransferManager implements AutoCloseable {
      */
     public void removeInboundHandler(InboundHandler handler) {
         handlers.remove(handler);
+        Slots removed = slots.get(handler);
+        if (removed != null) {
+            removed.drain().forEach(this::giveUpWaiting);
+        }
         inbound.values().stream().filter(transfer -> transfer.handler() == handler).forEach(InboundTransfer::cancel);
+    }
+
+    /** Offers waiting for a slot of {@code handler}. */
+    int queuedOffers(InboundHandler handler) {
+        Slots of = slots.get(handler);
+        return of == null ? 0 : of.waiting();
     }
 
     /** Transfers under way, both directions. */
@@ -137,6 +167,14 @@ public final class TransferManager implements AutoCloseable {
         }
         InboundTransfer receiving = inbound.get(key(message.from(), invitation.cookie()));
         if (receiving != null) {
+            if (invitation.command() == InvitationCommand.CANCEL && withdraw(receiving)) {
+                LOG.info("{} withdrew file {} (cookie {}) while it waited for a transfer slot",
+                        message.from(), receiving.offer().offeredName(), invitation.cookie());
+                inbound.remove(receiving.key(), receiving);
+                notReceived(receiving.handler(), receiving.offer());
+                signalActivity();
+                return;
+            }
             receiving.onSenderMessage(invitation);
             return;
         }
@@ -199,36 +237,90 @@ public final class TransferManager implements AutoCloseable {
             peerLog.info("File {} from {} declined: {}", name, sender, decision.reason());
             return decline(message, invite, decision.cancelCode().orElseThrow());
         }
-        Semaphore slots = permits.get(handler);
-        if (!slots.tryAcquire()) {
-            peerLog.warn("File {} from {} declined: {} transfers are already under way (maxConcurrentTransfers)", name,
-                    sender, settings.maxConcurrentTransfers());
-            notReceived(handler, offer);
-            return decline(message, invite, CancelCode.FAIL);
-        }
-        InboundTransfer transfer = new InboundTransfer(this, message, invite, handler, offer);
+        InboundTransfer transfer = new InboundTransfer(this, message, invite, handler, offer, key);
         if (inbound.putIfAbsent(key, transfer) != null) {
-            slots.release();
             notReceived(handler, offer);
             return 200;
         }
-        try {
-            executor.execute(() -> {
+        Slots of = slots.get(handler);
+        Slots.Admission admission = of == null ? Slots.Admission.FULL : of.admit(transfer);
+        switch (admission) {
+            case START -> start(transfer, of);
+            case QUEUED -> {
+                LOG.debug("File {} from {} waits for a transfer slot ({} waiting)", name, sender, of.waiting());
                 try {
-                    transfer.run();
-                } finally {
-                    inbound.remove(key, transfer);
-                    slots.release();
-                    signalActivity();
+                    timer.schedule(() -> expire(transfer, of), settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    expire(transfer, of);
                 }
-            });
-        } catch (RejectedExecutionException e) {
-            inbound.remove(key, transfer);
-            slots.release();
-            notReceived(handler, offer);
-            return decline(message, invite, CancelCode.FAIL);
+            }
+            case FULL -> {
+                inbound.remove(key, transfer);
+                peerLog.warn("File {} from {} declined: {} transfers are under way (maxConcurrentTransfers) and {} offers"
+                             + " wait for one (maxQueuedOffers)", name, sender, settings.maxConcurrentTransfers(),
+                        settings.maxQueuedOffers());
+                notReceived(handler, offer);
+                return decline(message, invite, CancelCode.FAIL);
+            }
         }
         return 200;
+    }
+
+    /** Runs a transfer that has a slot; when it ends, the offer that waited longest gets the slot. */
+    private void start(InboundTransfer first, Slots of) {
+        InboundTransfer transfer = first;
+        while (transfer != null) {
+            InboundTransfer running = transfer;
+            try {
+                executor.execute(() -> {
+                    try {
+                        running.run();
+                    } finally {
+                        ended(running, of);
+                    }
+                });
+                return;
+            } catch (RejectedExecutionException e) {
+                // no thread for it: refuse it and hand its slot on
+                inbound.remove(running.key(), running);
+                running.refuse(CancelCode.FAIL, "no thread to run it");
+                transfer = of.next();
+            }
+        }
+        signalActivity();
+    }
+
+    private void ended(InboundTransfer transfer, Slots of) {
+        inbound.remove(transfer.key(), transfer);
+        signalActivity();
+        InboundTransfer next = of.next();
+        if (next != null) {
+            start(next, of);
+        }
+    }
+
+    /** A queued offer that got no slot within acceptTimeout is declined with CANCEL FAIL. */
+    private void expire(InboundTransfer transfer, Slots of) {
+        if (of.withdraw(transfer)) {
+            inbound.remove(transfer.key(), transfer);
+            peerLog.warn("File {} from {} declined: no transfer slot freed within acceptTimeout {}",
+                    transfer.offer().offeredName(), transfer.offer().sender(), transfer.handler().settings().acceptTimeout());
+            transfer.refuse(CancelCode.FAIL, null);
+            signalActivity();
+        }
+    }
+
+    /** Whether {@code transfer} was still waiting for a slot, and is no longer. */
+    private boolean withdraw(InboundTransfer transfer) {
+        Slots of = slots.get(transfer.handler());
+        return of != null && of.withdraw(transfer);
+    }
+
+    /** The consumer or the manager stops while an offer waits: the sender is told, the handler too. */
+    private void giveUpWaiting(InboundTransfer transfer) {
+        inbound.remove(transfer.key(), transfer);
+        transfer.refuse(CancelCode.OUTBANDCANCEL, null);
+        signalActivity();
     }
 
     /** The handler naming the sender most specifically: its address, then its domain, then anyone. */
@@ -289,6 +381,7 @@ public final class TransferManager implements AutoCloseable {
     public void close() {
         closed = true;
         agent.removeMessageListener(MEDIA_TYPE);
+        slots.values().forEach(of -> of.drain().forEach(this::giveUpWaiting));
         outbound.values().forEach(OutboundTransfer::cancel);
         inbound.values().forEach(InboundTransfer::cancel);
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();
@@ -304,6 +397,9 @@ public final class TransferManager implements AutoCloseable {
         }
         if (activeTransfers() > 0) {
             LOG.warn("{} transfers still running after {}", activeTransfers(), STOP_WAIT);
+        }
+        if (ownTimer) {
+            timer.shutdownNow();
         }
     }
 

@@ -16,6 +16,8 @@ public final class TransferSettings {
 
     /** The default {@link #freeSpaceReserve()}: 64 MB (64,000,000 bytes). */
     public static final long DEFAULT_FREE_SPACE_RESERVE = 64_000_000L;
+    /** The default {@link #maxQueuedOffers()}. */
+    public static final int DEFAULT_MAX_QUEUED_OFFERS = 256;
 
     private final SipAddress localUser;
     private final String ftpHost;
@@ -31,6 +33,7 @@ public final class TransferSettings {
     private final long freeSpaceReserve;
     private final Path workDir;
     private final int maxConcurrentTransfers;
+    private final int maxQueuedOffers;
 
     private TransferSettings(Builder b) {
         this.localUser = SipAddress.parse(b.localUser);
@@ -47,6 +50,7 @@ public final class TransferSettings {
         this.freeSpaceReserve = b.freeSpaceReserve;
         this.workDir = Objects.requireNonNull(b.workDir, "workDir");
         this.maxConcurrentTransfers = b.maxConcurrentTransfers;
+        this.maxQueuedOffers = b.maxQueuedOffers;
         if (maxFileSize < 0) {
             throw new IllegalArgumentException("maxFileSize must be >= 0 (0: no limit)");
         }
@@ -55,6 +59,9 @@ public final class TransferSettings {
         }
         if (maxConcurrentTransfers < 1) {
             throw new IllegalArgumentException("maxConcurrentTransfers must be >= 1");
+        }
+        if (maxQueuedOffers < 0) {
+            throw new IllegalArgumentException("maxQueuedOffers must be >= 0 (0: no queue)");
         }
     }
 
@@ -137,6 +144,15 @@ public final class TransferSettings {
         return maxConcurrentTransfers;
     }
 
+    /**
+     * Receiver: offers that wait for a transfer slot when {@link #maxConcurrentTransfers()} are under way; each is
+     * answered when a slot frees, or declined with {@code CANCEL FAIL} after {@link #acceptTimeout()}. An offer that
+     * finds the queue full is declined at once. 0: no queue.
+     */
+    public int maxQueuedOffers() {
+        return maxQueuedOffers;
+    }
+
     @Override
     public String toString() {
         return "TransferSettings[localUser=" + localUser + ", ftp=" + ftpHost + ":" + ftpPort + ", encryption=" + encryption
@@ -159,6 +175,7 @@ public final class TransferSettings {
         private long freeSpaceReserve = DEFAULT_FREE_SPACE_RESERVE;
         private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
         private int maxConcurrentTransfers = 16;
+        private int maxQueuedOffers = DEFAULT_MAX_QUEUED_OFFERS;
 
         private Builder(String localUser) {
             this.localUser = Objects.requireNonNull(localUser, "localUser");
@@ -226,6 +243,11 @@ public final class TransferSettings {
 
         public Builder maxConcurrentTransfers(int maxConcurrentTransfers) {
             this.maxConcurrentTransfers = maxConcurrentTransfers;
+            return this;
+        }
+
+        public Builder maxQueuedOffers(int maxQueuedOffers) {
+            this.maxQueuedOffers = maxQueuedOffers;
             return this;
         }
 
