@@ -32,8 +32,13 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": getOrCreateConfiguration(target).setAcceptTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "acktimeout":
+        case "ackTimeout": getOrCreateConfiguration(target).setAckTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "acknowledge": getOrCreateConfiguration(target).setAcknowledge(property(camelContext, dev.camelmsnftp.transfer.Acknowledgement.class, value)); return true;
         case "advertisedaddress":
         case "advertisedAddress": getOrCreateConfiguration(target).setAdvertisedAddress(property(camelContext, java.lang.String.class, value)); return true;
+        case "allowedsenders":
+        case "allowedSenders": getOrCreateConfiguration(target).setAllowedSenders(property(camelContext, java.lang.String.class, value)); return true;
         case "alwayslisten":
         case "alwaysListen": getOrCreateConfiguration(target).setAlwaysListen(property(camelContext, boolean.class, value)); return true;
         case "authusername":
@@ -45,6 +50,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "configuration": target.setConfiguration(property(camelContext, dev.camelmsnftp.component.MsnftpConfiguration.class, value)); return true;
         case "connectivity": getOrCreateConfiguration(target).setConnectivity(property(camelContext, boolean.class, value)); return true;
         case "encryption": getOrCreateConfiguration(target).setEncryption(property(camelContext, dev.camelmsnftp.transfer.EncryptionPolicy.class, value)); return true;
+        case "exclude": getOrCreateConfiguration(target).setExclude(property(camelContext, java.lang.String.class, value)); return true;
         case "filename":
         case "fileName": getOrCreateConfiguration(target).setFileName(property(camelContext, java.lang.String.class, value)); return true;
         case "freespacereserve":
@@ -57,6 +63,12 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "idempotent": getOrCreateConfiguration(target).setIdempotent(property(camelContext, boolean.class, value)); return true;
+        case "idempotentkey":
+        case "idempotentKey": getOrCreateConfiguration(target).setIdempotentKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "idempotentrepository":
+        case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
+        case "include": getOrCreateConfiguration(target).setInclude(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "localuser":
@@ -67,6 +79,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxFileSize": getOrCreateConfiguration(target).setMaxFileSize(property(camelContext, java.lang.String.class, value)); return true;
         case "maxqueuedoffers":
         case "maxQueuedOffers": getOrCreateConfiguration(target).setMaxQueuedOffers(property(camelContext, int.class, value)); return true;
+        case "movefailed":
+        case "moveFailed": getOrCreateConfiguration(target).setMoveFailed(property(camelContext, java.lang.String.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": getOrCreateConfiguration(target).setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -102,8 +116,13 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": return long.class;
+        case "acktimeout":
+        case "ackTimeout": return long.class;
+        case "acknowledge": return dev.camelmsnftp.transfer.Acknowledgement.class;
         case "advertisedaddress":
         case "advertisedAddress": return java.lang.String.class;
+        case "allowedsenders":
+        case "allowedSenders": return java.lang.String.class;
         case "alwayslisten":
         case "alwaysListen": return boolean.class;
         case "authusername":
@@ -115,6 +134,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "configuration": return dev.camelmsnftp.component.MsnftpConfiguration.class;
         case "connectivity": return boolean.class;
         case "encryption": return dev.camelmsnftp.transfer.EncryptionPolicy.class;
+        case "exclude": return java.lang.String.class;
         case "filename":
         case "fileName": return java.lang.String.class;
         case "freespacereserve":
@@ -127,6 +147,12 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "idempotent": return boolean.class;
+        case "idempotentkey":
+        case "idempotentKey": return java.lang.String.class;
+        case "idempotentrepository":
+        case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
+        case "include": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "localuser":
@@ -137,6 +163,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxFileSize": return java.lang.String.class;
         case "maxqueuedoffers":
         case "maxQueuedOffers": return int.class;
+        case "movefailed":
+        case "moveFailed": return java.lang.String.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -173,8 +201,13 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": return getOrCreateConfiguration(target).getAcceptTimeout();
+        case "acktimeout":
+        case "ackTimeout": return getOrCreateConfiguration(target).getAckTimeout();
+        case "acknowledge": return getOrCreateConfiguration(target).getAcknowledge();
         case "advertisedaddress":
         case "advertisedAddress": return getOrCreateConfiguration(target).getAdvertisedAddress();
+        case "allowedsenders":
+        case "allowedSenders": return getOrCreateConfiguration(target).getAllowedSenders();
         case "alwayslisten":
         case "alwaysListen": return getOrCreateConfiguration(target).isAlwaysListen();
         case "authusername":
@@ -186,6 +219,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "configuration": return target.getConfiguration();
         case "connectivity": return getOrCreateConfiguration(target).isConnectivity();
         case "encryption": return getOrCreateConfiguration(target).getEncryption();
+        case "exclude": return getOrCreateConfiguration(target).getExclude();
         case "filename":
         case "fileName": return getOrCreateConfiguration(target).getFileName();
         case "freespacereserve":
@@ -198,6 +232,12 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "idempotent": return getOrCreateConfiguration(target).isIdempotent();
+        case "idempotentkey":
+        case "idempotentKey": return getOrCreateConfiguration(target).getIdempotentKey();
+        case "idempotentrepository":
+        case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
+        case "include": return getOrCreateConfiguration(target).getInclude();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "localuser":
@@ -208,6 +248,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxFileSize": return getOrCreateConfiguration(target).getMaxFileSize();
         case "maxqueuedoffers":
         case "maxQueuedOffers": return getOrCreateConfiguration(target).getMaxQueuedOffers();
+        case "movefailed":
+        case "moveFailed": return getOrCreateConfiguration(target).getMoveFailed();
         case "outboundproxy":
         case "outboundProxy": return getOrCreateConfiguration(target).getOutboundProxy();
         case "password": return getOrCreateConfiguration(target).getPassword();

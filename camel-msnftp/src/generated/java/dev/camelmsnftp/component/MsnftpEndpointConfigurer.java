@@ -25,10 +25,13 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": target.getConfiguration().setAcceptTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "acktimeout":
+        case "ackTimeout": target.getConfiguration().setAckTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "acknowledge": target.getConfiguration().setAcknowledge(property(camelContext, dev.camelmsnftp.transfer.Acknowledgement.class, value)); return true;
         case "advertisedaddress":
         case "advertisedAddress": target.getConfiguration().setAdvertisedAddress(property(camelContext, java.lang.String.class, value)); return true;
         case "allowedsenders":
-        case "allowedSenders": target.setAllowedSenders(property(camelContext, java.lang.String.class, value)); return true;
+        case "allowedSenders": target.getConfiguration().setAllowedSenders(property(camelContext, java.lang.String.class, value)); return true;
         case "alwayslisten":
         case "alwaysListen": target.getConfiguration().setAlwaysListen(property(camelContext, boolean.class, value)); return true;
         case "authusername":
@@ -41,7 +44,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
-        case "exclude": target.setExclude(property(camelContext, java.lang.String.class, value)); return true;
+        case "exclude": target.getConfiguration().setExclude(property(camelContext, java.lang.String.class, value)); return true;
         case "filename":
         case "fileName": target.getConfiguration().setFileName(property(camelContext, java.lang.String.class, value)); return true;
         case "freespacereserve":
@@ -50,12 +53,12 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": target.getConfiguration().setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
         case "ftpport":
         case "ftpPort": target.getConfiguration().setFtpPort(property(camelContext, java.lang.String.class, value)); return true;
-        case "idempotent": target.setIdempotent(property(camelContext, boolean.class, value)); return true;
+        case "idempotent": target.getConfiguration().setIdempotent(property(camelContext, boolean.class, value)); return true;
         case "idempotentkey":
-        case "idempotentKey": target.setIdempotentKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "idempotentKey": target.getConfiguration().setIdempotentKey(property(camelContext, java.lang.String.class, value)); return true;
         case "idempotentrepository":
-        case "idempotentRepository": target.setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
-        case "include": target.setInclude(property(camelContext, java.lang.String.class, value)); return true;
+        case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
+        case "include": target.getConfiguration().setInclude(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "localuser":
@@ -66,6 +69,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxFileSize": target.getConfiguration().setMaxFileSize(property(camelContext, java.lang.String.class, value)); return true;
         case "maxqueuedoffers":
         case "maxQueuedOffers": target.getConfiguration().setMaxQueuedOffers(property(camelContext, int.class, value)); return true;
+        case "movefailed":
+        case "moveFailed": target.getConfiguration().setMoveFailed(property(camelContext, java.lang.String.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": target.getConfiguration().setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -101,6 +106,9 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": return long.class;
+        case "acktimeout":
+        case "ackTimeout": return long.class;
+        case "acknowledge": return dev.camelmsnftp.transfer.Acknowledgement.class;
         case "advertisedaddress":
         case "advertisedAddress": return java.lang.String.class;
         case "allowedsenders":
@@ -142,6 +150,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxFileSize": return java.lang.String.class;
         case "maxqueuedoffers":
         case "maxQueuedOffers": return int.class;
+        case "movefailed":
+        case "moveFailed": return java.lang.String.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -178,10 +188,13 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": return target.getConfiguration().getAcceptTimeout();
+        case "acktimeout":
+        case "ackTimeout": return target.getConfiguration().getAckTimeout();
+        case "acknowledge": return target.getConfiguration().getAcknowledge();
         case "advertisedaddress":
         case "advertisedAddress": return target.getConfiguration().getAdvertisedAddress();
         case "allowedsenders":
-        case "allowedSenders": return target.getAllowedSenders();
+        case "allowedSenders": return target.getConfiguration().getAllowedSenders();
         case "alwayslisten":
         case "alwaysListen": return target.getConfiguration().isAlwaysListen();
         case "authusername":
@@ -194,7 +207,7 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
-        case "exclude": return target.getExclude();
+        case "exclude": return target.getConfiguration().getExclude();
         case "filename":
         case "fileName": return target.getConfiguration().getFileName();
         case "freespacereserve":
@@ -203,12 +216,12 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpHost": return target.getConfiguration().getFtpHost();
         case "ftpport":
         case "ftpPort": return target.getConfiguration().getFtpPort();
-        case "idempotent": return target.isIdempotent();
+        case "idempotent": return target.getConfiguration().isIdempotent();
         case "idempotentkey":
-        case "idempotentKey": return target.getIdempotentKey();
+        case "idempotentKey": return target.getConfiguration().getIdempotentKey();
         case "idempotentrepository":
-        case "idempotentRepository": return target.getIdempotentRepository();
-        case "include": return target.getInclude();
+        case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
+        case "include": return target.getConfiguration().getInclude();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "localuser":
@@ -219,6 +232,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxFileSize": return target.getConfiguration().getMaxFileSize();
         case "maxqueuedoffers":
         case "maxQueuedOffers": return target.getConfiguration().getMaxQueuedOffers();
+        case "movefailed":
+        case "moveFailed": return target.getConfiguration().getMoveFailed();
         case "outboundproxy":
         case "outboundProxy": return target.getConfiguration().getOutboundProxy();
         case "password": return target.getConfiguration().getPassword();

@@ -24,8 +24,10 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(39);
+        Set<String> props = new HashSet<>(42);
         props.add("acceptTimeout");
+        props.add("ackTimeout");
+        props.add("acknowledge");
         props.add("advertisedAddress");
         props.add("allowedSenders");
         props.add("alwaysListen");
@@ -49,6 +51,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("maxConcurrentTransfers");
         props.add("maxFileSize");
         props.add("maxQueuedOffers");
+        props.add("moveFailed");
         props.add("outboundProxy");
         props.add("password");
         props.add("peer");

@@ -10,10 +10,12 @@ import dev.camelmsnftp.sip.SipAgentConfig;
 import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.sip.SipTransport;
 import dev.camelmsnftp.sip.TlsSettings;
+import dev.camelmsnftp.transfer.Acknowledgement;
 import dev.camelmsnftp.transfer.EncryptionPolicy;
 import dev.camelmsnftp.transfer.PortRange;
 import dev.camelmsnftp.transfer.TransferSettings;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
@@ -139,9 +141,70 @@ public class MsnftpConfiguration implements Cloneable {
                             + " declined with CANCEL FAIL at once. 0: no queue. A waiting offer holds no thread, port or file.")
     private int maxQueuedOffers = TransferSettings.DEFAULT_MAX_QUEUED_OFFERS;
 
+    @UriParam(label = "common", defaultValue = "afterRoute", enums = "afterRoute,afterReceive",
+              description = "When the sender is told a file was delivered. afterRoute: only after the consumer's exchange"
+                            + " completed successfully; a failed exchange is a TransferFailedException at the producer, so"
+                            + " Camel's redelivery sends the file again. afterReceive: as soon as the consumer has every byte"
+                            + " (and checked the MAC). afterRoute applies between two endpoints that both have it (they agree"
+                            + " on it in the invitation); any other peer gets afterReceive, exactly as before.")
+    private Acknowledgement acknowledge = Acknowledgement.AFTER_ROUTE;
+
+    @UriParam(label = "producer", defaultValue = "5m", javaType = "java.time.Duration",
+              description = "With acknowledge=afterRoute: how long the producer waits, after the last byte, for the consumer"
+                            + " to say whether its route delivered the file; then the send fails with"
+                            + " TransferTimeoutException (the file may have been delivered: make the consumer idempotent).")
+    private long ackTimeout = TransferSettings.DEFAULT_ACK_TIMEOUT.toMillis();
+
     @UriParam(label = "producer",
               description = "The file name to offer, a simple expression; by default the CamelFileName header, else the name of a File or Path body, else the exchange id.")
     private String fileName;
+
+    @UriParam(label = "consumer",
+              description = "Further senders whose files are accepted, besides the peer of the URI: a comma-separated list of"
+                            + " SIP addresses (alice@corp.example) and patterns for a whole domain (*@partner.example). With"
+                            + " msnftp:* and this list, only the list is accepted. Other senders get CANCEL REJECT and an INFO"
+                            + " log line; no byte of their file is sent.")
+    private String allowedSenders;
+
+    @UriParam(label = "consumer,filter",
+              description = "Is used to include files, if the offered file name (reduced to a plain name, as CamelFileName)"
+                            + " matches the regex pattern (matching is case in-sensitive); others are declined with CANCEL"
+                            + " REJECT before a byte is sent. As camel-ftp's include.")
+    private String include;
+
+    @UriParam(label = "consumer,filter",
+              description = "Is used to exclude files, if the offered file name (reduced to a plain name, as CamelFileName)"
+                            + " matches the regex pattern (matching is case in-sensitive); they are declined with CANCEL REJECT"
+                            + " before a byte is sent. Takes precedence over include. As camel-ftp's exclude.")
+    private String exclude;
+
+    @UriParam(label = "consumer", defaultValue = ".failed",
+              description = "Where a received file whose exchange failed is kept (it is never deleted): a folder, relative to"
+                            + " workDir unless absolute; the file keeps its plain name (with the cookie added when taken) and"
+                            + " gets a hidden sidecar .<name>.headers with its headers and the failure. false (or empty) keeps"
+                            + " it where it is in workDir, with the same sidecar. To replay the files, route the folder again,"
+                            + " e.g. from(\"file:<workDir>/.failed\"), which skips the hidden sidecars.")
+    private String moveFailed = ".failed";
+
+    @UriParam(label = "consumer,filter", defaultValue = "false",
+              description = "Decline files already received: each file's idempotentKey goes into the idempotentRepository, and"
+                            + " an offer whose key is there is declined with CANCEL REJECT before a byte is sent (or, when the"
+                            + " key needs the file's content, dropped once received and acknowledged as delivered, so that the"
+                            + " sender does not send it again). A key is removed again when its file does not arrive or its"
+                            + " exchange fails.")
+    private boolean idempotent;
+
+    @UriParam(label = "consumer,filter",
+              description = "The repository of received keys when idempotent=true (any Camel IdempotentRepository, such as the"
+                            + " file-based or a JDBC one); by default one in memory that remembers the last 1000 keys.")
+    private IdempotentRepository idempotentRepository;
+
+    @UriParam(label = "consumer,filter",
+              description = "The key of a file for idempotent=true, a simple expression over the headers of the exchange the file"
+                            + " would give (CamelMsnftpRemoteUser, CamelFileName, CamelMsnftpOriginalFileName, CamelFileLength,"
+                            + " ...): by default the sender, the offered name and the size. A key that reads the body (the file)"
+                            + " is checked once the file is in.")
+    private String idempotentKey;
 
     /** A copy for one endpoint, so that URI parameters do not change the component's settings. */
     public MsnftpConfiguration copy() {
@@ -368,6 +431,78 @@ public class MsnftpConfiguration implements Cloneable {
         this.maxQueuedOffers = maxQueuedOffers;
     }
 
+    public Acknowledgement getAcknowledge() {
+        return acknowledge;
+    }
+
+    public void setAcknowledge(Acknowledgement acknowledge) {
+        this.acknowledge = acknowledge;
+    }
+
+    public long getAckTimeout() {
+        return ackTimeout;
+    }
+
+    public void setAckTimeout(long ackTimeout) {
+        this.ackTimeout = ackTimeout;
+    }
+
+    public String getAllowedSenders() {
+        return allowedSenders;
+    }
+
+    public void setAllowedSenders(String allowedSenders) {
+        this.allowedSenders = allowedSenders;
+    }
+
+    public String getInclude() {
+        return include;
+    }
+
+    public void setInclude(String include) {
+        this.include = include;
+    }
+
+    public String getExclude() {
+        return exclude;
+    }
+
+    public void setExclude(String exclude) {
+        this.exclude = exclude;
+    }
+
+    public String getMoveFailed() {
+        return moveFailed;
+    }
+
+    public void setMoveFailed(String moveFailed) {
+        this.moveFailed = moveFailed;
+    }
+
+    public boolean isIdempotent() {
+        return idempotent;
+    }
+
+    public void setIdempotent(boolean idempotent) {
+        this.idempotent = idempotent;
+    }
+
+    public IdempotentRepository getIdempotentRepository() {
+        return idempotentRepository;
+    }
+
+    public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
+        this.idempotentRepository = idempotentRepository;
+    }
+
+    public String getIdempotentKey() {
+        return idempotentKey;
+    }
+
+    public void setIdempotentKey(String idempotentKey) {
+        this.idempotentKey = idempotentKey;
+    }
+
     public String getFileName() {
         return fileName;
     }
@@ -408,7 +543,8 @@ public class MsnftpConfiguration implements Cloneable {
                 .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))
                 .maxFileSize(ByteSizes.parse(maxFileSize, "maxFileSize"))
                 .freeSpaceReserve(ByteSizes.parse(freeSpaceReserve, "freeSpaceReserve")).workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
-                .maxConcurrentTransfers(maxConcurrentTransfers).maxQueuedOffers(maxQueuedOffers).build();
+                .maxConcurrentTransfers(maxConcurrentTransfers).maxQueuedOffers(maxQueuedOffers)
+                .acknowledge(acknowledge).ackTimeout(Duration.ofMillis(ackTimeout)).build();
     }
 
     private static String required(String value, String name) {

@@ -45,6 +45,13 @@ public final class MsnftpConstants {
               javaType = "String", enums = "A,B,C")
     public static final String FLOW = "CamelMsnftpFlow";
 
+    @Metadata(label = "producer",
+              description = "What the receiver's success meant: afterRoute when it confirmed that its route delivered the"
+                            + " file (acknowledge=afterRoute on both sides), afterReceive when it only confirmed that it has"
+                            + " every byte (a peer that does not know the confirmation, or afterReceive on either side).",
+              javaType = "String", enums = "afterRoute,afterReceive")
+    public static final String ACKNOWLEDGE = "CamelMsnftpAcknowledge";
+
     private MsnftpConstants() {
     }
 }

@@ -25,9 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Emits one exchange per file received from the endpoint's peer (or anyone, for {@code msnftp:*}). The body is the
- * received file ({@link java.io.File}, convertible to InputStream, byte[], String), in the work directory, deleted when
- * the exchange completes. Transfers that fail produce no exchange; they go to the consumer's exception handler.
+ * Emits one exchange per file received from the endpoint's peer (or anyone, for {@code msnftp:*}, or its
+ * allowedSenders). The body is the received file ({@link java.io.File}, convertible to InputStream, byte[], String), in
+ * the work directory, deleted when the exchange completes, or kept in moveFailed when it failed; with
+ * acknowledge=afterRoute the sender is told which. Transfers that fail produce no exchange; they go to the consumer's
+ * exception handler.
  */
 public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
 
@@ -43,17 +45,18 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
     private SharedAgent agent;
     private IdempotentOffers idempotent;
     private boolean ownRepository;
+    private FailedFiles failedFiles;
 
     public MsnftpConsumer(MsnftpEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.endpoint = endpoint;
         try {
-            this.peers = PeerFilter.parse(endpoint.getPeer(), endpoint.getAllowedSenders());
+            this.peers = PeerFilter.parse(endpoint.getPeer(), endpoint.getConfiguration().getAllowedSenders());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("The msnftp option allowedSenders (or the peer) is invalid: " + e.getMessage(), e);
         }
-        this.include = pattern(endpoint.getInclude(), "include");
-        this.exclude = pattern(endpoint.getExclude(), "exclude");
+        this.include = pattern(endpoint.getConfiguration().getInclude(), "include");
+        this.exclude = pattern(endpoint.getConfiguration().getExclude(), "exclude");
     }
 
     /** A file-name pattern as camel-ftp compiles it: case-insensitive, matched against the whole name. */
@@ -73,14 +76,16 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
     protected void doStart() throws Exception {
         super.doStart();
         settings = endpoint.transferSettings();
-        if (endpoint.isIdempotent()) {
-            IdempotentRepository repository = endpoint.getIdempotentRepository();
+        MsnftpConfiguration configuration = endpoint.getConfiguration();
+        failedFiles = FailedFiles.of(configuration.getMoveFailed(), settings.workDir());
+        if (configuration.isIdempotent()) {
+            IdempotentRepository repository = configuration.getIdempotentRepository();
             ownRepository = repository == null;
             if (ownRepository) {
                 repository = MemoryIdempotentRepository.memoryIdempotentRepository(DEFAULT_IDEMPOTENT_CACHE_SIZE);
             }
             ServiceHelper.startService(repository);
-            String key = endpoint.getIdempotentKey() != null ? endpoint.getIdempotentKey() : IdempotentOffers.DEFAULT_KEY;
+            String key = configuration.getIdempotentKey() != null ? configuration.getIdempotentKey() : IdempotentOffers.DEFAULT_KEY;
             idempotent = new IdempotentOffers(repository,
                     endpoint.getCamelContext().resolveLanguage("simple").createExpression(key));
         }
@@ -159,7 +164,7 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
     }
 
     @Override
-    public void onFile(ReceivedFile file) {
+    public void onFile(ReceivedFile file) throws Exception {
         Exchange exchange = createExchange(false);
         Message in = exchange.getIn();
         in.setBody(file.path().toFile());
@@ -179,11 +184,19 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
-            public void onDone(Exchange done) {
+            public void onComplete(Exchange done) {
                 if (key != null) {
-                    seen.done(key.key(), done.isFailed());
+                    seen.done(key.key(), false);
                 }
                 file.delete();
+            }
+
+            @Override
+            public void onFailure(Exchange done) {
+                if (key != null) {
+                    seen.done(key.key(), true);
+                }
+                failedFiles.keep(file, done.getException(), done.getFromRouteId());
             }
         });
         try {
@@ -191,13 +204,18 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
         } catch (Exception e) {
             exchange.setException(e);
         }
+        Exception failure = exchange.getException();
         try {
-            if (exchange.getException() != null) {
+            if (failure != null) {
                 getExceptionHandler().handleException("Error processing the file " + file.fileName() + " from "
-                                                      + file.sender(), exchange, exchange.getException());
+                                                      + file.sender().addressOfRecord(), exchange, failure);
             }
         } finally {
             releaseExchange(exchange, false);
+        }
+        if (failure != null) {
+            // not delivered: a sender that waits for the outcome is told so (acknowledge=afterRoute)
+            throw failure;
         }
     }
 

@@ -94,6 +94,7 @@ public class MsnftpProducer extends DefaultProducer {
             in.setHeader(MsnftpConstants.REMOTE_USER, remoteUser);
             in.setHeader(MsnftpConstants.ENCRYPTED, result.encrypted());
             in.setHeader(MsnftpConstants.FLOW, result.flow().name());
+            in.setHeader(MsnftpConstants.ACKNOWLEDGE, result.acknowledge().optionValue());
         } catch (TransferException e) {
             in.setHeader(MsnftpConstants.INVITATION_COOKIE, e.cookie());
             in.setHeader(MsnftpConstants.REMOTE_USER, remoteUser);

@@ -43,9 +43,12 @@ public final class MsnftpReceiver {
     private final Duration timeout;
     private final Duration byeTimeout;
     private final ProgressListener progress;
+    private final DeliveryOutcome outcome;
     private final Object lock = new Object();
     private MsnftpChannel channel;
     private boolean cancelled;
+    /** The file is complete and being delivered: the outcome is sent whatever happens, a cancel no longer cuts it. */
+    private boolean settled;
 
     private MsnftpReceiver(Builder b) {
         this.localUser = MsnftpSender.withoutSipScheme(Objects.requireNonNull(b.localUser, "localUser"));
@@ -56,6 +59,7 @@ public final class MsnftpReceiver {
         this.timeout = b.timeout;
         this.byeTimeout = b.byeTimeout;
         this.progress = b.progress;
+        this.outcome = b.outcome;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -84,16 +88,32 @@ public final class MsnftpReceiver {
             phase = Phase.DATA;
             SecureBodies secure = keys == null ? null : SecureBodies.forReceiving(keys, 8192);
             receiveBlocks(ch, secure);
+            if (outcome != null && secure == null) {
+                // plain dialect: the BYE waits for the delivery and carries its outcome
+                phase = Phase.OUTCOME;
+                long code = deliver();
+                ch.writeLine("BYE " + code, deadline(byeTimeout), Phase.OUTCOME);
+                LOG.debug("Received {} bytes ({}), told the sender BYE {}", size, dialect(), code);
+                return new MsnftpResult(size, code, dialect(), code);
+            }
             phase = Phase.BYE;
             ch.writeLine("BYE " + ByeCodes.SUCCESS, deadline(byeTimeout), Phase.BYE);
             if (secure != null) {
                 phase = Phase.MAC;
                 checkMac(ch, secure.finishMac());
+                if (outcome != null) {
+                    // encrypted dialect: the BYE came before the MAC; an ACK line after it carries the outcome
+                    phase = Phase.OUTCOME;
+                    long code = deliver();
+                    ch.writeLine("ACK " + code, deadline(byeTimeout), Phase.OUTCOME);
+                    LOG.debug("Received {} bytes ({}), told the sender ACK {}", size, dialect(), code);
+                    return new MsnftpResult(size, ByeCodes.SUCCESS, dialect(), code);
+                }
             }
             LOG.debug("Received {} bytes ({})", size, dialect());
             return new MsnftpResult(size, ByeCodes.SUCCESS, dialect());
         } catch (MsnftpException e) {
-            if (e.kind() == Kind.CANCELLED && phase != Phase.MAC) {
+            if (e.kind() == Kind.CANCELLED && phase != Phase.MAC && phase != Phase.OUTCOME) {
                 ch.writeNow("CCL\r\n".getBytes(StandardCharsets.US_ASCII));
             }
             throw e;
@@ -252,6 +272,19 @@ public final class MsnftpReceiver {
         }
     }
 
+    /** Delivers the complete file through the {@link DeliveryOutcome}; from now on a cancel no longer cuts the session. */
+    private long deliver() {
+        synchronized (lock) {
+            settled = true;
+        }
+        try {
+            return outcome.deliver();
+        } catch (RuntimeException e) {
+            LOG.warn("Delivering the received file failed: {}", e.toString());
+            return ByeCodes.NOT_DELIVERED;
+        }
+    }
+
     /** Reads lines until one has {@code MAC <base64>}; compares it with ours in constant time. */
     private void checkMac(MsnftpChannel ch, byte[] expected) throws MsnftpException {
         long deadline = deadline(byeTimeout);
@@ -284,12 +317,13 @@ public final class MsnftpReceiver {
 
     /**
      * Cancels the session: {@code CCL} is sent, the current or next wait ends, and {@link #run} throws
-     * {@link Kind#CANCELLED}. Safe from any thread, before or during {@link #run}.
+     * {@link Kind#CANCELLED}. Safe from any thread, before or during {@link #run}. Once the complete file is being
+     * delivered ({@link Builder#outcome}), the session is no longer cut: the outcome is still sent.
      */
     public void cancel() {
         synchronized (lock) {
             cancelled = true;
-            if (channel != null) {
+            if (channel != null && !settled) {
                 channel.cancel();
             }
         }
@@ -305,6 +339,7 @@ public final class MsnftpReceiver {
         private Duration timeout = Duration.ofSeconds(60);
         private Duration byeTimeout = Duration.ofSeconds(30);
         private ProgressListener progress = ProgressListener.NONE;
+        private DeliveryOutcome outcome;
 
         /** Our own SIP address ({@code sip:} optional), sent in USR. */
         public Builder localUser(String localUser) {
@@ -345,6 +380,16 @@ public final class MsnftpReceiver {
 
         public Builder progress(ProgressListener progress) {
             this.progress = Objects.requireNonNull(progress);
+            return this;
+        }
+
+        /**
+         * Report the delivery outcome to a sender that waits for it: once the file is complete, {@code outcome}
+         * delivers it while the connection is held; its code goes in the BYE (plain) or in an ACK line after the MAC
+         * (encrypted). A cancel after that point no longer cuts the session.
+         */
+        public Builder outcome(DeliveryOutcome outcome) {
+            this.outcome = outcome;
             return this;
         }
 

@@ -39,6 +39,7 @@ public final class MsnftpSender {
     private final Duration authenticationTimeout;
     private final Duration byeTimeout;
     private final ProgressListener progress;
+    private final Duration outcomeTimeout;
     private final Object lock = new Object();
     private MsnftpChannel channel;
     private boolean cancelled;
@@ -54,6 +55,7 @@ public final class MsnftpSender {
         this.authenticationTimeout = b.authenticationTimeout == null ? b.timeout : b.authenticationTimeout;
         this.byeTimeout = b.byeTimeout;
         this.progress = b.progress;
+        this.outcomeTimeout = b.outcomeTimeout;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -97,11 +99,24 @@ public final class MsnftpSender {
                     throw Lines.unexpected(line, Phase.DATA, "nothing before the end of the file");
                 }
             }
+            if (outcomeTimeout != null && secure == null) {
+                // plain dialect: the receiver holds its BYE until it delivered the file
+                phase = Phase.OUTCOME;
+                long bye = awaitBye(ch, outcomeTimeout, Phase.OUTCOME);
+                LOG.debug("Sent {} bytes ({}), receiver delivered it: BYE {}", size, dialect(), bye);
+                return new MsnftpResult(size, bye, dialect(), bye);
+            }
             phase = Phase.BYE;
-            long bye = awaitBye(ch);
+            long bye = awaitBye(ch, byeTimeout, Phase.BYE);
             if (secure != null) {
                 phase = Phase.MAC;
                 ch.write(ByteBuffer.wrap(SecureBodies.macLine(secure.finishMac())), deadline(byeTimeout), Phase.MAC);
+                if (outcomeTimeout != null) {
+                    phase = Phase.OUTCOME;
+                    long ack = awaitAck(ch);
+                    LOG.debug("Sent {} bytes ({}), receiver said BYE {} and delivered it: ACK {}", size, dialect(), bye, ack);
+                    return new MsnftpResult(size, bye, dialect(), ack);
+                }
             }
             LOG.debug("Sent {} bytes ({}), receiver said BYE {}", size, dialect(), bye);
             return new MsnftpResult(size, bye, dialect());
@@ -163,13 +178,44 @@ public final class MsnftpSender {
         }
     }
 
-    private long awaitBye(MsnftpChannel ch) throws MsnftpException {
-        String line = ch.readLine(deadline(byeTimeout), Phase.BYE);
+    private long awaitBye(MsnftpChannel ch, Duration wait, Phase phase) throws MsnftpException {
+        String line = readOutcome(ch, wait, phase);
         String[] words = Lines.words(line);
         if (Lines.is(line, "BYE") && words.length == 2 && ByeCodes.isSuccess(ByeCodes.parse(words[1]))) {
             return ByeCodes.parse(words[1]);
         }
-        throw Lines.unexpected(line, Phase.BYE, "BYE");
+        throw Lines.unexpected(line, phase, "BYE");
+    }
+
+    /** Encrypted dialect, after the MAC: {@code ACK <code>}, the receiver's delivery outcome. */
+    private long awaitAck(MsnftpChannel ch) throws MsnftpException {
+        String line = readOutcome(ch, outcomeTimeout, Phase.OUTCOME);
+        String[] words = Lines.words(line);
+        if (Lines.is(line, "ACK") && words.length == 2 && ByeCodes.parse(words[1]) >= 0) {
+            long code = ByeCodes.parse(words[1]);
+            if (ByeCodes.isSuccess(code)) {
+                return code;
+            }
+            throw new MsnftpException(Kind.CANCELLED_BY_PEER, Phase.OUTCOME,
+                    "The receiver has the file but did not deliver it: ACK " + ByeCodes.describe(code), code, null);
+        }
+        throw Lines.unexpected(line, Phase.OUTCOME, "ACK <code>");
+    }
+
+    private static String readOutcome(MsnftpChannel ch, Duration wait, Phase phase) throws MsnftpException {
+        try {
+            return ch.readLine(deadline(wait), phase);
+        } catch (MsnftpException e) {
+            if (phase == Phase.OUTCOME && e.kind() == Kind.CONNECTION_LOST) {
+                throw new MsnftpException(Kind.CONNECTION_LOST, phase,
+                        "The receiver closed the connection before it said whether it delivered the file", e);
+            }
+            if (phase == Phase.OUTCOME && e.kind() == Kind.TIMEOUT) {
+                throw new MsnftpException(Kind.TIMEOUT, phase,
+                        "The receiver did not say within " + wait + " whether it delivered the file", e);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -281,6 +327,7 @@ public final class MsnftpSender {
         private Duration authenticationTimeout;
         private Duration byeTimeout = Duration.ofSeconds(30);
         private ProgressListener progress = ProgressListener.NONE;
+        private Duration outcomeTimeout;
 
         /**
          * The invitee's address: the user the receiver must present in USR ({@code sip:} optional). A bare user (no
@@ -333,6 +380,16 @@ public final class MsnftpSender {
 
         public Builder progress(ProgressListener progress) {
             this.progress = Objects.requireNonNull(progress);
+            return this;
+        }
+
+        /**
+         * Wait, at most {@code outcomeTimeout}, for the receiver to say whether it delivered the file (it said it would,
+         * SPEC 5 acknowledge=afterRoute): its held BYE in the plain dialect, its ACK line after the MAC in the
+         * encrypted one. A failure code fails the session with {@link Kind#CANCELLED_BY_PEER} and that code.
+         */
+        public Builder awaitOutcome(Duration outcomeTimeout) {
+            this.outcomeTimeout = Objects.requireNonNull(outcomeTimeout);
             return this;
         }
 

@@ -18,6 +18,8 @@ import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.ByeCodes;
+import dev.camelmsnftp.protocol.DeliveryOutcome;
 import dev.camelmsnftp.protocol.MsnftpException;
 import dev.camelmsnftp.protocol.MsnftpReceiver;
 import dev.camelmsnftp.protocol.MsnftpResult;
@@ -44,6 +46,10 @@ final class InboundTransfer {
     private final String key;
     private final TransferSettings settings;
     private final boolean encrypted;
+    /** Both sides want acknowledge=afterRoute: the sender is told whether the handler delivered the file. */
+    private final boolean reportDelivery;
+    /** The file is the handler's: it must neither be deleted nor reported as a failed transfer. */
+    private volatile boolean handedOver;
     private final long cookie;
     private final SipAddress sender;
     private final CompletableFuture<Invitation> senderAnswer = new CompletableFuture<>();
@@ -65,6 +71,7 @@ final class InboundTransfer {
         this.accepted = accepted;
         this.settings = handler.settings();
         this.encrypted = accepted.encrypted();
+        this.reportDelivery = settings.acknowledge() == Acknowledgement.AFTER_ROUTE && offer.senderAwaitsDelivery();
         this.cookie = offer.cookie();
         this.sender = invite.from();
     }
@@ -78,7 +85,6 @@ final class InboundTransfer {
         long size = offer.fileSize().orElseThrow();
         Flow flow = accepted.flow();
         Path temporary = null;
-        boolean handedOver = false;
         DiskSpace.Reservation room;
         try {
             room = manager.space().reserve(settings.workDir(), settings.freeSpaceReserve(), size);
@@ -91,40 +97,58 @@ final class InboundTransfer {
         try (room; Connections waits = new Connections()) {
             connections = waits;
             temporary = temporaryFile();
+            Path path = temporary;
             TransferKeys keys = encrypted ? TransferKeys.random() : null;
             MsnftpResult result;
             try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                LOG.debug("Receiving {} ({} bytes) from {} in flow {}, cookie {}", name, size, sender, flow, cookie);
+                LOG.debug("Receiving {} ({} bytes) from {} in flow {}, cookie {}{}", name, size, sender, flow, cookie,
+                        reportDelivery ? ", the sender waits for the delivery" : "");
                 SocketChannel channel = flow.receiverListens() ? listen(keys) : connect(keys);
                 phase = Phase.TRANSFER;
-                result = receiver(keys, out, size, room).run(channel);
+                DeliveryOutcome outcome = reportDelivery ? () -> deliverHeld(out, path, keys != null) : null;
+                result = receiver(keys, out, size, room, outcome).run(channel);
             }
-            ReceivedFile file = new ReceivedFile(temporary, cookie, sender, name, accepted.fileName(), size,
-                    result.byeCode(), result.encrypted(), flow);
-            LOG.info("Received {} ({} bytes, {}) from {} in flow {}", name, size, result.encrypted() ? "encrypted" : "plain",
-                    sender, flow);
-            handedOver = true;
-            deliver(file);
+            if (reportDelivery) {
+                LOG.debug("Told {} that file {} was {}", sender, name, result.delivered() ? "delivered" : "not delivered");
+            } else {
+                ReceivedFile file = received(temporary, keys != null);
+                handedOver = true;
+                deliver(file);
+            }
         } catch (TransferException e) {
-            fail(e);
-        } catch (MsnftpException e) {
-            TransferException failure = Failures.of(e, cookie, sender.toString(), peerCancelCode);
-            if (!Failures.endedByPeer(e, peerCancelCode)) {
-                cancelQuietly(CancelCode.FTTIMEOUT);
+            if (!afterHandOver(e)) {
+                fail(e);
             }
-            fail(failure);
+        } catch (MsnftpException e) {
+            if (!afterHandOver(e)) {
+                TransferException failure = Failures.of(e, cookie, sender.toString(), peerCancelCode);
+                if (!Failures.endedByPeer(e, peerCancelCode)) {
+                    cancelQuietly(CancelCode.FTTIMEOUT);
+                }
+                fail(failure);
+            }
         } catch (CancellationException e) {
-            fail(cancelled());
+            if (!afterHandOver(e)) {
+                fail(cancelled());
+            }
         } catch (IOException e) {
-            cancelQuietly(CancelCode.FAIL);
-            fail(new TransferFailedException("Cannot receive: " + e.getMessage(), cookie, sender.toString(), phase, -1, e));
+            if (!afterHandOver(e)) {
+                cancelQuietly(CancelCode.FAIL);
+                fail(new TransferFailedException("Cannot receive: " + e.getMessage(), cookie, sender.toString(), phase, -1,
+                        e));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            cancelQuietly(CancelCode.OUTBANDCANCEL);
-            fail(cancelled());
+            if (!afterHandOver(e)) {
+                cancelQuietly(CancelCode.OUTBANDCANCEL);
+                fail(cancelled());
+            }
         } catch (RuntimeException e) {
-            cancelQuietly(CancelCode.FAIL);
-            fail(new TransferFailedException("Unexpected failure: " + e, cookie, sender.toString(), Phase.TRANSFER, -1, e));
+            if (!afterHandOver(e)) {
+                cancelQuietly(CancelCode.FAIL);
+                fail(new TransferFailedException("Unexpected failure: " + e, cookie, sender.toString(), Phase.TRANSFER, -1,
+                        e));
+            }
         } finally {
             if (!handedOver) {
                 TransferManager.notReceived(handler, accepted);
@@ -139,13 +163,52 @@ final class InboundTransfer {
         }
     }
 
+    /** The complete file, for the handler. */
+    private ReceivedFile received(Path temporary, boolean secure) {
+        String name = offer.fileName().orElseThrow();
+        long size = offer.fileSize().orElseThrow();
+        LOG.info("Received {} ({} bytes, {}) from {} in flow {}", name, size, secure ? "encrypted" : "plain", sender,
+                accepted.flow());
+        return new ReceivedFile(temporary, cookie, sender, name, accepted.fileName(), size, ByeCodes.SUCCESS, secure,
+                accepted.flow());
+    }
+
+    /**
+     * The sender waits for the delivery (acknowledge=afterRoute on both sides): every byte is in (and the MAC checked),
+     * the connection is held, the handler delivers the file now, and its outcome is what the sender is told.
+     */
+    private long deliverHeld(FileChannel out, Path temporary, boolean secure) {
+        try {
+            out.close();
+        } catch (IOException e) {
+            LOG.warn("Cannot complete the received file {}: {}", temporary, e.getMessage());
+            return ByeCodes.NOT_DELIVERED;
+        }
+        ReceivedFile file = received(temporary, secure);
+        handedOver = true;
+        return deliver(file) ? ByeCodes.SUCCESS : ByeCodes.NOT_DELIVERED;
+    }
+
+    /**
+     * Whether the file was already handed to the handler when {@code e} ended the session: then it is the handler's,
+     * the transfer did not fail for it, and only telling the sender the outcome did not work.
+     */
+    private boolean afterHandOver(Exception e) {
+        if (handedOver) {
+            LOG.warn("Could not tell {} whether file {} was delivered: {}", sender, offer.fileName().orElse("?"),
+                    e.getMessage());
+        }
+        return handedOver;
+    }
+
     /** Hands the file to the handler, which owns it from now on; returns whether it was delivered. */
     private boolean deliver(ReceivedFile file) {
         try {
             handler.onFile(file);
             return true;
         } catch (Exception e) {
-            LOG.warn("Received file {} from {} was not delivered: {}", file.offeredName(), sender, e.getMessage());
+            LOG.info("Received file {} from {} was not delivered{}: {}", file.offeredName(), sender,
+                    reportDelivery ? " (the sender is told)" : " (the sender already counts it as sent)", e.getMessage());
             LOG.debug("Why file {} from {} was not delivered", file.offeredName(), sender, e);
             return false;
         }
@@ -178,6 +241,9 @@ final class InboundTransfer {
             long authCookie = Cookies.next();
             Invitation.Builder accept = Invitation.listeningAccept(cookie, listener.advertised(), listener.port(), authCookie)
                     .senderConnect();
+            if (reportDelivery) {
+                accept.deliveryAck(Invitation.DELIVERY_ACK_AFTER_ROUTE);
+            }
             if (keys != null) {
                 accept.keys(keys);
             }
@@ -208,6 +274,9 @@ final class InboundTransfer {
     /** Flow A: plain ACCEPT, then wait for the sender's ACCEPT with its address and connect to it. */
     private SocketChannel connect(TransferKeys keys) throws TransferException, InterruptedException {
         Invitation.Builder accept = Invitation.accept(cookie);
+        if (reportDelivery) {
+            accept.deliveryAck(Invitation.DELIVERY_ACK_AFTER_ROUTE);
+        }
         if (keys != null) {
             accept.keys(keys);
         }
@@ -247,9 +316,11 @@ final class InboundTransfer {
 
     private long authCookie;
 
-    private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size, DiskSpace.Reservation room) {
+    private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size, DiskSpace.Reservation room,
+                                    DeliveryOutcome outcome) {
         MsnftpReceiver built = MsnftpReceiver.builder().localUser(settings.localUser().addressOfRecord())
                 .authCookie(authCookie).keys(keys).sink(out, size).progress((written, total) -> room.written(written))
+                .outcome(outcome)
                 .timeout(settings.transferTimeout()).byeTimeout(settings.transferTimeout()).build();
         receiver = built;
         if (cancelled) {

@@ -49,6 +49,8 @@ final class OutboundTransfer {
     private volatile MsnftpSender sender;
     private volatile String peerCancelCode;
     private volatile boolean cancelled;
+    /** The receiver said it will report whether it delivered the file (SPEC 5, acknowledge=afterRoute). */
+    private volatile boolean awaitDelivery;
     /** After a CANCEL nothing more is sent for the cookie (SPEC 3): one CANCEL at most, ours or the peer's. */
     private final java.util.concurrent.atomic.AtomicBoolean cancelSent = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -74,6 +76,9 @@ final class OutboundTransfer {
             invite.connectivityN();
         }
         Encryption.offer(invite, settings.encryption());
+        if (settings.acknowledge() == Acknowledgement.AFTER_ROUTE) {
+            invite.deliveryAck(Invitation.DELIVERY_ACK_SUPPORTED);
+        }
         LOG.debug("Offering {} ({} bytes) to {}, cookie {}", source.name(), source.size(), peer, cookie);
         signal(invite.build());
 
@@ -90,6 +95,7 @@ final class OutboundTransfer {
                     null, 0, null);
         }
         TransferKeys keys = accept.keys().orElse(null);
+        awaitDelivery = settings.acknowledge() == Acknowledgement.AFTER_ROUTE && accept.receiverReportsDelivery();
         Flow flow = !accept.offersToListen() ? Flow.A : settings.connectivity() ? Flow.C : Flow.B;
         try (ReadableByteChannel in = openSource(); Connections waits = new Connections()) {
             connections = waits;
@@ -100,7 +106,7 @@ final class OutboundTransfer {
             LOG.info("Sent {} ({} bytes, {}) to {} in flow {}", source.name(), result.bytes(),
                     result.encrypted() ? "encrypted" : "plain", peer, flow);
             return new TransferResult(cookie, peer.toString(), source.name(), result.bytes(), result.byeCode(),
-                    result.encrypted(), flow);
+                    result.encrypted(), flow, result.delivered() ? Acknowledgement.AFTER_ROUTE : Acknowledgement.AFTER_RECEIVE);
         } catch (MsnftpException e) {
             TransferException failure = Failures.of(e, cookie, peer.toString(), peerCancelCode);
             if (!Failures.endedByPeer(e, peerCancelCode)) {
@@ -214,11 +220,15 @@ final class OutboundTransfer {
     }
 
     private MsnftpSender sender(long authCookie, TransferKeys keys, ReadableByteChannel in, Duration authentication) {
-        MsnftpSender built = MsnftpSender.builder()
+        MsnftpSender.Builder builder = MsnftpSender.builder()
                 .peerUser(peer.port().isPresent() ? peer.user() : peer.addressOfRecord())
                 .authCookie(authCookie).keys(keys).source(in, source.size())
                 .timeout(settings.transferTimeout()).authenticationTimeout(authentication)
-                .byeTimeout(settings.transferTimeout()).build();
+                .byeTimeout(settings.transferTimeout());
+        if (awaitDelivery) {
+            builder.awaitOutcome(settings.ackTimeout());
+        }
+        MsnftpSender built = builder.build();
         sender = built;
         if (cancelled) {
             built.cancel();

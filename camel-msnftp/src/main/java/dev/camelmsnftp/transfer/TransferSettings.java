@@ -18,6 +18,8 @@ public final class TransferSettings {
     public static final long DEFAULT_FREE_SPACE_RESERVE = 64_000_000L;
     /** The default {@link #maxQueuedOffers()}. */
     public static final int DEFAULT_MAX_QUEUED_OFFERS = 256;
+    /** The default {@link #ackTimeout()}: 5 minutes. */
+    public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofMinutes(5);
 
     private final SipAddress localUser;
     private final String ftpHost;
@@ -34,6 +36,8 @@ public final class TransferSettings {
     private final Path workDir;
     private final int maxConcurrentTransfers;
     private final int maxQueuedOffers;
+    private final Acknowledgement acknowledge;
+    private final Duration ackTimeout;
 
     private TransferSettings(Builder b) {
         this.localUser = SipAddress.parse(b.localUser);
@@ -51,6 +55,8 @@ public final class TransferSettings {
         this.workDir = Objects.requireNonNull(b.workDir, "workDir");
         this.maxConcurrentTransfers = b.maxConcurrentTransfers;
         this.maxQueuedOffers = b.maxQueuedOffers;
+        this.acknowledge = Objects.requireNonNull(b.acknowledge, "acknowledge");
+        this.ackTimeout = positive(b.ackTimeout, "ackTimeout");
         if (maxFileSize < 0) {
             throw new IllegalArgumentException("maxFileSize must be >= 0 (0: no limit)");
         }
@@ -153,6 +159,19 @@ public final class TransferSettings {
         return maxQueuedOffers;
     }
 
+    /**
+     * When the receiver tells the sender "delivered": after its handler delivered the file, or as soon as it has the
+     * bytes. Both sides must want {@link Acknowledgement#AFTER_ROUTE} for it to apply.
+     */
+    public Acknowledgement acknowledge() {
+        return acknowledge;
+    }
+
+    /** Sender: how long to wait for the receiver to say whether it delivered the file (it said it would). */
+    public Duration ackTimeout() {
+        return ackTimeout;
+    }
+
     @Override
     public String toString() {
         return "TransferSettings[localUser=" + localUser + ", ftp=" + ftpHost + ":" + ftpPort + ", encryption=" + encryption
@@ -176,6 +195,8 @@ public final class TransferSettings {
         private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
         private int maxConcurrentTransfers = 16;
         private int maxQueuedOffers = DEFAULT_MAX_QUEUED_OFFERS;
+        private Acknowledgement acknowledge = Acknowledgement.AFTER_ROUTE;
+        private Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
 
         private Builder(String localUser) {
             this.localUser = Objects.requireNonNull(localUser, "localUser");
@@ -248,6 +269,16 @@ public final class TransferSettings {
 
         public Builder maxQueuedOffers(int maxQueuedOffers) {
             this.maxQueuedOffers = maxQueuedOffers;
+            return this;
+        }
+
+        public Builder acknowledge(Acknowledgement acknowledge) {
+            this.acknowledge = acknowledge;
+            return this;
+        }
+
+        public Builder ackTimeout(Duration ackTimeout) {
+            this.ackTimeout = ackTimeout;
             return this;
         }
 
