@@ -68,6 +68,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "idempotentKey": getOrCreateConfiguration(target).setIdempotentKey(property(camelContext, java.lang.String.class, value)); return true;
         case "idempotentrepository":
         case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
+        case "identity": getOrCreateConfiguration(target).setIdentity(property(camelContext, java.lang.String.class, value)); return true;
         case "include": getOrCreateConfiguration(target).setInclude(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
@@ -152,6 +153,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "idempotentKey": return java.lang.String.class;
         case "idempotentrepository":
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
+        case "identity": return java.lang.String.class;
         case "include": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
@@ -237,6 +239,7 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "idempotentKey": return getOrCreateConfiguration(target).getIdempotentKey();
         case "idempotentrepository":
         case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
+        case "identity": return getOrCreateConfiguration(target).getIdentity();
         case "include": return getOrCreateConfiguration(target).getInclude();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();

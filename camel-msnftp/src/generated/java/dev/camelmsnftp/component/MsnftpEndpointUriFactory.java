@@ -24,7 +24,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(42);
+        Set<String> props = new HashSet<>(44);
         props.add("acceptTimeout");
         props.add("ackTimeout");
         props.add("acknowledge");
@@ -42,9 +42,11 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("freeSpaceReserve");
         props.add("ftpHost");
         props.add("ftpPort");
+        props.add("headerFilterStrategy");
         props.add("idempotent");
         props.add("idempotentKey");
         props.add("idempotentRepository");
+        props.add("identity");
         props.add("include");
         props.add("lazyStartProducer");
         props.add("localUser");

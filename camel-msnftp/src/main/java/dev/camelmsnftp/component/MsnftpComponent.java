@@ -25,10 +25,51 @@ public class MsnftpComponent extends HealthCheckComponent {
         if (remaining == null || remaining.isBlank()) {
             throw new IllegalArgumentException("An msnftp: endpoint needs a peer: msnftp:bob@corp.example or msnftp:*");
         }
-        MsnftpEndpoint endpoint = new MsnftpEndpoint(uri, this, configuration.copy());
+        MsnftpEndpoint endpoint = new MsnftpEndpoint(readable(uri), this, configuration.copy());
         endpoint.setPeer(remaining);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    /**
+     * The endpoint's URI as logs, JMX and the console show it. Camel's sanitising masks {@code //x:y@}, greedily up to
+     * the last {@code @} of the whole URI, as user:password, so {@code msnftp:bob@127.0.0.1:5070?identity=alice@corp.example}
+     * showed as {@code msnftp://bob@127.0.0.1:xxxxxx@corp.example} and {@code msnftp:sip:bob@host} as
+     * {@code msnftp://sip:xxxxxx@host}. Here {@code sip:} is left off the peer and an {@code @} in an option value is
+     * written {@code %40}, as Camel itself writes it whenever it rebuilds a query; {@code RAW(...)} values stay as they
+     * are. The same URI parses to the same endpoint.
+     */
+    static String readable(String uri) {
+        String scheme = uri.startsWith("msnftp://") ? "msnftp://" : uri.startsWith("msnftp:") ? "msnftp:" : "";
+        int query = uri.indexOf('?');
+        String path = uri.substring(scheme.length(), query < 0 ? uri.length() : query);
+        if (path.regionMatches(true, 0, "sip:", 0, 4)) {
+            path = path.substring(4);
+        }
+        StringBuilder out = new StringBuilder(uri.length() + 16).append(scheme).append(path);
+        if (query < 0) {
+            return out.toString();
+        }
+        out.append('?');
+        int i = query + 1;
+        while (i < uri.length()) {
+            char c = uri.charAt(i);
+            if ((c == '(' || c == '{') && uri.startsWith("RAW", i - 3)) {
+                // a RAW value ends at the closing bracket that ends the parameter
+                char close = c == '(' ? ')' : '}';
+                int end = i + 1;
+                while (end < uri.length() && !(uri.charAt(end) == close && (end + 1 == uri.length() || uri.charAt(end + 1) == '&'))) {
+                    end++;
+                }
+                end = Math.min(end + 1, uri.length());
+                out.append(uri, i, end);
+                i = end;
+            } else {
+                out.append(c == '@' ? "%40" : String.valueOf(c));
+                i++;
+            }
+        }
+        return out.toString();
     }
 
     /** The shared agent for this configuration's SIP identity, started on first use. */

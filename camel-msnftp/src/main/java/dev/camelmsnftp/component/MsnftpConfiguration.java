@@ -30,6 +30,14 @@ public class MsnftpConfiguration implements Cloneable {
     @UriParam(label = "common")
     @Metadata(required = true, description = "Our own SIP address in the usual user-at-domain form, with or without sip:"
                                              + " (the From of what we send, the user in MSNFTP USR, and the Contact user).")
+    private String identity;
+
+    // Camel's URI sanitising masks every option whose name contains "user" (logs, JMX, route dumps), which made our
+    // own address unreadable there; the option is identity now, and localUser stays as an alias of it
+    @Deprecated
+    @UriParam(label = "common", description = "The former name of identity, still accepted.")
+    @Metadata(deprecationNote = "Use identity: Camel masks every option whose name contains 'user' in logs, JMX and route"
+                                + " dumps, so localUser=alice@corp.example showed as localUser=xxxxxx.")
     private String localUser;
 
     @UriParam(label = "common", defaultValue = "0.0.0.0", description = "The local address the SIP stack listens on.")
@@ -42,17 +50,17 @@ public class MsnftpConfiguration implements Cloneable {
               description = "The SIP transport (any case: udp and UDP are the same).")
     private SipTransport sipTransport = SipTransport.UDP;
 
-    @UriParam(label = "common", description = "A registrar to REGISTER localUser at, as host or host:port; none means no registration.")
+    @UriParam(label = "common", description = "A registrar to REGISTER our identity at, as host or host:port; none means no registration.")
     private String registrar;
 
     @UriParam(label = "common", description = "An outbound proxy that every SIP request goes through: host, host:port, or host:port/transport"
                                                 + " (udp, tcp, tls).")
     private String outboundProxy;
 
-    @UriParam(label = "security", security = "secret", description = "The user name for SIP digest authentication.")
+    @UriParam(label = "security", secret = true, description = "The user name for SIP digest authentication.")
     private String authUsername;
 
-    @UriParam(label = "security", security = "secret", description = "The password for SIP digest authentication.")
+    @UriParam(label = "security", secret = true, description = "The password for SIP digest authentication.")
     private String password;
 
     @UriParam(label = "security",
@@ -60,13 +68,13 @@ public class MsnftpConfiguration implements Cloneable {
                             + " trust store unless tlsTrustStore is set.")
     private String tlsKeyStore;
 
-    @UriParam(label = "security", security = "secret", description = "The password of the TLS key store.")
+    @UriParam(label = "security", secret = true, description = "The password of the TLS key store.")
     private String tlsKeyStorePassword;
 
     @UriParam(label = "security", description = "The TLS trust store; by default the key store.")
     private String tlsTrustStore;
 
-    @UriParam(label = "security", security = "secret", description = "The password of the TLS trust store; by default the key"
+    @UriParam(label = "security", secret = true, description = "The password of the TLS trust store; by default the key"
                                                                        + " store's.")
     private String tlsTrustStorePassword;
 
@@ -215,12 +223,24 @@ public class MsnftpConfiguration implements Cloneable {
         }
     }
 
-    public String getLocalUser() {
-        return localUser;
+    public String getIdentity() {
+        return identity;
     }
 
+    public void setIdentity(String identity) {
+        this.identity = identity;
+    }
+
+    /** The former name of {@link #getIdentity()}. */
+    @Deprecated
+    public String getLocalUser() {
+        return identity;
+    }
+
+    /** The former name of {@link #setIdentity(String)}: sets the identity. */
+    @Deprecated
     public void setLocalUser(String localUser) {
-        this.localUser = localUser;
+        this.identity = localUser;
     }
 
     public String getSipHost() {
@@ -512,19 +532,19 @@ public class MsnftpConfiguration implements Cloneable {
     }
 
     /** The SIP identity and listening point: endpoints with equal keys share one SIP agent. */
-    record AgentKey(String localUser, String sipHost, int sipPort, SipTransport sipTransport, String registrar, String outboundProxy,
+    record AgentKey(String identity, String sipHost, int sipPort, SipTransport sipTransport, String registrar, String outboundProxy,
             String authUsername, String password, String tlsKeyStore, String tlsTrustStore) {
     }
 
     AgentKey agentKey() {
-        return new AgentKey(SipAddress.parse(required(localUser, "localUser")).addressOfRecord().toLowerCase(Locale.ROOT),
+        return new AgentKey(SipAddress.parse(required(identity, "identity")).addressOfRecord().toLowerCase(Locale.ROOT),
                 sipHost, sipPort, required(sipTransport, "sipTransport"), registrar, outboundProxy, authUsername, password,
                 tlsKeyStore, tlsTrustStore);
     }
 
     /** The SIP agent's settings; its listener threads come from {@code listenerExecutor}. */
     SipAgentConfig sipAgentConfig(Executor listenerExecutor) {
-        SipAgentConfig.Builder builder = SipAgentConfig.builder(required(localUser, "localUser")).sipHost(sipHost)
+        SipAgentConfig.Builder builder = SipAgentConfig.builder(required(identity, "identity")).sipHost(sipHost)
                 .sipPort(sipPort).transport(required(sipTransport, "sipTransport")).registrar(registrar)
                 .outboundProxy(outboundProxy).authUsername(authUsername).password(password).mode(required(sipMode, "sipMode"))
                 .listenerExecutor(listenerExecutor);
@@ -537,7 +557,7 @@ public class MsnftpConfiguration implements Cloneable {
 
     /** The transfer settings of an endpoint. */
     TransferSettings transferSettings(Path defaultWorkDir) {
-        return TransferSettings.builder(required(localUser, "localUser")).ftpHost(ftpHost).ftpPort(PortRange.parse(ftpPort))
+        return TransferSettings.builder(required(identity, "identity")).ftpHost(ftpHost).ftpPort(PortRange.parse(ftpPort))
                 .advertisedAddress(advertisedAddress).connectivity(connectivity).alwaysListen(alwaysListen)
                 .encryption(required(encryption, "encryption")).sipMode(required(sipMode, "sipMode"))
                 .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))

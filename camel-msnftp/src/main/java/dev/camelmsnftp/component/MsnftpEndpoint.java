@@ -9,6 +9,8 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.spi.EndpointServiceLocation;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategyAware;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
@@ -21,7 +23,7 @@ import org.apache.camel.support.DefaultEndpoint;
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "msnftp", title = "MSNFTP", syntax = "msnftp:peer",
              category = { Category.FILE, Category.CHAT }, headersClass = MsnftpConstants.class)
-public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLocation {
+public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLocation, HeaderFilterStrategyAware {
 
     @UriPath(description = "The peer's SIP address in the usual user-at-domain form, with or without sip:; for direct use"
                            + " without a SIP proxy, user-at-host:port. Producer: the recipient. Consumer: the sender whose"
@@ -31,6 +33,13 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
 
     @UriParam
     private MsnftpConfiguration configuration;
+
+    @UriParam(label = "filter",
+              description = "The strategy for headers that would travel between the exchange and the peer. No header does"
+                            + " today: the invitation carries only the protocol's own fields, and the consumer copies no"
+                            + " field the peer sent into the exchange. The default drops Camel* headers, in any case, in"
+                            + " both directions.")
+    private HeaderFilterStrategy headerFilterStrategy = new MsnftpHeaderFilterStrategy();
 
     public MsnftpEndpoint(String uri, MsnftpComponent component, MsnftpConfiguration configuration) {
         super(uri, component);
@@ -67,7 +76,7 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
     /** The settings of this endpoint's transfers. */
     TransferSettings transferSettings() {
         Path defaultWorkDir = Path.of(System.getProperty("java.io.tmpdir"), "camel-msnftp",
-                configuration.getLocalUser().replaceAll("[^A-Za-z0-9@._-]", "_"));
+                configuration.getIdentity().replaceAll("[^A-Za-z0-9@._-]", "_"));
         return configuration.transferSettings(defaultWorkDir);
     }
 
@@ -91,7 +100,7 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
 
     @Override
     public Map<String, String> getServiceMetadata() {
-        return configuration.getLocalUser() == null ? null : Map.of("localUser", configuration.getLocalUser());
+        return configuration.getIdentity() == null ? null : Map.of("identity", configuration.getIdentity());
     }
 
     public String getPeer() {
@@ -104,6 +113,16 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
 
     public MsnftpConfiguration getConfiguration() {
         return configuration;
+    }
+
+    @Override
+    public HeaderFilterStrategy getHeaderFilterStrategy() {
+        return headerFilterStrategy;
+    }
+
+    @Override
+    public void setHeaderFilterStrategy(HeaderFilterStrategy headerFilterStrategy) {
+        this.headerFilterStrategy = headerFilterStrategy;
     }
 
     public void setConfiguration(MsnftpConfiguration configuration) {

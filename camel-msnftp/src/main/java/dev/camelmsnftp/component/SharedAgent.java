@@ -35,7 +35,7 @@ final class SharedAgent {
     /** Starts the agent (registering when configured) with thread pools from Camel's ExecutorServiceManager. */
     static SharedAgent start(Object owner, CamelContext context, MsnftpConfiguration configuration) throws Exception {
         ExecutorServiceManager executors = context.getExecutorServiceManager();
-        String user = configuration.getLocalUser();
+        String user = configuration.getIdentity();
         ExecutorService sipThreads = executors.newThreadPool(owner, "MsnftpSip[" + user + "]", 1, 8);
         ExecutorService transferThreads = executors.newCachedThreadPool(owner, "MsnftpTransfer[" + user + "]");
         ScheduledExecutorService timer = executors.newSingleThreadScheduledExecutor(owner, "MsnftpOfferQueue[" + user + "]");

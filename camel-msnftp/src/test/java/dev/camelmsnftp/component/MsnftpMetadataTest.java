@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The option and header names of SPEC 5 are contract: the generated catalog JSON must list them. */
 class MsnftpMetadataTest {
 
-    static final Set<String> SPEC_OPTIONS = Set.of("localUser", "sipHost", "sipPort", "sipTransport", "registrar",
+    static final Set<String> SPEC_OPTIONS = Set.of("identity", "localUser", "sipHost", "sipPort", "sipTransport", "registrar",
             "outboundProxy", "authUsername", "password", "ftpHost", "ftpPort", "advertisedAddress", "connectivity",
             "alwaysListen", "encryption", "sipMode", "acceptTimeout", "transferTimeout", "maxFileSize", "workDir",
             "maxConcurrentTransfers", "fileName", "acknowledge", "moveFailed", "allowedSenders", "include", "exclude",

@@ -37,13 +37,13 @@ public class DemoRoutes extends RouteBuilder {
         // alice: file:outbox -> msnftp:bob
         from("file:" + outbox + "?delete=true&initialDelay=100&delay=200").routeId(SEND)
                 .process(exchange -> exchange.setProperty("started", System.nanoTime()))
-                .to("msnftp:sip:bob@127.0.0.1:" + bobPort
-                        + "?localUser=alice@corp.example&sipHost=127.0.0.1&sipPort=" + alicePort
+                .to("msnftp:bob@127.0.0.1:" + bobPort
+                        + "?identity=alice@corp.example&sipHost=127.0.0.1&sipPort=" + alicePort
                         + "&ftpHost=127.0.0.1&workDir=" + workDir.resolve("alice"))
                 .process(this::sent);
 
         // bob: msnftp:* -> file:inbox
-        from("msnftp:*?localUser=bob@corp.example&sipHost=127.0.0.1&sipPort=" + bobPort
+        from("msnftp:*?identity=bob@corp.example&sipHost=127.0.0.1&sipPort=" + bobPort
                 + "&ftpHost=127.0.0.1&maxFileSize=104857600&workDir=" + workDir.resolve("bob")).routeId(RECEIVE)
                 .to("file:" + inbox)
                 .process(this::received);

@@ -1,0 +1,97 @@
+package dev.camelmsnftp.springboot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import dev.camelmsnftp.component.MsnftpComponent;
+import dev.camelmsnftp.component.MsnftpConfiguration;
+import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.transfer.EncryptionPolicy;
+import dev.camelmsnftp.springboot.example.MsnftpExampleApplication;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The example application boots with Spring Boot, its two routes configured only by properties, and moves a file from
+ * alice's outbox to bob's inbox over msnftp on loopback. Without the starter's auto-configuration the same properties
+ * are not applied at all (which is what users saw before there was a starter).
+ */
+class MsnftpSpringBootTest {
+
+    @TempDir
+    Path dir;
+
+    /** The example's folders and ports, as command line arguments (they win over application.properties). */
+    private String[] arguments(String... more) {
+        List<String> arguments = new ArrayList<>(List.of("--example.outbox=" + dir.resolve("outbox"),
+                "--example.inbox=" + dir.resolve("inbox"), "--example.work-dir=" + dir.resolve("work"),
+                "--example.alice-port=" + freePort(), "--example.bob-port=" + freePort()));
+        arguments.addAll(List.of(more));
+        return arguments.toArray(String[]::new);
+    }
+
+    @Test
+    void theExampleMovesAFileWithTheComponentConfiguredByProperties() throws Exception {
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(MsnftpExampleApplication.class)
+                .web(WebApplicationType.NONE).run(arguments())) {
+            CamelContext camel = app.getBean(CamelContext.class);
+            MsnftpConfiguration configuration = camel.getComponent("msnftp", MsnftpComponent.class).getConfiguration();
+            assertThat(configuration.getIdentity()).isEqualTo("bob@corp.example");
+            assertThat(configuration.getEncryption()).isEqualTo(EncryptionPolicy.REQUIRED);
+            assertThat(configuration.getSipMode()).isEqualTo(SipMode.PAGER);
+            assertThat(configuration.getAcceptTimeout()).isEqualTo(10_000);
+            assertThat(configuration.getMaxFileSize()).isEqualTo(104_857_600L);
+
+            byte[] bytes = new byte[300_000];
+            new Random(14).nextBytes(bytes);
+            Path outbox = Files.createDirectories(dir.resolve("outbox"));
+            Files.write(outbox.resolve("report.bin.tmp"), bytes);
+            Files.move(outbox.resolve("report.bin.tmp"), outbox.resolve("report.bin"));
+
+            Path received = dir.resolve("inbox/report.bin");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(received) && Files.size(received) == bytes.length);
+            assertThat(Files.readAllBytes(received)).isEqualTo(bytes);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(outbox.resolve("report.bin")));
+        }
+    }
+
+    @Test
+    void withoutTheStartersAutoConfigurationThePropertiesAreNotApplied() {
+        SpringApplicationBuilder app = new SpringApplicationBuilder(MsnftpExampleApplication.class)
+                .web(WebApplicationType.NONE);
+        String[] arguments = arguments("--spring.autoconfigure.exclude=" + MsnftpComponentAutoConfiguration.class.getName());
+        assertThatThrownBy(() -> app.run(arguments).close()).hasStackTraceContaining("The msnftp option identity must be set");
+    }
+
+    /** A port free on 127.0.0.1 for both UDP and TCP. */
+    static int freePort() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                 DatagramSocket udp = new DatagramSocket(
+                         new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.getLocalPort()))) {
+                return udp.getLocalPort();
+            } catch (IOException taken) {
+                // the UDP side was taken; try another
+            }
+        }
+        throw new UncheckedIOException(new IOException("No port free for both UDP and TCP"));
+    }
+}
