@@ -371,6 +371,19 @@ final class InboundTransfer {
     }
 
     /**
+     * The timer that ends this offer's wait for a transfer slot; {@code null} cancels it (the offer got a slot).
+     */
+    void expiry(java.util.concurrent.Future<?> timer) {
+        java.util.concurrent.Future<?> previous = expiry;
+        expiry = timer;
+        if (timer == null && previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    private volatile java.util.concurrent.Future<?> expiry;
+
+    /**
      * Declines an offer that never ran (it waited for a slot in vain, or no thread could run it): CANCEL to the sender,
      * and the handler is told it will not arrive.
      */

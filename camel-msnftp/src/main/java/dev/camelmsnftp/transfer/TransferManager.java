@@ -249,7 +249,8 @@ public final class TransferManager implements AutoCloseable {
             case QUEUED -> {
                 LOG.debug("File {} from {} waits for a transfer slot ({} waiting)", name, sender, of.waiting());
                 try {
-                    timer.schedule(() -> expire(transfer, of), settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    transfer.expiry(timer.schedule(() -> expire(transfer, of), settings.acceptTimeout().toMillis(),
+                            TimeUnit.MILLISECONDS));
                 } catch (RejectedExecutionException e) {
                     expire(transfer, of);
                 }
@@ -285,6 +286,9 @@ public final class TransferManager implements AutoCloseable {
                 inbound.remove(running.key(), running);
                 running.refuse(CancelCode.FAIL, "no thread to run it");
                 transfer = of.next();
+                if (transfer != null) {
+                    transfer.expiry(null);
+                }
             }
         }
         signalActivity();
@@ -295,6 +299,7 @@ public final class TransferManager implements AutoCloseable {
         signalActivity();
         InboundTransfer next = of.next();
         if (next != null) {
+            next.expiry(null);
             start(next, of);
         }
     }
