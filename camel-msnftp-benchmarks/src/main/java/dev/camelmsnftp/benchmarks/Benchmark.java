@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,29 +15,37 @@ import java.util.stream.Stream;
 
 import dev.camelmsnftp.benchmarks.Measurements.HeapWatch;
 import dev.camelmsnftp.benchmarks.Measurements.Latency;
+import dev.camelmsnftp.benchmarks.Measurements.Stats;
 import dev.camelmsnftp.sip.SipMode;
 
 /**
- * Throughput, latency and heap of camel-msnftp next to a raw TCP socket, in one run on loopback: one large file in
- * MB/s (each copier several times, the median counts) and many small files in files per second with per-file latency.
- * Every copy is verified by size and CRC-32C. Settings are system properties:
+ * Throughput, latency and memory of camel-msnftp next to a raw TCP socket, camel-ftp and camel-sftp, in one run on
+ * loopback. Every copier is opened once and they take turns run by run (interleaved), so that drift in the machine
+ * spreads over all of them; every row prints min, median and max over the runs. Every copy is verified by size and
+ * CRC-32C. Settings are system properties:
  * <ul>
  * <li>{@code bench.dir} (target/bench): where the files go;</li>
  * <li>{@code bench.largeMiB} (1024): the large file; {@code bench.runs} (5): runs per copier;</li>
- * <li>{@code bench.smallCount} (1000) and {@code bench.smallKiB} (4): the small files;</li>
- * <li>{@code bench.hugeMiB} (4096, the largest size MSNFTP can announce is 4 GiB - 1 byte; 0 skips): one more
- * large-file run of the raw socket and the component, when the disk has room for three copies.</li>
+ * <li>{@code bench.smallCount} (1000), {@code bench.smallKiB} (4), {@code bench.smallRuns} (3): the small files, sent
+ * one after the other, and 8 at a time through one route;</li>
+ * <li>{@code bench.sustainedCount} (10000; 0 skips): small files sent one after the other through the component,
+ * watching the heap;</li>
+ * <li>{@code bench.hugeMiB} (4096; 0 skips; the largest size MSNFTP can announce is 4 GiB - 1 byte): one more large-file
+ * run of the baseline and the component, when the disk has room for three copies.</li>
  * </ul>
  */
 public final class Benchmark {
 
     private static final long MIB = 1L << 20;
+    private static final String BASELINE = "baseline";
 
     private final Path dir;
     private final long largeBytes;
     private final int runs;
     private final int smallCount;
     private final int smallBytes;
+    private final int smallRuns;
+    private final int sustainedCount;
     private final long hugeBytes;
     private final PrintStream out;
     private final HeapWatch heap = new HeapWatch();
@@ -46,41 +55,49 @@ public final class Benchmark {
         return thread;
     });
 
-    Benchmark(Path dir, long largeBytes, int runs, int smallCount, int smallBytes, long hugeBytes, PrintStream out) {
+    Benchmark(Path dir, long largeBytes, int runs, int smallCount, int smallBytes, int smallRuns, int sustainedCount,
+              long hugeBytes, PrintStream out) {
         this.dir = dir;
         this.largeBytes = largeBytes;
         this.runs = runs;
         this.smallCount = smallCount;
         this.smallBytes = smallBytes;
+        this.smallRuns = smallRuns;
+        this.sustainedCount = sustainedCount;
         this.hugeBytes = hugeBytes;
         this.out = out;
     }
 
     public static void main(String[] args) throws Exception {
-        long hugeMiB = Long.getLong("bench.hugeMiB", 4096);
         new Benchmark(Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath(),
                 Long.getLong("bench.largeMiB", 1024) * MIB, Integer.getInteger("bench.runs", 5),
                 Integer.getInteger("bench.smallCount", 1000), Integer.getInteger("bench.smallKiB", 4) * 1024,
-                Math.min(hugeMiB * MIB, 0xFFFF_FFFFL), System.out).run();
+                Integer.getInteger("bench.smallRuns", 3), Integer.getInteger("bench.sustainedCount", 10_000),
+                Math.min(Long.getLong("bench.hugeMiB", 4096) * MIB, 0xFFFF_FFFFL), System.out).run();
         System.exit(0);
     }
 
     void run() throws Exception {
         Measurements.deleteContents(dir);
         machine();
-        largeFile("Large file", largeBytes, runs, allCopiers());
+        largeFile("Large file", largeBytes, runs, largeCopiers());
         smallFiles();
+        if (sustainedCount > 0) {
+            sustained();
+        }
         if (hugeBytes > 0) {
             long free = Files.getFileStore(dir).getUsableSpace();
             if (free > 3 * hugeBytes + 1024 * MIB) {
-                largeFile("Huge file (the largest MSNFTP can announce)", hugeBytes, 1,
-                        List.of(() -> new RawSocketCopier(false, executor),
-                                () -> new ComponentCopier("disabled", "session", dir.resolve("component-plain"), 1)));
+                Map<String, CopierFactory> huge = new LinkedHashMap<>();
+                huge.put(BASELINE, () -> new RawSocketCopier(true, executor));
+                huge.put("plain", () -> new ComponentCopier("disabled", "session", dir.resolve("component-plain"), 1));
+                largeFile("Huge file (the largest MSNFTP can announce)", hugeBytes, 1, huge);
             } else {
                 out.printf("%nHuge file skipped: %,d MiB free in %s, %,d MiB needed%n", free / MIB, dir,
                         (3 * hugeBytes) / MIB);
             }
         }
+        out.printf("%nload average at the end: %s%n", Measurements.loadAverage());
         executor.shutdownNow();
         Measurements.deleteContents(dir);
     }
@@ -89,11 +106,23 @@ public final class Benchmark {
         Copier create() throws Exception;
     }
 
-    private List<CopierFactory> allCopiers() {
-        return List.of(() -> new RawSocketCopier(false, executor), () -> new RawSocketCopier(true, executor),
-                () -> new SessionLayerCopier(false, executor), () -> new SessionLayerCopier(true, executor),
-                () -> new ComponentCopier("disabled", "session", dir.resolve("component-plain"), 1),
+    interface SenderFactory {
+        FileSender create() throws Exception;
+    }
+
+    private Map<String, CopierFactory> largeCopiers() {
+        Map<String, CopierFactory> copiers = new LinkedHashMap<>();
+        copiers.put(BASELINE, () -> new RawSocketCopier(true, executor));
+        copiers.put("streams", () -> new RawSocketCopier(false, executor));
+        copiers.put("session plain", () -> new SessionLayerCopier(false, executor));
+        copiers.put("session encrypted as before", () -> new SessionLayerCopier(true, true, executor));
+        copiers.put("session encrypted", () -> new SessionLayerCopier(true, executor));
+        copiers.put("component plain", () -> new ComponentCopier("disabled", "session", dir.resolve("component-plain"), 1));
+        copiers.put("component encrypted",
                 () -> new ComponentCopier("auto", "session", dir.resolve("component-encrypted"), 1));
+        copiers.put("camel-ftp", () -> new ServerCopier(ServerCopier.Kind.FTP, dir.resolve("ftp")));
+        copiers.put("camel-sftp", () -> new ServerCopier(ServerCopier.Kind.SFTP, dir.resolve("sftp")));
+        return copiers;
     }
 
     private void machine() throws IOException {
@@ -110,53 +139,60 @@ public final class Benchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 Runtime.getRuntime().maxMemory() / MIB);
+        out.printf("load average at the start: %s%n", Measurements.loadAverage());
         out.printf("files in %s (page cache warm: the disk is not measured)%n", dir);
     }
 
-    /** Copies one file of {@code size} bytes with each copier, {@code count} times, and prints MB/s and heap. */
-    private void largeFile(String title, long size, int count, List<CopierFactory> factories) throws Exception {
+    /** Copies one file of {@code size} bytes with each copier, {@code count} times in turns; prints MB/s and memory. */
+    private void largeFile(String title, long size, int count, Map<String, CopierFactory> factories) throws Exception {
         Path source = Measurements.randomFile(dir.resolve("large.bin"), size, 42);
         long checksum = Measurements.checksum(source);
         Path warmup = Measurements.randomFile(dir.resolve("warmup.bin"), Math.min(size, 64 * MIB), 7);
         Path target = dir.resolve("copy.bin");
-        out.printf("%n%s: %,d bytes, %d run(s) each, taking turns, after a 64 MiB warm-up; MB/s = 10^6 bytes/s, median"
-                + " of runs%n",
+        out.printf("%n%s: %,d bytes, %d run(s) each, taking turns, after a 64 MiB warm-up; MB/s = 10^6 bytes/s%n",
                 title, size, count);
-        out.printf("%-72s %9s %9s %8s %16s%n", "", "MB/s", "best", "vs raw", "heap above idle");
-        // all copiers are open at once and take turns, run by run, so that drift in the machine (page cache, other
-        // load) spreads over all of them instead of favouring whichever ran at a quiet moment
-        List<Copier> copiers = new ArrayList<>();
+        out.printf("%-66s %7s %7s %7s %8s %10s %10s%n", "", "min", "median", "max", "vs base", "heap+", "direct+");
+        Map<String, Copier> copiers = new LinkedHashMap<>();
         try {
-            for (CopierFactory factory : factories) {
-                copiers.add(factory.create());
+            for (Map.Entry<String, CopierFactory> factory : factories.entrySet()) {
+                copiers.put(factory.getKey(), factory.getValue().create());
             }
-            List<List<Double>> rates = new ArrayList<>();
-            long[] heapAbove = new long[copiers.size()];
-            for (Copier copier : copiers) {
-                copier.copy(warmup, target);
-                rates.add(new ArrayList<>());
+            Map<String, List<Double>> rates = new LinkedHashMap<>();
+            Map<String, long[]> memory = new LinkedHashMap<>();
+            for (Map.Entry<String, Copier> copier : copiers.entrySet()) {
+                copier.getValue().copy(warmup, target);
+                rates.put(copier.getKey(), new ArrayList<>());
+                memory.put(copier.getKey(), new long[2]);
             }
             for (int run = 0; run < count; run++) {
-                for (int c = 0; c < copiers.size(); c++) {
+                for (Map.Entry<String, Copier> copier : copiers.entrySet()) {
                     Files.deleteIfExists(target);
                     long idle = heap.reset();
+                    long idleDirect = Measurements.directMemory();
                     long start = System.nanoTime();
-                    copiers.get(c).copy(source, target);
+                    copier.getValue().copy(source, target);
                     long nanos = System.nanoTime() - start;
-                    heapAbove[c] = Math.max(heapAbove[c], heap.peakAfterGc() - idle);
+                    long[] held = memory.get(copier.getKey());
+                    held[0] = Math.max(held[0], heap.peakAfterGc() - idle);
+                    held[1] = Math.max(held[1], Measurements.directMemory() - idleDirect);
                     Measurements.verify(source, checksum, target);
-                    rates.get(c).add(size / 1e6 / (nanos / 1e9));
+                    rates.get(copier.getKey()).add(size / 1e6 / (nanos / 1e9));
                 }
             }
-            double baseline = Measurements.median(rates.get(0));
-            for (int c = 0; c < copiers.size(); c++) {
-                double median = Measurements.median(rates.get(c));
-                out.printf("%-72s %9.1f %9.1f %7.0f%% %12.1f MiB%n", copiers.get(c).name(), median,
-                        rates.get(c).stream().mapToDouble(Double::doubleValue).max().orElse(0), 100 * median / baseline,
-                        heapAbove[c] / (double) MIB);
+            double baseline = Stats.of(rates.get(BASELINE)).median();
+            for (Map.Entry<String, Copier> copier : copiers.entrySet()) {
+                Stats stats = Stats.of(rates.get(copier.getKey()));
+                long[] held = memory.get(copier.getKey());
+                out.printf("%-66s %7.0f %7.0f %7.0f %7.0f%% %6.1f MiB %6.1f MiB%n", copier.getValue().name(), stats.min(),
+                        stats.median(), stats.max(), 100 * stats.median() / baseline, held[0] / (double) MIB,
+                        held[1] / (double) MIB);
             }
+            ratio(rates, "session encrypted", "session encrypted as before");
+            ratio(rates, "component encrypted", "session encrypted as before");
+            ratio(rates, "component encrypted", "camel-sftp");
+            ratio(rates, "component plain", "camel-ftp");
         } finally {
-            for (Copier copier : copiers) {
+            for (Copier copier : copiers.values()) {
                 copier.close();
             }
         }
@@ -165,88 +201,219 @@ public final class Benchmark {
         Files.deleteIfExists(source);
     }
 
+    private void ratio(Map<String, List<Double>> values, String what, String against) {
+        if (values.containsKey(what) && values.containsKey(against)) {
+            out.printf("  %s / %s: %.2fx (medians)%n", what, against,
+                    Stats.of(values.get(what)).median() / Stats.of(values.get(against)).median());
+        }
+    }
+
     private void smallFiles() throws Exception {
         Path sources = Files.createDirectories(dir.resolve("small"));
-        Path targets = Files.createDirectories(dir.resolve("small-copies"));
         Map<Path, Long> files = new LinkedHashMap<>();
         for (int i = 0; i < smallCount; i++) {
             Path file = Measurements.randomFile(sources.resolve(String.format("f%05d.bin", i)), smallBytes, i);
             files.put(file, Measurements.checksum(file));
         }
-        out.printf("%nSmall files: %d x %,d bytes, one after the other; latency per file%n", smallCount, smallBytes);
-        out.printf("%-72s %9s %10s %10s%n", "", "files/s", "median ms", "p99 ms");
         List<Path> list = List.copyOf(files.keySet());
+        Path copies = Files.createDirectories(dir.resolve("small-copies"));
 
-        Map<String, Latency> medians = new LinkedHashMap<>();
-        for (CopierFactory factory : List.<CopierFactory>of(() -> new RawSocketCopier(false, executor),
-                () -> new SessionLayerCopier(false, executor))) {
-            try (Copier copier = factory.create()) {
+        Map<String, SenderFactory> factories = new LinkedHashMap<>();
+        factories.put("raw", () -> new CopierSender(new RawSocketCopier(false, executor), copies));
+        factories.put("session", () -> new CopierSender(new SessionLayerCopier(false, executor), copies));
+        factories.put("producer session", () -> new ComponentCopier("disabled", "session", dir.resolve("c-session"),
+                list.size()));
+        factories.put("producer pager", () -> new ComponentCopier("disabled", "pager", dir.resolve("c-pager"),
+                list.size()));
+        factories.put("route", () -> new ComponentCopier("disabled", "session", dir.resolve("c-route"), list.size()));
+        factories.put("camel-ftp", () -> new ServerCopier(ServerCopier.Kind.FTP, dir.resolve("s-ftp")));
+        factories.put("camel-sftp", () -> new ServerCopier(ServerCopier.Kind.SFTP, dir.resolve("s-sftp")));
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("raw", "raw socket (connect, " + smallBytes / 1024 + " KiB, close)");
+        names.put("session", "MSNFTP session layer (connect, handshake, file, BYE)");
+        names.put("producer session", "msnftp producer (template -> msnftp: ... -> file:), session mode");
+        names.put("producer pager", "msnftp producer, pager mode");
+        names.put("route", "full route (file: -> msnftp: -> msnftp:* -> file:), session mode");
+        names.put("concurrent", "msnftp, " + ComponentCopier.CONCURRENT + " in flight from one route (seda -> msnftp:)");
+        names.put("camel-ftp", "camel-ftp producer to Apache FtpServer");
+        names.put("camel-sftp", "camel-sftp producer to Apache MINA SSHD (aes128-gcm)");
+
+        out.printf("%nSmall files: %d x %,d bytes, one after the other (concurrent: %d in flight), %d run(s) each, taking"
+                   + " turns after %d warm-up files; live heap and direct memory after each run, minus before it%n",
+                smallCount, smallBytes, ComponentCopier.CONCURRENT, smallRuns, warmups(list));
+        out.printf("%-70s %6s %6s %6s %8s %8s %9s %9s%n", "files/s:", "min", "median", "max", "med ms", "p99 ms",
+                "heap+", "direct+");
+        Map<String, FileSender> senders = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, SenderFactory> factory : factories.entrySet()) {
+                FileSender sender = factory.getValue().create();
+                senders.put(factory.getKey(), sender);
                 for (int i = 0; i < warmups(list); i++) {
-                    copier.copy(list.get(i), targets.resolve("warmup"));
+                    sender.send(list.get(i));
                 }
-                long[] nanos = new long[list.size()];
-                long start = System.nanoTime();
-                for (int i = 0; i < list.size(); i++) {
-                    long t = System.nanoTime();
-                    copier.copy(list.get(i), targets.resolve(list.get(i).getFileName()));
-                    nanos[i] = System.nanoTime() - t;
+                sender.awaitArrivals(list.subList(0, warmups(list)));
+                Measurements.deleteContents(sender.received());
+            }
+            Map<String, List<Double>> rates = new LinkedHashMap<>();
+            Map<String, List<long[]>> latencies = new LinkedHashMap<>();
+            Map<String, long[]> memory = new LinkedHashMap<>();
+            for (String key : names.keySet()) {
+                rates.put(key, new ArrayList<>());
+                latencies.put(key, new ArrayList<>());
+                memory.put(key, new long[2]);
+            }
+            for (int run = 0; run < smallRuns; run++) {
+                for (Map.Entry<String, FileSender> entry : senders.entrySet()) {
+                    String key = entry.getKey();
+                    FileSender sender = entry.getValue();
+                    sender.clearArrivals();
+                    long idle = Measurements.liveHeap();
+                    long idleDirect = Measurements.directMemory();
+                    long total;
+                    long[] nanos;
+                    if (key.equals("route")) {
+                        ComponentCopier route = (ComponentCopier) sender;
+                        total = route.copyAll(list);
+                        nanos = route.producerNanos();
+                    } else {
+                        nanos = new long[list.size()];
+                        long start = System.nanoTime();
+                        for (int i = 0; i < list.size(); i++) {
+                            long t = System.nanoTime();
+                            sender.send(list.get(i));
+                            nanos[i] = System.nanoTime() - t;
+                        }
+                        sender.awaitArrivals(list);
+                        total = System.nanoTime() - start;
+                    }
+                    record(key, list.size(), total, nanos, idle, idleDirect, rates, latencies, memory);
+                    verifyAll(files, sender.received());
+                    Measurements.deleteContents(sender.received());
+                    if (key.equals("producer session")) {
+                        // the concurrent case, on the same agents: 8 transfers in flight from one route
+                        ComponentCopier component = (ComponentCopier) sender;
+                        long idleConcurrent = Measurements.liveHeap();
+                        long idleConcurrentDirect = Measurements.directMemory();
+                        long burst = component.burst(list);
+                        record("concurrent", list.size(), burst, null, idleConcurrent, idleConcurrentDirect, rates, latencies,
+                                memory);
+                        verifyAll(files, sender.received());
+                        Measurements.deleteContents(sender.received());
+                    }
                 }
-                medians.put(copier.name(), small(copier.name(), System.nanoTime() - start, nanos));
-                verifyAll(files, targets);
-                Measurements.deleteContents(targets);
+            }
+            for (Map.Entry<String, String> row : names.entrySet()) {
+                Stats stats = Stats.of(rates.get(row.getKey()));
+                long[] held = memory.get(row.getKey());
+                List<long[]> all = latencies.get(row.getKey());
+                String median = "";
+                String p99 = "";
+                if (!all.isEmpty()) {
+                    Latency latency = Latency.of(all.stream().flatMapToLong(java.util.Arrays::stream).toArray());
+                    median = String.format(Locale.ROOT, "%.2f", latency.medianMillis());
+                    p99 = String.format(Locale.ROOT, "%.2f", latency.p99Millis());
+                }
+                out.printf("%-70s %6.0f %6.0f %6.0f %8s %8s %5.1f MiB %5.1f MiB%n", row.getValue(), stats.min(),
+                        stats.median(), stats.max(), median, p99, held[0] / (double) MIB, held[1] / (double) MIB);
+            }
+            ratio(rates, "producer session", "camel-ftp");
+            ratio(rates, "producer pager", "camel-ftp");
+            ratio(rates, "route", "camel-ftp");
+            ratio(rates, "producer session", "camel-sftp");
+            ratio(rates, "concurrent", "producer session");
+            whereTheTimeGoes(list, latencies);
+        } finally {
+            for (FileSender sender : senders.values()) {
+                sender.close();
             }
         }
+        Measurements.deleteContents(sources);
+        Measurements.deleteContents(copies);
+    }
+
+    private static void record(String key, int count, long total, long[] nanos, long idle, long idleDirect,
+                               Map<String, List<Double>> rates, Map<String, List<long[]>> latencies,
+                               Map<String, long[]> memory) {
+        long[] held = memory.get(key);
+        held[0] = Math.max(held[0], Measurements.liveHeap() - idle);
+        held[1] = Math.max(held[1], Measurements.directMemory() - idleDirect);
+        if (nanos != null) {
+            latencies.get(key).add(nanos);
+        }
+        rates.get(key).add(count / (total / 1e9));
+    }
+
+    private void whereTheTimeGoes(List<Path> list, Map<String, List<long[]>> latencies) throws Exception {
+        Map<String, Double> medians = new LinkedHashMap<>();
+        latencies.forEach((key, all) -> {
+            if (!all.isEmpty()) {
+                medians.put(key, Latency.of(all.stream().flatMapToLong(java.util.Arrays::stream).toArray())
+                        .medianMillis());
+            }
+        });
         for (SipMode mode : SipMode.values()) {
             SipRoundTrip.measure(mode, warmups(list));
             Latency sip = SipRoundTrip.measure(mode, list.size());
-            out.printf("%-72s %9s %10.3f %10.3f%n", "one SIP MESSAGE and its 200, agent to agent, " + mode.name()
-                    .toLowerCase(java.util.Locale.ROOT), "", sip.medianMillis(), sip.p99Millis());
-            medians.put("sip " + mode, sip);
+            medians.put("sip " + mode, sip.medianMillis());
         }
-        for (String mode : new String[] { "session", "pager" }) {
-            try (ComponentCopier component = new ComponentCopier("disabled", mode, dir.resolve("component"),
-                    list.size())) {
-                for (int i = 0; i < warmups(list); i++) {
-                    component.copy(list.get(i), targets.resolve("warmup"));
-                }
-                component.clearArrivals();
-                long[] nanos = new long[list.size()];
-                long start = System.nanoTime();
-                for (int i = 0; i < list.size(); i++) {
-                    long t = System.nanoTime();
-                    component.send(list.get(i));
-                    nanos[i] = System.nanoTime() - t;
-                }
-                component.awaitArrivals(list);
-                String name = "component producer alone (template -> msnftp: -> msnftp:* -> file:), " + mode;
-                medians.put(mode, small(name, System.nanoTime() - start, nanos));
-                verifyAll(files, component.inbox());
-            }
+        double raw = medians.get("raw");
+        double session = medians.get("session");
+        out.printf("%nWhere the time of one small file goes (medians, ms):%n");
+        out.printf("  TCP connect, %d bytes, close (raw socket)                        %7.3f%n", smallBytes, raw);
+        out.printf("  + MSNFTP handshake and BYE (VER, USR, FIL, TFR, BYE)             %7.3f%n", session - raw);
+        out.printf("  + SIP signalling and hand-overs, pager mode                      %7.3f%n",
+                medians.get("producer pager") - session);
+        out.printf("  + SIP signalling and hand-overs, session mode                    %7.3f%n",
+                medians.get("producer session") - session);
+        out.printf("  one SIP MESSAGE and its 200 alone, agent to agent, pager         %7.3f%n", medians.get("sip PAGER"));
+        out.printf("  one SIP MESSAGE and its 200 alone, agent to agent, in a session  %7.3f%n",
+                medians.get("sip SESSION"));
+    }
+
+    /**
+     * Sends {@code sustainedCount} small files one after the other through the component and watches the heap: the
+     * largest live heap after any collection, the collections, and the live heap when they are done.
+     */
+    private void sustained() throws Exception {
+        Path sources = Files.createDirectories(dir.resolve("sustained"));
+        int distinct = Math.min(sustainedCount, 1000);
+        Map<Path, Long> files = new LinkedHashMap<>();
+        for (int i = 0; i < distinct; i++) {
+            Path file = Measurements.randomFile(sources.resolve(String.format("s%05d.bin", i)), smallBytes, i);
+            files.put(file, Measurements.checksum(file));
         }
-        try (ComponentCopier component = new ComponentCopier("disabled", "session", dir.resolve("component"),
-                list.size())) {
+        List<Path> list = List.copyOf(files.keySet());
+        try (ComponentCopier component = new ComponentCopier("disabled", "session", dir.resolve("c-sustained"),
+                sustainedCount)) {
             for (int i = 0; i < warmups(list); i++) {
-                component.copy(list.get(i), targets.resolve("warmup"));
+                component.send(list.get(i));
             }
-            long total = component.copyAll(list);
-            Latency route = small("full route (file: -> msnftp: -> msnftp:* -> file:), session; latency of to()",
-                    total, component.producerNanos());
+            component.awaitArrivals(list.subList(0, warmups(list)));
+            long idle = heap.reset();
+            long idleDirect = Measurements.directMemory();
+            long collections = Measurements.collections();
+            long start = System.nanoTime();
+            for (int sent = 0; sent < sustainedCount; sent += list.size()) {
+                List<Path> pass = list.subList(0, Math.min(list.size(), sustainedCount - sent));
+                component.clearArrivals();
+                for (Path file : pass) {
+                    component.send(file);
+                }
+                component.awaitArrivals(pass);
+            }
+            long nanos = System.nanoTime() - start;
+            long peak = heap.peakAfterGc();
+            long gcs = Measurements.collections() - collections;
+            long live = Measurements.liveHeap();
+            out.printf("%nSustained: %,d small files one after the other through the component (session mode), %.0f"
+                       + " files/s%n", sustainedCount, sustainedCount / (nanos / 1e9));
+            out.printf("  heap: idle %.1f MiB, largest after any collection %.1f MiB of %d MiB, %d collections,"
+                       + " live when done %.1f MiB (%+.1f MiB); direct memory %+.1f MiB%n", idle / (double) MIB,
+                    peak / (double) MIB, Runtime.getRuntime().maxMemory() / MIB, gcs, live / (double) MIB,
+                    (live - idle) / (double) MIB, (Measurements.directMemory() - idleDirect) / (double) MIB);
             verifyAll(files, component.inbox());
-            double raw = medians.get("raw socket, 64 KiB streams").medianMillis();
-            double session = medians.get("MSNFTP session layer, plain").medianMillis();
-            out.printf("%nWhere the time of one small file goes (medians, ms):%n");
-            out.printf("  TCP connect, %d bytes, close (raw socket)                 %7.3f%n", smallBytes, raw);
-            out.printf("  + MSNFTP handshake and BYE (VER, USR, FIL, TFR, BYE)      %7.3f%n", session - raw);
-            out.printf("  + SIP signalling, pager mode (INVITE and ACCEPT MESSAGEs)   %7.3f%n",
-                    medians.get("pager").medianMillis() - session);
-            out.printf("  + SIP signalling, session mode (adds INVITE/ACK and BYE)  %7.3f%n",
-                    medians.get("session").medianMillis() - session);
-            out.printf("  per file through the whole file route (wall time / files) %7.3f%n",
-                    total / 1e6 / list.size());
-            out.printf("    of which inside to(msnftp:)                           %7.3f%n", route.medianMillis());
         }
         Measurements.deleteContents(sources);
-        Measurements.deleteContents(targets);
     }
 
     /** Copies before the measured ones, so that the JIT has compiled the path being measured. */
@@ -254,16 +421,41 @@ public final class Benchmark {
         return Math.min(100, files.size());
     }
 
-    private Latency small(String name, long totalNanos, long[] nanos) {
-        Latency latency = Latency.of(nanos);
-        out.printf("%-72s %9.0f %10.3f %10.3f%n", name, nanos.length / (totalNanos / 1e9), latency.medianMillis(),
-                latency.p99Millis());
-        return latency;
-    }
-
     private static void verifyAll(Map<Path, Long> files, Path copies) throws IOException {
         for (Map.Entry<Path, Long> file : files.entrySet()) {
             Measurements.verify(file.getKey(), file.getValue(), copies.resolve(file.getKey().getFileName()));
+        }
+    }
+
+    /** A {@link Copier} as a {@link FileSender}: each file copied into {@code copies} at once. */
+    private record CopierSender(Copier copier, Path copies) implements FileSender {
+
+        @Override
+        public String name() {
+            return copier.name();
+        }
+
+        @Override
+        public void send(Path file) throws Exception {
+            copier.copy(file, copies.resolve(file.getFileName()));
+        }
+
+        @Override
+        public void awaitArrivals(List<Path> files) {
+        }
+
+        @Override
+        public void clearArrivals() {
+        }
+
+        @Override
+        public Path received() {
+            return copies;
+        }
+
+        @Override
+        public void close() throws Exception {
+            copier.close();
         }
     }
 }

@@ -21,10 +21,12 @@ import org.apache.camel.impl.DefaultCamelContext;
  * {@code msnftp:* -> file:inbox}, two SIP users on loopback in one CamelContext. A copy is timed from the moment the
  * file appears in the outbox (a hard link: no bytes copied) until bob's route has written it to the inbox.
  */
-final class ComponentCopier implements Copier {
+final class ComponentCopier implements Copier, FileSender {
 
     private static final String ALICE = "alice";
     private static final String BOB = "bob";
+    /** Transfers in flight in the concurrent case. */
+    static final int CONCURRENT = 8;
 
     private final String name;
     private final Path outbox;
@@ -59,6 +61,8 @@ final class ComponentCopier implements Copier {
                         .process(exchange -> exchange.setProperty("started", System.nanoTime()))
                         .to(aliceUri)
                         .process(exchange -> record(System.nanoTime() - exchange.getProperty("started", Long.class)));
+                // the concurrent case: one producer route with CONCURRENT transfers in flight
+                from("seda:burst?concurrentConsumers=" + CONCURRENT + "&size=100000").routeId("burst").to(aliceUri);
                 from(bobUri).routeId(BOB).to("file:" + inbox)
                         .process(exchange -> arrivals.add(exchange.getIn().getHeader(Exchange.FILE_NAME, String.class)));
             }
@@ -111,12 +115,25 @@ final class ComponentCopier implements Copier {
         return System.nanoTime() - start;
     }
 
-    void clearArrivals() {
+    /** Puts all {@code files} on the concurrent route at once; returns the nanoseconds until the last arrived. */
+    long burst(List<Path> files) throws Exception {
+        arrivals.clear();
+        long start = System.nanoTime();
+        for (Path file : files) {
+            template.sendBodyAndHeader("seda:burst", file.toFile(), Exchange.FILE_NAME, file.getFileName().toString());
+        }
+        awaitArrivals(files);
+        return System.nanoTime() - start;
+    }
+
+    @Override
+    public void clearArrivals() {
         arrivals.clear();
     }
 
     /** Waits until bob's route has written each of {@code files} to the inbox. */
-    void awaitArrivals(List<Path> files) throws InterruptedException {
+    @Override
+    public void awaitArrivals(List<Path> files) throws InterruptedException {
         Set<String> missing = new HashSet<>();
         files.forEach(file -> missing.add(file.getFileName().toString()));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
@@ -130,7 +147,8 @@ final class ComponentCopier implements Copier {
     }
 
     /** Sends one file with the producer directly (no file: consumer), returning when the receiver said BYE. */
-    void send(Path file) {
+    @Override
+    public void send(Path file) {
         template.sendBody(aliceUri, file.toFile());
     }
 
@@ -140,6 +158,11 @@ final class ComponentCopier implements Copier {
     }
 
     Path inbox() {
+        return inbox;
+    }
+
+    @Override
+    public Path received() {
         return inbox;
     }
 

@@ -2,6 +2,8 @@ package dev.camelmsnftp.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -100,9 +102,45 @@ final class Measurements {
         }
     }
 
-    static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted[sorted.length / 2];
+    /** Minimum, median and maximum of some runs. */
+    record Stats(double min, double median, double max) {
+
+        static Stats of(List<Double> values) {
+            if (values.isEmpty()) {
+                return new Stats(0, 0, 0);
+            }
+            double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return new Stats(sorted[0], sorted[sorted.length / 2], sorted[sorted.length - 1]);
+        }
+    }
+
+    /** The heap in use after full collections: the live data. */
+    static long liveHeap() {
+        System.gc();
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Direct buffers in use (the JVM's "direct" buffer pool), as {@link java.lang.management.BufferPoolMXBean} says. */
+    static long directMemory() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+    }
+
+    /** Garbage collections so far, all collectors. */
+    static long collections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+    }
+
+    /** The 1, 5 and 15 minute load averages of the machine, where Linux tells them. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2] + " (1, 5, 15 min)";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /**

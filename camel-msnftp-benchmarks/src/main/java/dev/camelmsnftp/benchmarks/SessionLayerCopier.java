@@ -13,25 +13,36 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.AsBefore;
 import dev.camelmsnftp.protocol.MsnftpReceiver;
 import dev.camelmsnftp.protocol.MsnftpSender;
 
-/** The MSNFTP session layer alone: {@link MsnftpSender} to {@link MsnftpReceiver} over loopback, file to file. */
+/**
+ * The MSNFTP session layer alone: {@link MsnftpSender} to {@link MsnftpReceiver} over loopback, file to file. The
+ * encrypted one as it is, or {@code asBefore}: one thread and the JDK's ARCFOUR, as before the pipelining.
+ */
 final class SessionLayerCopier implements Copier {
 
     private static final long AUTH_COOKIE = 1_234_567L;
 
     private final boolean encrypted;
+    private final boolean asBefore;
     private final ExecutorService executor;
 
     SessionLayerCopier(boolean encrypted, ExecutorService executor) {
+        this(encrypted, false, executor);
+    }
+
+    SessionLayerCopier(boolean encrypted, boolean asBefore, ExecutorService executor) {
         this.encrypted = encrypted;
+        this.asBefore = asBefore;
         this.executor = executor;
     }
 
     @Override
     public String name() {
-        return "MSNFTP session layer, " + (encrypted ? "encrypted" : "plain");
+        return "MSNFTP session layer, " + (!encrypted ? "plain"
+                : asBefore ? "encrypted as before (JDK ARCFOUR, one thread)" : "encrypted");
     }
 
     @Override
@@ -47,6 +58,9 @@ final class SessionLayerCopier implements Copier {
                     if (keys != null) {
                         sender.keys(keys);
                     }
+                    if (asBefore) {
+                        AsBefore.sender(sender);
+                    }
                     return sender.build().run(SocketChannel.open(server.getLocalAddress()));
                 }
             });
@@ -57,6 +71,9 @@ final class SessionLayerCopier implements Copier {
                         .authCookie(AUTH_COOKIE).sink(out, size);
                 if (keys != null) {
                     receiver.keys(keys);
+                }
+                if (asBefore) {
+                    AsBefore.receiver(receiver);
                 }
                 receiver.build().run(socket);
             }

@@ -8,7 +8,9 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 
 import dev.camelmsnftp.invite.TransferKeys;
@@ -34,6 +36,8 @@ import static dev.camelmsnftp.protocol.MsnftpChannel.deadline;
 public final class MsnftpReceiver {
 
     private static final Logger LOG = LoggerFactory.getLogger(MsnftpReceiver.class);
+    /** What the receiver's pipeline hands over at a time: 64 whole blocks. */
+    private static final int PIPELINE_UNIT = 2 * Frames.CHUNK_BODY;
 
     private final String localUser;
     private final long authCookie;
@@ -44,6 +48,8 @@ public final class MsnftpReceiver {
     private final Duration byeTimeout;
     private final ProgressListener progress;
     private final DeliveryOutcome outcome;
+    private final boolean pipelining;
+    private final boolean jdkRc4;
     private final Object lock = new Object();
     private MsnftpChannel channel;
     private boolean cancelled;
@@ -60,6 +66,8 @@ public final class MsnftpReceiver {
         this.byeTimeout = b.byeTimeout;
         this.progress = b.progress;
         this.outcome = b.outcome;
+        this.pipelining = b.pipelining;
+        this.jdkRc4 = b.jdkRc4;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -86,8 +94,23 @@ public final class MsnftpReceiver {
         try {
             handshake(ch);
             phase = Phase.DATA;
-            SecureBodies secure = keys == null ? null : SecureBodies.forReceiving(keys, 8192);
-            receiveBlocks(ch, secure);
+            SecureBodies secure = keys == null ? null : SecureBodies.forReceiving(keys, jdkRc4);
+            Pipeline<ByteBuffer> pipeline = secure != null && pipelining && size >= Pipeline.MIN_SIZE
+                    ? startPipeline(ch, secure) : null;
+            if (pipeline == null) {
+                receiveBlocks(ch, secure);
+            } else {
+                try {
+                    receivePipelined(ch, secure, pipeline);
+                } catch (MsnftpException e) {
+                    if (e.kind() == Kind.LOCAL_IO && e.byeCode().isPresent()) {
+                        tellOutOfDisk(ch);
+                    }
+                    throw e;
+                } finally {
+                    pipeline.close();
+                }
+            }
             if (outcome != null && secure == null) {
                 // plain dialect: the BYE waits for the delivery and carries its outcome
                 phase = Phase.OUTCOME;
@@ -125,7 +148,7 @@ public final class MsnftpReceiver {
     private MsnftpChannel open(SocketChannel socket) throws MsnftpException {
         synchronized (lock) {
             try {
-                channel = new MsnftpChannel(socket, Frames.INPUT_BUFFER);
+                channel = new MsnftpChannel(socket, Frames.inputBuffer(size));
             } catch (IOException e) {
                 try {
                     socket.close();
@@ -193,19 +216,7 @@ public final class MsnftpReceiver {
             long pending = 0;
             while (received + pending < size && in.remaining() >= Frames.HEADER) {
                 int at = in.position();
-                int flag = in.get(at) & 0xff;
-                int length = (in.get(at + 1) & 0xff) | (in.get(at + 2) & 0xff) << 8;
-                if (flag != Frames.FLAG_DATA) {
-                    throw badBlock(ch, flag, received + pending);
-                }
-                if (length == 0 || length > Frames.BLOCK_BODY) {
-                    throw new MsnftpException(Kind.PROTOCOL_ERROR, Phase.DATA,
-                            "Data block of " + length + " bytes; 1 to " + Frames.BLOCK_BODY + " are allowed");
-                }
-                if (received + pending + length > size) {
-                    throw new MsnftpException(Kind.PROTOCOL_ERROR, Phase.DATA,
-                            "The sender sent more than the " + size + " bytes announced");
-                }
+                int length = blockLength(ch, in, received + pending);
                 if (in.remaining() < Frames.HEADER + length) {
                     break;
                 }
@@ -229,6 +240,84 @@ public final class MsnftpReceiver {
     }
 
     /**
+     * A second thread MACs the decrypted bytes and writes them to the sink while this one reads and decrypts the next;
+     * null when no thread is free. A sink failure there ends the transfer here with {@code BYE 2147942405}.
+     */
+    private Pipeline<ByteBuffer> startPipeline(MsnftpChannel ch, SecureBodies secure) {
+        List<ByteBuffer> buffers = new ArrayList<>();
+        for (int i = 0; i < Pipeline.DEPTH; i++) {
+            buffers.add(ByteBuffer.allocateDirect(PIPELINE_UNIT));
+        }
+        ByteBuffer[] one = new ByteBuffer[1];
+        return Pipeline.start(List.of(), buffers, plain -> {
+            secure.mac(plain);
+            one[0] = plain;
+            writeToSink(one, 1);
+            return true;
+        });
+    }
+
+    /**
+     * {@link #receiveBlocks} on two threads: the same checks of every block, each body decrypted from the input
+     * buffer into the current unit, full units handed to the worker. Before BYE, everything is written.
+     */
+    private void receivePipelined(MsnftpChannel ch, SecureBodies secure, Pipeline<ByteBuffer> pipeline)
+            throws MsnftpException {
+        Pipeline.Check cancelled = () -> {
+            if (ch.isCancelled()) {
+                throw new MsnftpException(Kind.CANCELLED, Phase.DATA, "Cancelled");
+            }
+        };
+        ByteBuffer in = ch.input();
+        ByteBuffer unit = pipeline.take(cancelled).clear();
+        long received = 0;
+        while (received < size) {
+            long before = received;
+            while (received < size && in.remaining() >= Frames.HEADER) {
+                int at = in.position();
+                int length = blockLength(ch, in, received);
+                if (in.remaining() < Frames.HEADER + length) {
+                    break;
+                }
+                if (unit.remaining() < length) {
+                    pipeline.give(unit.flip());
+                    unit = pipeline.take(cancelled).clear();
+                }
+                secure.crypt(in.slice(at + Frames.HEADER, length), unit);
+                received += length;
+                in.position(at + Frames.HEADER + length);
+            }
+            if (received > before) {
+                progress.onProgress(received, size);
+            }
+            if (received < size) {
+                ch.fill(deadline(timeout), Phase.DATA);
+            }
+        }
+        pipeline.give(unit.flip());
+        pipeline.drain(cancelled);
+    }
+
+    /** Checks the header of the block at the input's position (whole or not) and returns its body length. */
+    private int blockLength(MsnftpChannel ch, ByteBuffer in, long received) throws MsnftpException {
+        int at = in.position();
+        int flag = in.get(at) & 0xff;
+        int length = (in.get(at + 1) & 0xff) | (in.get(at + 2) & 0xff) << 8;
+        if (flag != Frames.FLAG_DATA) {
+            throw badBlock(ch, flag, received);
+        }
+        if (length == 0 || length > Frames.BLOCK_BODY) {
+            throw new MsnftpException(Kind.PROTOCOL_ERROR, Phase.DATA,
+                    "Data block of " + length + " bytes; 1 to " + Frames.BLOCK_BODY + " are allowed");
+        }
+        if (received + length > size) {
+            throw new MsnftpException(Kind.PROTOCOL_ERROR, Phase.DATA,
+                    "The sender sent more than the " + size + " bytes announced");
+        }
+        return length;
+    }
+
+    /**
      * A block whose flag is not 0: the sender's abort, its BYE instead of a block, or garbage. Bodies parsed before it
      * are dropped: the transfer has failed.
      */
@@ -245,6 +334,16 @@ public final class MsnftpReceiver {
     }
 
     private void write(MsnftpChannel ch, ByteBuffer[] bodies, int count) throws MsnftpException {
+        try {
+            writeToSink(bodies, count);
+        } catch (MsnftpException e) {
+            tellOutOfDisk(ch);
+            throw e;
+        }
+    }
+
+    /** Writes every buffer fully to the sink; a failure is {@link Kind#LOCAL_IO} with {@link ByeCodes#OUT_OF_DISK}. */
+    private void writeToSink(ByteBuffer[] bodies, int count) throws MsnftpException {
         if (count == 0) {
             return;
         }
@@ -265,7 +364,6 @@ public final class MsnftpReceiver {
                 }
             }
         } catch (IOException e) {
-            ch.writeNow(("BYE " + ByeCodes.OUT_OF_DISK + "\r\n").getBytes(StandardCharsets.US_ASCII));
             throw new MsnftpException(Kind.LOCAL_IO, Phase.DATA,
                     "Cannot write the received file (told the sender BYE " + ByeCodes.OUT_OF_DISK + "): " + e.getMessage(),
                     ByeCodes.OUT_OF_DISK, e);
@@ -283,6 +381,10 @@ public final class MsnftpReceiver {
             LOG.warn("Delivering the received file failed: {}", e.toString());
             return ByeCodes.NOT_DELIVERED;
         }
+    }
+
+    private static void tellOutOfDisk(MsnftpChannel ch) {
+        ch.writeNow(("BYE " + ByeCodes.OUT_OF_DISK + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Reads lines until one has {@code MAC <base64>}; compares it with ours in constant time. */
@@ -340,6 +442,8 @@ public final class MsnftpReceiver {
         private Duration byeTimeout = Duration.ofSeconds(30);
         private ProgressListener progress = ProgressListener.NONE;
         private DeliveryOutcome outcome;
+        private boolean pipelining = true;
+        private boolean jdkRc4;
 
         /** Our own SIP address ({@code sip:} optional), sent in USR. */
         public Builder localUser(String localUser) {
@@ -390,6 +494,21 @@ public final class MsnftpReceiver {
          */
         public Builder outcome(DeliveryOutcome outcome) {
             this.outcome = outcome;
+            return this;
+        }
+
+        /**
+         * Whether an encrypted file of at least {@link Pipeline#MIN_SIZE} may use a second thread (on by default); off,
+         * the result is the same. For tests and measurements.
+         */
+        Builder pipelining(boolean pipelining) {
+            this.pipelining = pipelining;
+            return this;
+        }
+
+        /** The JDK's ARCFOUR instead of our RC4 (the same bytes); for tests and measurements. */
+        Builder jdkRc4(boolean jdkRc4) {
+            this.jdkRc4 = jdkRc4;
             return this;
         }
 

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -40,6 +42,8 @@ public final class MsnftpSender {
     private final Duration byeTimeout;
     private final ProgressListener progress;
     private final Duration outcomeTimeout;
+    private final boolean pipelining;
+    private final boolean jdkRc4;
     private final Object lock = new Object();
     private MsnftpChannel channel;
     private boolean cancelled;
@@ -56,6 +60,8 @@ public final class MsnftpSender {
         this.byeTimeout = b.byeTimeout;
         this.progress = b.progress;
         this.outcomeTimeout = b.outcomeTimeout;
+        this.pipelining = b.pipelining;
+        this.jdkRc4 = b.jdkRc4;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -83,20 +89,42 @@ public final class MsnftpSender {
         try {
             handshake(ch);
             phase = Phase.DATA;
-            SecureBodies secure = keys == null ? null : SecureBodies.forSending(keys, 8192);
-            Chunks chunks = new Chunks();
-            long sent = 0;
-            while (sent < size) {
-                int length = (int) Math.min(Frames.CHUNK_BODY, size - sent);
-                int count = chunks.frame(length, secure);
-                midChunk = true;
-                ch.write(chunks.frames, count, timeout, Phase.DATA);
-                midChunk = false;
-                sent += length;
-                progress.onProgress(sent, size);
-                String line = sent < size ? ch.pollLine(Phase.DATA) : null;
-                if (line != null) {
-                    throw Lines.unexpected(line, Phase.DATA, "nothing before the end of the file");
+            SecureBodies secure = keys == null ? null : SecureBodies.forSending(keys, jdkRc4);
+            Pipeline<Chunk> pipeline = secure != null && pipelining && size >= Pipeline.MIN_SIZE
+                    ? startPipeline(secure) : null;
+            try {
+                Chunk single = pipeline == null ? new Chunk() : null;
+                long sent = 0;
+                while (sent < size) {
+                    Chunk chunk;
+                    if (pipeline == null) {
+                        chunk = single;
+                        chunk.read((int) Math.min(chunk.data.capacity(), size - sent));
+                        if (secure != null) {
+                            secure.seal(chunk.data);
+                        }
+                    } else {
+                        // the worker has read and MACed it; encrypting here runs alongside its MAC of the next
+                        chunk = pipeline.take(() -> checkCancelled(ch));
+                        secure.crypt(chunk.data);
+                    }
+                    int count = chunk.frame();
+                    midChunk = true;
+                    ch.write(chunk.frames, count, timeout, Phase.DATA);
+                    midChunk = false;
+                    sent += chunk.length;
+                    if (pipeline != null) {
+                        pipeline.give(chunk);
+                    }
+                    progress.onProgress(sent, size);
+                    String line = sent < size ? ch.pollLine(Phase.DATA) : null;
+                    if (line != null) {
+                        throw Lines.unexpected(line, Phase.DATA, "nothing before the end of the file");
+                    }
+                }
+            } finally {
+                if (pipeline != null) {
+                    pipeline.close();
                 }
             }
             if (outcomeTimeout != null && secure == null) {
@@ -133,7 +161,7 @@ public final class MsnftpSender {
     private MsnftpChannel open(SocketChannel socket) throws MsnftpException {
         synchronized (lock) {
             try {
-                channel = new MsnftpChannel(socket, Frames.INPUT_BUFFER);
+                channel = new MsnftpChannel(socket, Frames.LINE_INPUT_BUFFER);
             } catch (IOException e) {
                 closeQuietly(socket);
                 throw new MsnftpException(Kind.CONNECTION_LOST, Phase.HANDSHAKE, "Cannot use the connection", e);
@@ -265,29 +293,58 @@ public final class MsnftpSender {
     }
 
     /**
+     * A second thread reads the file and MACs it, {@link Pipeline#DEPTH} chunks ahead, while this one encrypts and
+     * sends; null when no thread is free.
+     */
+    private Pipeline<Chunk> startPipeline(SecureBodies secure) {
+        List<Chunk> chunks = new ArrayList<>();
+        for (int i = 0; i < Pipeline.DEPTH; i++) {
+            chunks.add(new Chunk());
+        }
+        long[] read = { 0 };
+        return Pipeline.start(chunks, List.of(), chunk -> {
+            chunk.read((int) Math.min(chunk.data.capacity(), size - read[0]));
+            secure.mac(chunk.data);
+            read[0] += chunk.length;
+            return read[0] < size;
+        });
+    }
+
+    private static void checkCancelled(MsnftpChannel ch) throws MsnftpException {
+        if (ch.isCancelled()) {
+            throw new MsnftpException(Kind.CANCELLED, Phase.DATA, "Cancelled");
+        }
+    }
+
+    /**
      * One chunk of up to 32 blocks framed for a single gathering write: header and body buffers alternate, the
      * bodies are views of one direct buffer the file is read into, so the plain path copies nothing.
      */
-    private final class Chunks {
-        private final ByteBuffer data = ByteBuffer.allocateDirect(Frames.CHUNK_BODY);
-        private final ByteBuffer headers = ByteBuffer.allocateDirect(Frames.BLOCKS_PER_CHUNK * Frames.HEADER);
-        private final ByteBuffer[] frames = new ByteBuffer[2 * Frames.BLOCKS_PER_CHUNK];
+    private final class Chunk {
+        private final ByteBuffer data = ByteBuffer.allocateDirect(Frames.chunkBody(size));
+        private final int blocks = (data.capacity() + Frames.BLOCK_BODY - 1) / Frames.BLOCK_BODY;
+        private final ByteBuffer headers = ByteBuffer.allocateDirect(blocks * Frames.HEADER);
+        private final ByteBuffer[] frames = new ByteBuffer[2 * blocks];
+        private int length;
 
-        Chunks() {
-            for (int i = 0; i < Frames.BLOCKS_PER_CHUNK; i++) {
+        Chunk() {
+            for (int i = 0; i < blocks; i++) {
                 frames[2 * i] = headers.slice(i * Frames.HEADER, Frames.HEADER);
-                frames[2 * i + 1] = data.slice(i * Frames.BLOCK_BODY, Frames.BLOCK_BODY);
+                frames[2 * i + 1] = data.slice(i * Frames.BLOCK_BODY,
+                        Math.min(Frames.BLOCK_BODY, data.capacity() - i * Frames.BLOCK_BODY));
             }
         }
 
-        /** Reads {@code length} bytes of the file and frames them; returns the number of buffers to write. */
-        int frame(int length, SecureBodies secure) throws MsnftpException {
+        /** Reads the next {@code length} bytes of the file into {@link #data}. */
+        void read(int length) throws MsnftpException {
+            this.length = length;
             data.clear().limit(length);
             readSource(data);
             data.flip();
-            if (secure != null) {
-                secure.seal(data);
-            }
+        }
+
+        /** Frames the chunk's bytes into blocks; returns the number of buffers to write. */
+        int frame() {
             int blocks = (length + Frames.BLOCK_BODY - 1) / Frames.BLOCK_BODY;
             for (int i = 0; i < blocks; i++) {
                 int body = Math.min(Frames.BLOCK_BODY, length - i * Frames.BLOCK_BODY);
@@ -328,6 +385,8 @@ public final class MsnftpSender {
         private Duration byeTimeout = Duration.ofSeconds(30);
         private ProgressListener progress = ProgressListener.NONE;
         private Duration outcomeTimeout;
+        private boolean pipelining = true;
+        private boolean jdkRc4;
 
         /**
          * The invitee's address: the user the receiver must present in USR ({@code sip:} optional). A bare user (no
@@ -390,6 +449,21 @@ public final class MsnftpSender {
          */
         public Builder awaitOutcome(Duration outcomeTimeout) {
             this.outcomeTimeout = Objects.requireNonNull(outcomeTimeout);
+            return this;
+        }
+
+        /**
+         * Whether an encrypted file of at least {@link Pipeline#MIN_SIZE} may use a second thread (on by default); off,
+         * the wire bytes are the same. For tests and measurements.
+         */
+        Builder pipelining(boolean pipelining) {
+            this.pipelining = pipelining;
+            return this;
+        }
+
+        /** The JDK's ARCFOUR instead of our RC4 (the same bytes); for tests and measurements. */
+        Builder jdkRc4(boolean jdkRc4) {
+            this.jdkRc4 = jdkRc4;
             return this;
         }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,6 +43,10 @@ import org.slf4j.LoggerFactory;
 final class InboundDispatcher implements SharedStack.Agent {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundDispatcher.class);
+    /** T1 of a non-INVITE server transaction once answered: Timer J = 64 x T1 = 0.5 s (see endEarly). */
+    private static final int SHORT_T1_MILLIS = 8;
+    /** Requests answered over UDP whose server transactions were let end early (see {@link Answered}). */
+    private final Answered answered = new Answered();
     private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE";
 
     private final AgentRuntime runtime;
@@ -89,6 +94,13 @@ final class InboundDispatcher implements SharedStack.Agent {
         if (toTag != null && event.getDialog() == null) {
             SipMessages.respondStatelessly(runtime.provider(), request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
             return;
+        }
+        if (event.getServerTransaction() == null) {
+            OptionalInt earlier = answered.answerTo(request);
+            if (earlier.isPresent()) {
+                SipMessages.respondStatelessly(runtime.provider(), request, earlier.getAsInt());
+                return;
+            }
         }
         ServerTransaction transaction = serverTransaction(event);
         if (transaction == null) {
@@ -319,9 +331,35 @@ final class InboundDispatcher implements SharedStack.Agent {
             if (decorator != null) {
                 decorator.decorate(response);
             }
+            endEarly(transaction, status);
             transaction.sendResponse(response);
         } catch (ParseException | SipException | InvalidArgumentException | RuntimeException e) {
             LOG.debug("Could not answer {} with {}", transaction.getRequest().getMethod(), status, e);
         }
+    }
+
+    /**
+     * Lets a UDP server transaction end about half a second after its final response instead of after Timer J (32 s:
+     * JAIN-SIP keeps the parsed request and response until then, and the heap grew by about 30 KiB per small file).
+     * JAIN-SIP schedules Timer J as 64 times the transaction's T1, which is used for nothing else in a non-INVITE server
+     * transaction; its retransmissions are still answered for the whole 32 s, from {@link Answered}. Over TCP and TLS
+     * JAIN-SIP ends it at once anyway; INVITE transactions are left as they are. Call before sending the response.
+     */
+    private void endEarly(ServerTransaction transaction, int status) {
+        Request request = transaction.getRequest();
+        if (status < 200 || runtime.config().transport() != SipTransport.UDP || Request.INVITE.equals(request.getMethod())) {
+            return;
+        }
+        answered.remember(request, status);
+        try {
+            transaction.setRetransmitTimer(SHORT_T1_MILLIS);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not shorten the transaction of {}: {}", request.getMethod(), e.toString());
+        }
+    }
+
+    /** Requests answered over UDP that are remembered for their retransmissions. */
+    int rememberedAnswers() {
+        return answered.size();
     }
 }

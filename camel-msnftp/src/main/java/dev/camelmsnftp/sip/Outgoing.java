@@ -134,12 +134,33 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     void complete(SipResponse response) {
         finish();
+        endTransaction();
         runtime.completeLater(future, response, null);
     }
 
     void fail(SipAgentException failure) {
         finish();
+        endTransaction();
         runtime.completeLater(future, null, failure);
+    }
+
+    /**
+     * After the final response a non-INVITE client transaction only waits (Timer K, 5 s over UDP) to swallow
+     * retransmissions of that response; ending it at once frees it (a late copy is then dropped as a stray response).
+     * Its application data (this object, its future) is let go too.
+     */
+    private void endTransaction() {
+        ClientTransaction done = transaction;
+        done.setApplicationData(null);
+        if (javax.sip.message.Request.INVITE.equals(done.getRequest().getMethod())) {
+            return;
+        }
+        try {
+            done.terminate();
+            runtime.forget(done);
+        } catch (SipException | RuntimeException e) {
+            LOG.debug("Could not end the transaction of {}: {}", description, e.toString());
+        }
     }
 
     private void finish() {

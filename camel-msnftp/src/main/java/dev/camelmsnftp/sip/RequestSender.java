@@ -27,6 +27,11 @@ final class RequestSender {
     /** The last request sent in each dialog: the next waits for it (no pipelining within a dialog, see inDialog). */
     private final Map<Dialog, CompletableFuture<SipResponse>> dialogTails = new ConcurrentHashMap<>();
 
+    /** Dialogs with a request under way. */
+    int busyDialogs() {
+        return dialogTails.size();
+    }
+
     RequestSender(AgentRuntime runtime) {
         this.runtime = runtime;
     }

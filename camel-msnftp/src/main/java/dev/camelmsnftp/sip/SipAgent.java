@@ -145,6 +145,22 @@ public final class SipAgent implements AutoCloseable {
     }
 
     /** IM sessions we opened that are still open. */
+    /** Transactions the agent's stack still holds (server and client), for tests. */
+    int stackTransactions() {
+        return runtime.stack().stack().getServerTransactionTableSize()
+               + runtime.stack().stack().getClientTransactionTableSize();
+    }
+
+    /** Requests sent and not yet finished, and dialogs with a request under way, for tests. */
+    int pendingRequests() {
+        return runtime.pendingRequests() + requests.busyDialogs();
+    }
+
+    /** Requests answered over UDP that are remembered for their retransmissions, for tests. */
+    int rememberedAnswers() {
+        return inbound.rememberedAnswers();
+    }
+
     public int openSessions() {
         return outgoing.open();
     }

@@ -149,7 +149,7 @@ class MsnftpTranscriptTest {
     @Test
     void specTestVectors() {
         assertThat(HexFormat.of().formatHex(SecureBodies.derive(ENCRYPTION_KEY))).isEqualTo("bdbf90555239a2653c640bc273ce466e");
-        SecureBodies secure = SecureBodies.forSending(TransferKeys.of(ENCRYPTION_KEY, HASH_KEY), 4);
+        SecureBodies secure = SecureBodies.forSending(TransferKeys.of(ENCRYPTION_KEY, HASH_KEY), false);
         ByteBuffer hello = ByteBuffer.wrap("hello world".getBytes(StandardCharsets.US_ASCII));
         secure.seal(hello);
         assertThat(HexFormat.of().formatHex(hello.array())).isEqualTo("af03c2511240aa7cde5974");
@@ -159,7 +159,7 @@ class MsnftpTranscriptTest {
         again.get(againBytes);
         assertThat(HexFormat.of().formatHex(againBytes)).as("same RC4 stream").isEqualTo("3ef1f9a59c");
 
-        SecureBodies forMac = SecureBodies.forSending(TransferKeys.of(ENCRYPTION_KEY, HASH_KEY), 4096);
+        SecureBodies forMac = SecureBodies.forSending(TransferKeys.of(ENCRYPTION_KEY, HASH_KEY), false);
         forMac.seal(ByteBuffer.wrap("hello world".getBytes(StandardCharsets.US_ASCII)));
         byte[] mac = forMac.finishMac();
         assertThat(Base64.getEncoder().encodeToString(mac)).isEqualTo("vIKN6cZo0Xi/6x4awLzuybVepZE=");
@@ -172,9 +172,9 @@ class MsnftpTranscriptTest {
     void decryptionOnTheReceivingSideInvertsTheStream() {
         TransferKeys keys = TransferKeys.of(ENCRYPTION_KEY, HASH_KEY);
         byte[] data = FILE.clone();
-        SecureBodies.forSending(keys, 100).seal(ByteBuffer.wrap(data));
+        SecureBodies.forSending(keys, false).seal(ByteBuffer.wrap(data));
         assertThat(data).isEqualTo(independentRc4(FILE));
-        SecureBodies receiving = SecureBodies.forReceiving(keys, 100);
+        SecureBodies receiving = SecureBodies.forReceiving(keys, false);
         receiving.open(ByteBuffer.wrap(data, 0, 1234));
         receiving.open(ByteBuffer.wrap(data, 1234, SIZE - 1234));
         assertThat(data).isEqualTo(FILE);

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Our encrypted sender and receiver against pidgin-sipe's own MSNFTP code, with random keys, AuthCookie and users:
- * files equal, MACs accepted on both sides.
+ * files equal, MACs accepted on both sides. From {@link Pipeline#MIN_SIZE} on (the 3 MB case) ours run on two threads.
  */
 class SipeInteropTest {
 
@@ -50,13 +50,14 @@ class SipeInteropTest {
     }
 
     @ParameterizedTest(name = "{0} bytes")
-    @ValueSource(ints = { 1, 2045, 2046, 300_000 })
+    @ValueSource(ints = { 1, 2045, 2046, 300_000, 3_000_000 })
     void ourEncryptedSenderToSipesReceiver(int size) throws Exception {
         TransferKeys keys = TransferKeys.random();
         SipePeer.Settings settings = settings(keys, Cookies.next());
         Path source = randomFile(size);
         Path out = dir.resolve("sipe-received.bin");
         MsnftpResult result;
+        long pipelines = Pipeline.started();
         try (ServerSocketChannel listener = ServerSocketChannel.open()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
              FileChannel in = FileChannel.open(source);
@@ -67,6 +68,7 @@ class SipeInteropTest {
                     .source(in, size).timeout(LIMIT).build().run(connection);
             assertThat(sipe.awaitExit(LIMIT)).as("sipe's MAC check: %s", sipe.output()).isZero();
         }
+        assertThat(Pipeline.started() - pipelines).as("on two threads").isEqualTo(size >= Pipeline.MIN_SIZE ? 1 : 0);
         assertThat(result.byeCode()).isEqualTo(ByeCodes.SUCCESS);
         assertThat(result.encrypted()).isTrue();
         assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(source));
@@ -93,7 +95,7 @@ class SipeInteropTest {
     }
 
     @ParameterizedTest(name = "{0} bytes")
-    @ValueSource(ints = { 1, 2045, 2046, 300_000 })
+    @ValueSource(ints = { 1, 2045, 2046, 300_000, 3_000_000 })
     void sipesSenderToOurEncryptedReceiver(int size) throws Exception {
         TransferKeys keys = TransferKeys.random();
         SipePeer.Settings settings = settings(keys, Cookies.next() % 100_000);
@@ -101,6 +103,7 @@ class SipeInteropTest {
         Path target = dir.resolve("we-received.bin");
         int port = SipePeer.freePort();
         MsnftpResult result;
+        long pipelines = Pipeline.started();
         try (SipePeer sipe = SipePeer.send(settings, port, source, dir);
              FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             sipe.awaitListening(LIMIT);
@@ -109,6 +112,7 @@ class SipeInteropTest {
                     .sink(out, size).timeout(LIMIT).build().run(connection);
             assertThat(sipe.awaitExit(LIMIT)).as("sipe's sender saw BYE: %s", sipe.output()).isZero();
         }
+        assertThat(Pipeline.started() - pipelines).as("on two threads").isEqualTo(size >= Pipeline.MIN_SIZE ? 1 : 0);
         assertThat(result.encrypted()).isTrue();
         assertThat(Files.readAllBytes(target)).isEqualTo(Files.readAllBytes(source));
     }
