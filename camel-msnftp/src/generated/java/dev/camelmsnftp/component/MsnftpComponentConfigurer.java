@@ -94,18 +94,20 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "sipPort": getOrCreateConfiguration(target).setSipPort(property(camelContext, int.class, value)); return true;
         case "siptransport":
         case "sipTransport": getOrCreateConfiguration(target).setSipTransport(property(camelContext, dev.camelmsnftp.sip.SipTransport.class, value)); return true;
-        case "tlskeystore":
-        case "tlsKeyStore": getOrCreateConfiguration(target).setTlsKeyStore(property(camelContext, java.lang.String.class, value)); return true;
-        case "tlskeystorepassword":
-        case "tlsKeyStorePassword": getOrCreateConfiguration(target).setTlsKeyStorePassword(property(camelContext, java.lang.String.class, value)); return true;
-        case "tlsstoretype":
-        case "tlsStoreType": getOrCreateConfiguration(target).setTlsStoreType(property(camelContext, java.lang.String.class, value)); return true;
-        case "tlstruststore":
-        case "tlsTrustStore": getOrCreateConfiguration(target).setTlsTrustStore(property(camelContext, java.lang.String.class, value)); return true;
-        case "tlstruststorepassword":
-        case "tlsTrustStorePassword": getOrCreateConfiguration(target).setTlsTrustStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslcontextparameters":
+        case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": getOrCreateConfiguration(target).setTransferLoggingIntervalSeconds(property(camelContext, int.class, value)); return true;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": getOrCreateConfiguration(target).setTransferLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": getOrCreateConfiguration(target).setTransferLoggingVerbose(property(camelContext, boolean.class, value)); return true;
         case "transfertimeout":
         case "transferTimeout": getOrCreateConfiguration(target).setTransferTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": target.setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
+        case "verifyhostname":
+        case "verifyHostname": getOrCreateConfiguration(target).setVerifyHostname(property(camelContext, boolean.class, value)); return true;
         case "workdir":
         case "workDir": getOrCreateConfiguration(target).setWorkDir(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -179,18 +181,20 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "sipPort": return int.class;
         case "siptransport":
         case "sipTransport": return dev.camelmsnftp.sip.SipTransport.class;
-        case "tlskeystore":
-        case "tlsKeyStore": return java.lang.String.class;
-        case "tlskeystorepassword":
-        case "tlsKeyStorePassword": return java.lang.String.class;
-        case "tlsstoretype":
-        case "tlsStoreType": return java.lang.String.class;
-        case "tlstruststore":
-        case "tlsTrustStore": return java.lang.String.class;
-        case "tlstruststorepassword":
-        case "tlsTrustStorePassword": return java.lang.String.class;
+        case "sslcontextparameters":
+        case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return int.class;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return org.apache.camel.LoggingLevel.class;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return boolean.class;
         case "transfertimeout":
         case "transferTimeout": return long.class;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return boolean.class;
+        case "verifyhostname":
+        case "verifyHostname": return boolean.class;
         case "workdir":
         case "workDir": return java.lang.String.class;
         default: return null;
@@ -265,18 +269,20 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "sipPort": return getOrCreateConfiguration(target).getSipPort();
         case "siptransport":
         case "sipTransport": return getOrCreateConfiguration(target).getSipTransport();
-        case "tlskeystore":
-        case "tlsKeyStore": return getOrCreateConfiguration(target).getTlsKeyStore();
-        case "tlskeystorepassword":
-        case "tlsKeyStorePassword": return getOrCreateConfiguration(target).getTlsKeyStorePassword();
-        case "tlsstoretype":
-        case "tlsStoreType": return getOrCreateConfiguration(target).getTlsStoreType();
-        case "tlstruststore":
-        case "tlsTrustStore": return getOrCreateConfiguration(target).getTlsTrustStore();
-        case "tlstruststorepassword":
-        case "tlsTrustStorePassword": return getOrCreateConfiguration(target).getTlsTrustStorePassword();
+        case "sslcontextparameters":
+        case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return getOrCreateConfiguration(target).getTransferLoggingIntervalSeconds();
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return getOrCreateConfiguration(target).getTransferLoggingLevel();
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return getOrCreateConfiguration(target).isTransferLoggingVerbose();
         case "transfertimeout":
         case "transferTimeout": return getOrCreateConfiguration(target).getTransferTimeout();
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return target.isUseGlobalSslContextParameters();
+        case "verifyhostname":
+        case "verifyHostname": return getOrCreateConfiguration(target).isVerifyHostname();
         case "workdir":
         case "workDir": return getOrCreateConfiguration(target).getWorkDir();
         default: return null;

@@ -86,18 +86,18 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "sipPort": target.getConfiguration().setSipPort(property(camelContext, int.class, value)); return true;
         case "siptransport":
         case "sipTransport": target.getConfiguration().setSipTransport(property(camelContext, dev.camelmsnftp.sip.SipTransport.class, value)); return true;
-        case "tlskeystore":
-        case "tlsKeyStore": target.getConfiguration().setTlsKeyStore(property(camelContext, java.lang.String.class, value)); return true;
-        case "tlskeystorepassword":
-        case "tlsKeyStorePassword": target.getConfiguration().setTlsKeyStorePassword(property(camelContext, java.lang.String.class, value)); return true;
-        case "tlsstoretype":
-        case "tlsStoreType": target.getConfiguration().setTlsStoreType(property(camelContext, java.lang.String.class, value)); return true;
-        case "tlstruststore":
-        case "tlsTrustStore": target.getConfiguration().setTlsTrustStore(property(camelContext, java.lang.String.class, value)); return true;
-        case "tlstruststorepassword":
-        case "tlsTrustStorePassword": target.getConfiguration().setTlsTrustStorePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslcontextparameters":
+        case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": target.getConfiguration().setTransferLoggingIntervalSeconds(property(camelContext, int.class, value)); return true;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": target.getConfiguration().setTransferLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": target.getConfiguration().setTransferLoggingVerbose(property(camelContext, boolean.class, value)); return true;
         case "transfertimeout":
         case "transferTimeout": target.getConfiguration().setTransferTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "verifyhostname":
+        case "verifyHostname": target.getConfiguration().setVerifyHostname(property(camelContext, boolean.class, value)); return true;
         case "workdir":
         case "workDir": target.getConfiguration().setWorkDir(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -170,18 +170,18 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "sipPort": return int.class;
         case "siptransport":
         case "sipTransport": return dev.camelmsnftp.sip.SipTransport.class;
-        case "tlskeystore":
-        case "tlsKeyStore": return java.lang.String.class;
-        case "tlskeystorepassword":
-        case "tlsKeyStorePassword": return java.lang.String.class;
-        case "tlsstoretype":
-        case "tlsStoreType": return java.lang.String.class;
-        case "tlstruststore":
-        case "tlsTrustStore": return java.lang.String.class;
-        case "tlstruststorepassword":
-        case "tlsTrustStorePassword": return java.lang.String.class;
+        case "sslcontextparameters":
+        case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return int.class;
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return org.apache.camel.LoggingLevel.class;
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return boolean.class;
         case "transfertimeout":
         case "transferTimeout": return long.class;
+        case "verifyhostname":
+        case "verifyHostname": return boolean.class;
         case "workdir":
         case "workDir": return java.lang.String.class;
         default: return null;
@@ -255,18 +255,18 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "sipPort": return target.getConfiguration().getSipPort();
         case "siptransport":
         case "sipTransport": return target.getConfiguration().getSipTransport();
-        case "tlskeystore":
-        case "tlsKeyStore": return target.getConfiguration().getTlsKeyStore();
-        case "tlskeystorepassword":
-        case "tlsKeyStorePassword": return target.getConfiguration().getTlsKeyStorePassword();
-        case "tlsstoretype":
-        case "tlsStoreType": return target.getConfiguration().getTlsStoreType();
-        case "tlstruststore":
-        case "tlsTrustStore": return target.getConfiguration().getTlsTrustStore();
-        case "tlstruststorepassword":
-        case "tlsTrustStorePassword": return target.getConfiguration().getTlsTrustStorePassword();
+        case "sslcontextparameters":
+        case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
+        case "transferloggingintervalseconds":
+        case "transferLoggingIntervalSeconds": return target.getConfiguration().getTransferLoggingIntervalSeconds();
+        case "transferlogginglevel":
+        case "transferLoggingLevel": return target.getConfiguration().getTransferLoggingLevel();
+        case "transferloggingverbose":
+        case "transferLoggingVerbose": return target.getConfiguration().isTransferLoggingVerbose();
         case "transfertimeout":
         case "transferTimeout": return target.getConfiguration().getTransferTimeout();
+        case "verifyhostname":
+        case "verifyHostname": return target.getConfiguration().isVerifyHostname();
         case "workdir":
         case "workDir": return target.getConfiguration().getWorkDir();
         default: return null;

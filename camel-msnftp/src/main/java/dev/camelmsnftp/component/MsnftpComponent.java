@@ -1,24 +1,60 @@
 package dev.camelmsnftp.component;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.camelmsnftp.transfer.Transfer;
+import dev.camelmsnftp.transfer.TransferListener;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code msnftp:} component: sends and receives files between SIP users as Microsoft OCS and MSN Messenger
  * clients do. Endpoints with the same SIP identity and listening point share one SIP agent.
  */
 @Component("msnftp")
-public class MsnftpComponent extends HealthCheckComponent {
+public class MsnftpComponent extends HealthCheckComponent implements SSLContextParametersAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MsnftpComponent.class);
 
     @Metadata(description = "Component-wide configuration shared by every endpoint (each endpoint gets a copy).")
     private MsnftpConfiguration configuration = new MsnftpConfiguration();
 
+    @Metadata(label = "security", defaultValue = "false",
+              description = "Use the CamelContext's global SSLContextParameters for sipTransport=tls where an endpoint sets none.")
+    private boolean useGlobalSslContextParameters;
+
     private final Map<MsnftpConfiguration.AgentKey, SharedAgent> agents = new HashMap<>();
+    private final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
+    private final TransferListener forwarder = new TransferListener() {
+        @Override
+        public void offered(Transfer transfer) {
+            each(listener -> listener.offered(transfer));
+        }
+
+        @Override
+        public void accepted(Transfer transfer) {
+            each(listener -> listener.accepted(transfer));
+        }
+
+        @Override
+        public void progress(Transfer transfer) {
+            each(listener -> listener.progress(transfer));
+        }
+
+        @Override
+        public void finished(Transfer transfer) {
+            each(listener -> listener.finished(transfer));
+        }
+    };
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -28,6 +64,9 @@ public class MsnftpComponent extends HealthCheckComponent {
         MsnftpEndpoint endpoint = new MsnftpEndpoint(readable(uri), this, configuration.copy());
         endpoint.setPeer(remaining);
         setProperties(endpoint, parameters);
+        if (endpoint.getConfiguration().getSslContextParameters() == null) {
+            endpoint.getConfiguration().setSslContextParameters(retrieveGlobalSslContextParameters());
+        }
         return endpoint;
     }
 
@@ -109,6 +148,50 @@ public class MsnftpComponent extends HealthCheckComponent {
         }
         left.values().forEach(SharedAgent::stop);
         super.doStop();
+    }
+
+    @Override
+    public boolean isUseGlobalSslContextParameters() {
+        return useGlobalSslContextParameters;
+    }
+
+    @Override
+    public void setUseGlobalSslContextParameters(boolean useGlobalSslContextParameters) {
+        this.useGlobalSslContextParameters = useGlobalSslContextParameters;
+    }
+
+    /**
+     * Tells {@code listener} of every transfer of this component's endpoints, sent and received, from now on: for a
+     * progress bar, or counters of your own. It is called on transfer threads and must be quick.
+     */
+    public void addTransferListener(TransferListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeTransferListener(TransferListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void each(java.util.function.Consumer<TransferListener> event) {
+        for (TransferListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("A transfer listener failed", e);
+            }
+        }
+    }
+
+    /** What each endpoint tells of its transfers, for the component's listeners. */
+    TransferListener transferListeners() {
+        return forwarder;
+    }
+
+    /** The SIP agents running, for health checks and the dev console. */
+    List<SharedAgent> agents() {
+        synchronized (agents) {
+            return List.copyOf(agents.values());
+        }
     }
 
     public MsnftpConfiguration getConfiguration() {

@@ -1,6 +1,8 @@
 package dev.camelmsnftp.component;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Executor;
@@ -13,12 +15,20 @@ import dev.camelmsnftp.sip.TlsSettings;
 import dev.camelmsnftp.transfer.Acknowledgement;
 import dev.camelmsnftp.transfer.EncryptionPolicy;
 import dev.camelmsnftp.transfer.PortRange;
+import dev.camelmsnftp.transfer.TransferListener;
+import dev.camelmsnftp.transfer.TransferLogging;
 import dev.camelmsnftp.transfer.TransferSettings;
+import javax.net.ssl.SSLContext;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.slf4j.event.Level;
 
 /**
  * The options of the {@code msnftp:} component (SPEC section 5). Set once on the component and copied per
@@ -64,22 +74,16 @@ public class MsnftpConfiguration implements Cloneable {
     private String password;
 
     @UriParam(label = "security",
-              description = "The TLS key store (PKCS12 unless tlsStoreType says otherwise) for sipTransport=tls; it is also the"
-                            + " trust store unless tlsTrustStore is set.")
-    private String tlsKeyStore;
+              description = "TLS for sipTransport=tls: our certificate (key managers) and the authorities we trust (trust"
+                            + " managers), as Camel's SSLContextParameters. Without it (and without"
+                            + " useGlobalSslContextParameters on the component), the JVM's default SSL context.")
+    private SSLContextParameters sslContextParameters;
 
-    @UriParam(label = "security", secret = true, description = "The password of the TLS key store.")
-    private String tlsKeyStorePassword;
-
-    @UriParam(label = "security", description = "The TLS trust store; by default the key store.")
-    private String tlsTrustStore;
-
-    @UriParam(label = "security", secret = true, description = "The password of the TLS trust store; by default the key"
-                                                                       + " store's.")
-    private String tlsTrustStorePassword;
-
-    @UriParam(label = "security", defaultValue = "PKCS12", description = "The type of the TLS stores.")
-    private String tlsStoreType = "PKCS12";
+    @UriParam(label = "security", defaultValue = "true",
+              description = "Whether a TLS connection we open checks that the peer's certificate is for the host we connect to"
+                            + " (the registrar's, the outbound proxy's or the peer's, as configured; RFC 2818 rules). Turn it"
+                            + " off only where certificates cannot name the host, such as in a lab.")
+    private boolean verifyHostname = true;
 
     @UriParam(label = "common", defaultValue = "0.0.0.0", description = "The local address our MSNFTP listener binds to.")
     private String ftpHost = "0.0.0.0";
@@ -214,6 +218,20 @@ public class MsnftpConfiguration implements Cloneable {
                             + " is checked once the file is in.")
     private String idempotentKey;
 
+    @UriParam(label = "advanced", defaultValue = "DEBUG",
+              description = "The level of the progress lines of transfers (a line when accepted, then one per"
+                            + " transferLoggingIntervalSeconds with bytes, percent, rate and time left); OFF for none. The"
+                            + " summary line when a transfer ends is always logged at INFO.")
+    private LoggingLevel transferLoggingLevel = LoggingLevel.DEBUG;
+
+    @UriParam(label = "advanced", defaultValue = "5",
+              description = "Seconds between two progress lines of one transfer.")
+    private int transferLoggingIntervalSeconds = 5;
+
+    @UriParam(label = "advanced", defaultValue = "false",
+              description = "A progress line for every step of about 64 KiB instead of one per interval.")
+    private boolean transferLoggingVerbose;
+
     /** A copy for one endpoint, so that URI parameters do not change the component's settings. */
     public MsnftpConfiguration copy() {
         try {
@@ -299,44 +317,20 @@ public class MsnftpConfiguration implements Cloneable {
         this.password = password;
     }
 
-    public String getTlsKeyStore() {
-        return tlsKeyStore;
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
     }
 
-    public void setTlsKeyStore(String tlsKeyStore) {
-        this.tlsKeyStore = tlsKeyStore;
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
     }
 
-    public String getTlsKeyStorePassword() {
-        return tlsKeyStorePassword;
+    public boolean isVerifyHostname() {
+        return verifyHostname;
     }
 
-    public void setTlsKeyStorePassword(String tlsKeyStorePassword) {
-        this.tlsKeyStorePassword = tlsKeyStorePassword;
-    }
-
-    public String getTlsTrustStore() {
-        return tlsTrustStore;
-    }
-
-    public void setTlsTrustStore(String tlsTrustStore) {
-        this.tlsTrustStore = tlsTrustStore;
-    }
-
-    public String getTlsTrustStorePassword() {
-        return tlsTrustStorePassword;
-    }
-
-    public void setTlsTrustStorePassword(String tlsTrustStorePassword) {
-        this.tlsTrustStorePassword = tlsTrustStorePassword;
-    }
-
-    public String getTlsStoreType() {
-        return tlsStoreType;
-    }
-
-    public void setTlsStoreType(String tlsStoreType) {
-        this.tlsStoreType = tlsStoreType;
+    public void setVerifyHostname(boolean verifyHostname) {
+        this.verifyHostname = verifyHostname;
     }
 
     public String getFtpHost() {
@@ -531,40 +525,99 @@ public class MsnftpConfiguration implements Cloneable {
         this.fileName = fileName;
     }
 
-    /** The SIP identity and listening point: endpoints with equal keys share one SIP agent. */
+    public LoggingLevel getTransferLoggingLevel() {
+        return transferLoggingLevel;
+    }
+
+    public void setTransferLoggingLevel(LoggingLevel transferLoggingLevel) {
+        this.transferLoggingLevel = transferLoggingLevel;
+    }
+
+    public int getTransferLoggingIntervalSeconds() {
+        return transferLoggingIntervalSeconds;
+    }
+
+    public void setTransferLoggingIntervalSeconds(int transferLoggingIntervalSeconds) {
+        this.transferLoggingIntervalSeconds = transferLoggingIntervalSeconds;
+    }
+
+    public boolean isTransferLoggingVerbose() {
+        return transferLoggingVerbose;
+    }
+
+    public void setTransferLoggingVerbose(boolean transferLoggingVerbose) {
+        this.transferLoggingVerbose = transferLoggingVerbose;
+    }
+
+    /** The progress lines these options ask for. */
+    TransferLogging transferLogging() {
+        if (transferLoggingIntervalSeconds < 0) {
+            throw new IllegalArgumentException("The msnftp option transferLoggingIntervalSeconds must be >= 0: "
+                                               + transferLoggingIntervalSeconds);
+        }
+        Level level = switch (transferLoggingLevel == null ? LoggingLevel.OFF : transferLoggingLevel) {
+            case TRACE -> Level.TRACE;
+            case DEBUG -> Level.DEBUG;
+            case INFO -> Level.INFO;
+            case WARN -> Level.WARN;
+            case ERROR -> Level.ERROR;
+            case OFF -> null;
+        };
+        return new TransferLogging(level, Duration.ofSeconds(transferLoggingIntervalSeconds), transferLoggingVerbose);
+    }
+
+    /**
+     * The SIP identity and listening point: endpoints with equal keys share one SIP agent. TLS settings count by
+     * identity (the same SSLContextParameters object).
+     */
     record AgentKey(String identity, String sipHost, int sipPort, SipTransport sipTransport, String registrar, String outboundProxy,
-            String authUsername, String password, String tlsKeyStore, String tlsTrustStore) {
+            String authUsername, String password, SSLContextParameters sslContextParameters, boolean verifyHostname) {
+
+        /** Everything but the password (and the TLS parameters' contents, which may hold key store passwords). */
+        @Override
+        public String toString() {
+            return "AgentKey[identity=" + identity + ", listen=" + sipHost + ":" + sipPort + "/" + sipTransport
+                   + ", registrar=" + registrar + ", outboundProxy=" + outboundProxy + ", authUsername=" + authUsername
+                   + ", password=" + (password == null ? "none" : "***") + ", tls="
+                   + (sslContextParameters == null ? "default" : "configured") + ", verifyHostname=" + verifyHostname + "]";
+        }
     }
 
     AgentKey agentKey() {
         return new AgentKey(SipAddress.parse(required(identity, "identity")).addressOfRecord().toLowerCase(Locale.ROOT),
                 sipHost, sipPort, required(sipTransport, "sipTransport"), registrar, outboundProxy, authUsername, password,
-                tlsKeyStore, tlsTrustStore);
+                sslContextParameters, verifyHostname);
     }
 
-    /** The SIP agent's settings; its listener threads come from {@code listenerExecutor}. */
-    SipAgentConfig sipAgentConfig(Executor listenerExecutor) {
+    /**
+     * The SIP agent's settings; its listener threads come from {@code listenerExecutor}. With sipTransport=tls, the SSL
+     * context is made from {@code sslContextParameters} in {@code camelContext}, or is the JVM's default one.
+     */
+    SipAgentConfig sipAgentConfig(Executor listenerExecutor, CamelContext camelContext) throws GeneralSecurityException,
+            IOException {
         SipAgentConfig.Builder builder = SipAgentConfig.builder(required(identity, "identity")).sipHost(sipHost)
                 .sipPort(sipPort).transport(required(sipTransport, "sipTransport")).registrar(registrar)
                 .outboundProxy(outboundProxy).authUsername(authUsername).password(password).mode(required(sipMode, "sipMode"))
                 .listenerExecutor(listenerExecutor);
-        if (tlsKeyStore != null) {
-            builder.tls(new TlsSettings(Path.of(tlsKeyStore), tlsKeyStorePassword, tlsStoreType,
-                    tlsTrustStore == null ? null : Path.of(tlsTrustStore), tlsTrustStorePassword, tlsStoreType));
+        if (sipTransport == SipTransport.TLS) {
+            SSLContext context = sslContextParameters != null ? sslContextParameters.createSSLContext(camelContext)
+                    : SSLContext.getDefault();
+            builder.tls(new TlsSettings(context, verifyHostname));
         }
         return builder.build();
     }
 
-    /** The transfer settings of an endpoint. */
-    TransferSettings transferSettings(Path defaultWorkDir) {
+    /** The transfer settings of an endpoint; its transfers are told to {@code listener}. */
+    TransferSettings transferSettings(Path defaultWorkDir, TransferListener listener) {
         return TransferSettings.builder(required(identity, "identity")).ftpHost(ftpHost).ftpPort(PortRange.parse(ftpPort))
                 .advertisedAddress(advertisedAddress).connectivity(connectivity).alwaysListen(alwaysListen)
                 .encryption(required(encryption, "encryption")).sipMode(required(sipMode, "sipMode"))
                 .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))
                 .maxFileSize(ByteSizes.parse(maxFileSize, "maxFileSize"))
-                .freeSpaceReserve(ByteSizes.parse(freeSpaceReserve, "freeSpaceReserve")).workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
+                .freeSpaceReserve(ByteSizes.parse(freeSpaceReserve, "freeSpaceReserve"))
+                .workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
                 .maxConcurrentTransfers(maxConcurrentTransfers).maxQueuedOffers(maxQueuedOffers)
-                .acknowledge(acknowledge).ackTimeout(Duration.ofMillis(ackTimeout)).build();
+                .acknowledge(acknowledge).ackTimeout(Duration.ofMillis(ackTimeout)).listener(listener).build();
     }
 
     private static String required(String value, String name) {

@@ -16,6 +16,8 @@ import dev.camelmsnftp.transfer.TransferSettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRepository;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -42,7 +44,7 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
     private final Pattern include;
     private final Pattern exclude;
     private TransferSettings settings;
-    private SharedAgent agent;
+    private volatile SharedAgent agent;
     private IdempotentOffers idempotent;
     private boolean ownRepository;
     private FailedFiles failedFiles;
@@ -91,6 +93,14 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
         }
         agent = endpoint.acquireAgent(this);
         agent.transfers().addInboundHandler(this);
+        // health checks are optional (camel-health): report the SIP agent through the route's consumer check
+        if (HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "consumers",
+                HealthCheckRepository.class) != null) {
+            MsnftpHealthCheck check = new MsnftpHealthCheck("msnftp-consumer-" + getRouteId(), () -> agent);
+            check.setCamelContext(endpoint.getCamelContext());
+            check.setEnabled(endpoint.getComponent().isHealthCheckConsumerEnabled());
+            setHealthCheck(check);
+        }
     }
 
     @Override

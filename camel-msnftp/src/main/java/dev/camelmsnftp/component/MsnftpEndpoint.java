@@ -1,9 +1,17 @@
 package dev.camelmsnftp.component;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
+import dev.camelmsnftp.transfer.Transfer;
+import dev.camelmsnftp.transfer.TransferListener;
+import dev.camelmsnftp.transfer.TransferStatistics;
+
 import dev.camelmsnftp.transfer.TransferSettings;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedOperation;
+import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -21,6 +29,8 @@ import org.apache.camel.support.DefaultEndpoint;
  * Send and receive files between SIP users the way Microsoft OCS and MSN Messenger clients did: a File Transfer
  * invitation (text/x-msmsgsinvite) in a SIP MESSAGE, then the bytes over TCP with MSNFTP, plain or encrypted.
  */
+@ManagedResource(description = "Managed MSNFTP endpoint: transfers offered, accepted, rejected, completed, failed, bytes,"
+                              + " those in flight, and cancelling one")
 @UriEndpoint(firstVersion = "0.1.0", scheme = "msnftp", title = "MSNFTP", syntax = "msnftp:peer",
              category = { Category.FILE, Category.CHAT }, headersClass = MsnftpConstants.class)
 public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLocation, HeaderFilterStrategyAware {
@@ -40,6 +50,10 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
                             + " field the peer sent into the exchange. The default drops Camel* headers, in any case, in"
                             + " both directions.")
     private HeaderFilterStrategy headerFilterStrategy = new MsnftpHeaderFilterStrategy();
+
+    private final TransferStatistics statistics = new TransferStatistics();
+    private TransferListener listener = TransferListener.NONE;
+    private TransferListener metrics = TransferListener.NONE;
 
     public MsnftpEndpoint(String uri, MsnftpComponent component, MsnftpConfiguration configuration) {
         super(uri, component);
@@ -70,14 +84,26 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
     protected void doInit() throws Exception {
         super.doInit();
         configuration.agentKey();
+        metrics = MetricsSupport.forEndpoint(this, statistics);
+        listener = TransferListener.all(List.of(statistics, configuration.transferLogging(), metrics,
+                getComponent().transferListeners()));
         transferSettings();
+    }
+
+    @Override
+    protected void doShutdown() throws Exception {
+        if (metrics instanceof AutoCloseable meters) {
+            meters.close();
+        }
+        metrics = TransferListener.NONE;
+        super.doShutdown();
     }
 
     /** The settings of this endpoint's transfers. */
     TransferSettings transferSettings() {
         Path defaultWorkDir = Path.of(System.getProperty("java.io.tmpdir"), "camel-msnftp",
                 configuration.getIdentity().replaceAll("[^A-Za-z0-9@._-]", "_"));
-        return configuration.transferSettings(defaultWorkDir);
+        return configuration.transferSettings(defaultWorkDir, listener);
     }
 
     SharedAgent acquireAgent(Object owner) throws Exception {
@@ -101,6 +127,58 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
     @Override
     public Map<String, String> getServiceMetadata() {
         return configuration.getIdentity() == null ? null : Map.of("identity", configuration.getIdentity());
+    }
+
+    /** The counts and the transfers in flight of this endpoint, both directions. */
+    public TransferStatistics getStatistics() {
+        return statistics;
+    }
+
+    @ManagedAttribute(description = "Files offered: INVITEs sent (producer) and received (consumer)")
+    public long getOfferedCount() {
+        return statistics.offered();
+    }
+
+    @ManagedAttribute(description = "Offers the receiver accepted")
+    public long getAcceptedCount() {
+        return statistics.accepted();
+    }
+
+    @ManagedAttribute(description = "Offers declined before a byte moved: by the peer (producer) or by our policy (consumer)")
+    public long getRejectedCount() {
+        return statistics.rejected();
+    }
+
+    @ManagedAttribute(description = "Transfers completed")
+    public long getCompletedCount() {
+        return statistics.completed();
+    }
+
+    @ManagedAttribute(description = "Transfers that did not complete: time-out, cancel, connection lost, protocol error")
+    public long getFailedCount() {
+        return statistics.failed();
+    }
+
+    @ManagedAttribute(description = "Bytes of file data moved by transfers that have ended")
+    public long getBytesTransferred() {
+        return statistics.bytes();
+    }
+
+    @ManagedAttribute(description = "Transfers in flight")
+    public int getInFlightCount() {
+        return statistics.inFlight().size();
+    }
+
+    @ManagedAttribute(description = "Transfers in flight, one line each: direction, file, peer, bytes, percent, rate, time left,"
+                                    + " flow, dialect, state and Invitation-Cookie")
+    public String[] getInFlightTransfers() {
+        return statistics.inFlight().stream().map(Transfer::toString).toArray(String[]::new);
+    }
+
+    @ManagedOperation(description = "Cancels the transfer in flight with this Invitation-Cookie (CANCEL, CCL or an abort block"
+                                    + " to the peer); false when there is none")
+    public boolean cancelTransfer(long cookie) {
+        return statistics.inFlight(cookie).map(Transfer::cancel).orElse(false);
     }
 
     public String getPeer() {

@@ -18,6 +18,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
 import org.apache.camel.WrappedFile;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.support.DefaultProducer;
 import org.apache.camel.support.ExchangeHelper;
 import org.apache.camel.util.FileUtil;
@@ -33,8 +35,10 @@ public class MsnftpProducer extends DefaultProducer {
     private TransferSettings settings;
     private Semaphore slots;
     private Expression fileName;
-    private SharedAgent agent;
+    private volatile SharedAgent agent;
     private String remoteUser;
+    private WritableHealthCheckRepository healthChecks;
+    private MsnftpHealthCheck healthCheck;
 
     public MsnftpProducer(MsnftpEndpoint endpoint) {
         super(endpoint);
@@ -51,10 +55,23 @@ public class MsnftpProducer extends DefaultProducer {
         fileName = expression == null ? null
                 : endpoint.getCamelContext().resolveLanguage("simple").createExpression(expression);
         agent = endpoint.acquireAgent(this);
+        // health checks are optional (camel-health), and the producers' repository is off unless enabled
+        healthChecks = HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "producers",
+                WritableHealthCheckRepository.class);
+        if (healthChecks != null) {
+            healthCheck = new MsnftpHealthCheck("producer:msnftp-" + endpoint.getPeer() + "-from-"
+                                                + endpoint.getConfiguration().getIdentity(), () -> agent);
+            healthCheck.setEnabled(endpoint.getComponent().isHealthCheckProducerEnabled());
+            healthChecks.addHealthCheck(healthCheck);
+        }
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (healthChecks != null && healthCheck != null) {
+            healthChecks.removeHealthCheck(healthCheck);
+            healthCheck = null;
+        }
         if (agent != null) {
             endpoint.releaseAgent(agent);
             agent = null;

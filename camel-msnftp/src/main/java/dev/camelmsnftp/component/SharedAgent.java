@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.transfer.TransferManager;
+import dev.camelmsnftp.transfer.TransferStatistics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ExecutorServiceManager;
 
@@ -20,6 +21,7 @@ final class SharedAgent {
     private final ExecutorService transferThreads;
     private final ScheduledExecutorService timer;
     private final ExecutorServiceManager executors;
+    private final TransferStatistics statistics = new TransferStatistics();
     private int references;
 
     private SharedAgent(SipAgent agent, TransferManager transfers, ExecutorService sipThreads,
@@ -30,6 +32,7 @@ final class SharedAgent {
         this.transferThreads = transferThreads;
         this.timer = timer;
         this.executors = executors;
+        transfers.addListener(statistics);
     }
 
     /** Starts the agent (registering when configured) with thread pools from Camel's ExecutorServiceManager. */
@@ -40,7 +43,7 @@ final class SharedAgent {
         ExecutorService transferThreads = executors.newCachedThreadPool(owner, "MsnftpTransfer[" + user + "]");
         ScheduledExecutorService timer = executors.newSingleThreadScheduledExecutor(owner, "MsnftpOfferQueue[" + user + "]");
         try {
-            SipAgent agent = SipAgent.start(configuration.sipAgentConfig(sipThreads));
+            SipAgent agent = SipAgent.start(configuration.sipAgentConfig(sipThreads, context));
             return new SharedAgent(agent, new TransferManager(agent, transferThreads, timer), sipThreads, transferThreads,
                     timer, executors);
         } catch (Exception | Error e) {
@@ -57,6 +60,11 @@ final class SharedAgent {
 
     TransferManager transfers() {
         return transfers;
+    }
+
+    /** Counts of every transfer through this agent, both directions, for the dev console. */
+    TransferStatistics statistics() {
+        return statistics;
     }
 
     void retain() {

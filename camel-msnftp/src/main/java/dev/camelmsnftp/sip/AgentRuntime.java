@@ -76,23 +76,20 @@ final class AgentRuntime {
                 ? stack.stack().getAuthenticationHelper(new Credentials(config), SipMessages.HEADERS) : null;
     }
 
-    /** The JAIN-SIP properties of the agent's stack: TLS stores, then the raw ones of the configuration. */
+    /** The JAIN-SIP properties of the agent's stack: its limits, then the raw ones of the configuration. */
     static Map<String, String> stackProperties(SipAgentConfig config) {
         Map<String, String> properties = new TreeMap<>();
-        config.tls().ifPresent(tls -> {
-            properties.put("javax.net.ssl.keyStore", tls.keyStore().toString());
-            properties.put("javax.net.ssl.keyStoreType", tls.keyStoreType());
-            properties.put("javax.net.ssl.trustStore", tls.trustStore().toString());
-            properties.put("javax.net.ssl.trustStoreType", tls.trustStoreType());
-            if (tls.keyStorePassword() != null) {
-                properties.put("javax.net.ssl.keyStorePassword", tls.keyStorePassword());
-            }
-            if (tls.trustStorePassword() != null) {
-                properties.put("javax.net.ssl.trustStorePassword", tls.trustStorePassword());
-            }
-        });
+        properties.put("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(config.maxConnections()));
+        properties.put("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(config.maxServerTransactions()));
         properties.putAll(config.stackProperties());
         return properties;
+    }
+
+    /** How the agent's stack makes its sockets. */
+    static SipNetworkLayer.Settings networkSettings(SipAgentConfig config) {
+        return new SipNetworkLayer.Settings(config.maxConnections(), config.connectionIdleTimeout(),
+                config.tls().map(TlsSettings::context).orElse(null),
+                config.tls().map(TlsSettings::verifyHostname).orElse(true));
     }
 
     /** The host peers reach us at: the configured one, the bind address, or the local address toward the proxy. */
@@ -193,6 +190,15 @@ final class AgentRuntime {
     ScheduledFuture<?> schedule(Runnable task, Duration delay) {
         try {
             return timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopped) {
+            return null;
+        }
+    }
+
+    /** Runs a task on the agent's timer every {@code period} until cancelled; null once the agent stopped. */
+    ScheduledFuture<?> scheduleRepeatedly(Runnable task, Duration period) {
+        try {
+            return timer.scheduleWithFixedDelay(task, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopped) {
             return null;
         }

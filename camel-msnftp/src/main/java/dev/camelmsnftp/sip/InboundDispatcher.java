@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sip.Dialog;
+import javax.sip.DialogState;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
@@ -53,14 +53,29 @@ final class InboundDispatcher implements SharedStack.Agent {
     private final RequestSender requests;
     private final OutgoingSessions outgoing;
     private final IncomingSessions incoming;
+    /**
+     * The methods counted under their own name: SIP's (RFC 3261 and its extensions); every other method a peer invents
+     * is counted under {@link SipAgent#OTHER_METHODS}, so that what peers send cannot grow the counts.
+     */
+    private static final List<String> COUNTED = List.of(Request.ACK, Request.BYE, Request.CANCEL, Request.INFO,
+            Request.INVITE, Request.MESSAGE, Request.NOTIFY, Request.OPTIONS, Request.PRACK, Request.PUBLISH,
+            Request.REFER, Request.REGISTER, Request.SUBSCRIBE, Request.UPDATE);
+
     private final Map<String, MessageListener> listeners = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
+    /** Fixed keys, made once: COUNTED and OTHER_METHODS. */
+    private final Map<String, AtomicLong> received;
 
     InboundDispatcher(AgentRuntime runtime, RequestSender requests, OutgoingSessions outgoing, IncomingSessions incoming) {
         this.runtime = runtime;
         this.requests = requests;
         this.outgoing = outgoing;
         this.incoming = incoming;
+        Map<String, AtomicLong> counts = new TreeMap<>();
+        for (String method : COUNTED) {
+            counts.put(method, new AtomicLong());
+        }
+        counts.put(SipAgent.OTHER_METHODS, new AtomicLong());
+        this.received = Map.copyOf(counts);
     }
 
     void addListener(String mediaType, MessageListener listener) {
@@ -71,10 +86,14 @@ final class InboundDispatcher implements SharedStack.Agent {
         listeners.remove(IncomingMessage.mediaType(mediaType));
     }
 
-    /** How many requests of each method were received. */
+    /** How many requests of each method were received; methods never received are left out. */
     Map<String, Long> receivedRequests() {
         Map<String, Long> counts = new TreeMap<>();
-        received.forEach((method, count) -> counts.put(method, count.get()));
+        received.forEach((method, count) -> {
+            if (count.get() > 0) {
+                counts.put(method, count.get());
+            }
+        });
         return counts;
     }
 
@@ -82,7 +101,7 @@ final class InboundDispatcher implements SharedStack.Agent {
     public void onRequest(RequestEvent event) {
         Request request = event.getRequest();
         String method = request.getMethod();
-        received.computeIfAbsent(method, m -> new AtomicLong()).incrementAndGet();
+        received.getOrDefault(method, received.get(SipAgent.OTHER_METHODS)).incrementAndGet();
         if (Request.ACK.equals(method)) {
             return;
         }
@@ -105,6 +124,9 @@ final class InboundDispatcher implements SharedStack.Agent {
         ServerTransaction transaction = serverTransaction(event);
         if (transaction == null) {
             return;
+        }
+        if (event.getDialog() != null) {
+            incoming.touch(event.getDialog());
         }
         switch (method) {
             case Request.MESSAGE -> onMessage(event, transaction);
@@ -146,6 +168,11 @@ final class InboundDispatcher implements SharedStack.Agent {
         ServerTransaction transaction = event.getServerTransaction();
         if (transaction != null) {
             return transaction;
+        }
+        if (runtime.stack().serverTransactions() >= runtime.config().maxServerTransactions()) {
+            // JAIN-SIP's own bound is loose under a burst (it counts before our thread adds to the table): this is exact
+            SipMessages.respondStatelessly(runtime.provider(), event.getRequest(), Response.SERVICE_UNAVAILABLE);
+            return null;
         }
         try {
             return runtime.provider().getNewServerTransaction(event.getRequest());
@@ -204,9 +231,18 @@ final class InboundDispatcher implements SharedStack.Agent {
         }
     }
 
-    /** An incoming IM session: 200 with our SDP, and the first message when OCS carried it in ms-text-format. */
+    /**
+     * An incoming IM session: 200 with our SDP, and the first message when OCS carried it in ms-text-format; 486 Busy
+     * Here when as many sessions as allowed are open already.
+     */
     private void onInvite(RequestEvent event, ServerTransaction transaction) {
         Request request = event.getRequest();
+        Dialog dialog = transaction.getDialog();
+        boolean opening = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null;
+        if (opening && dialog != null && !incoming.admit(dialog)) {
+            respond(transaction, Response.BUSY_HERE, response -> reason(response, "Too many IM sessions open"));
+            return;
+        }
         IncomingMessage carried = null;
         MessageListener listener = null;
         Header textFormat = request.getHeader("ms-text-format");
@@ -224,10 +260,6 @@ final class InboundDispatcher implements SharedStack.Agent {
                 response.addHeader(SipMessages.HEADERS.createSupportedHeader("ms-text-format"));
             }
         });
-        Dialog dialog = transaction.getDialog();
-        if (dialog != null && ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null) {
-            incoming.add(dialog);
-        }
         if (supported) {
             deliver(listener, carried, null);
         }
@@ -267,13 +299,29 @@ final class InboundDispatcher implements SharedStack.Agent {
             return null;
         }
         SipAddress sender = address(fromUri);
-        IncomingMessage.Replier replier = dialog != null
-                ? (type, bytes) -> runtime.isRunning() ? requests.inDialog(dialog, Request.MESSAGE, type, bytes)
-                        : AgentRuntime.stopped()
-                : replyOutOfDialog(sender, request);
+        IncomingMessage.Replier outOfDialog = replyOutOfDialog(sender, request);
+        IncomingMessage.Replier replier = dialog == null ? outOfDialog : (type, bytes) -> {
+            if (!runtime.isRunning()) {
+                return AgentRuntime.stopped();
+            }
+            if (isOver(dialog)) {
+                // the session ended meanwhile (idle, or closed by either side): the reply still reaches the sender
+                return outOfDialog.reply(type, bytes);
+            }
+            incoming.touch(dialog);
+            return requests.inDialog(dialog, Request.MESSAGE, type, bytes);
+        };
         return new IncomingMessage(sender, from.getAddress().getDisplayName(), address(toUri),
                 request.getRequestURI().toString(), contentType, body, dialog != null,
                 ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId(), replier);
+    }
+
+    /** Whether the IM session of {@code dialog} ended or is ending: closed by us, by the peer, or terminated. */
+    private static boolean isOver(Dialog dialog) {
+        Object session = dialog.getApplicationData();
+        return dialog.getState() == DialogState.TERMINATED
+               || session instanceof ImSession outgoing && outgoing.isClosed()
+               || session instanceof IncomingSessions.Session incoming && incoming.isClosed();
     }
 
     /**

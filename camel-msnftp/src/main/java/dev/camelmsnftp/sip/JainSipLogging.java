@@ -46,11 +46,12 @@ public final class JainSipLogging implements StackLogger {
     }
 
     /**
-     * Errors with an exception; an interrupt of the event thread is how our own stop ends it, so it is not one.
+     * Errors with an exception; an interrupt of the event thread is how our own stop ends it, and a read that timed out
+     * is how an idle connection is closed (any peer can cause it, so it must not fill the log): neither is one.
      */
     @Override
     public void logError(String message, Exception ex) {
-        if (ex instanceof InterruptedException) {
+        if (ex instanceof InterruptedException || ex instanceof java.net.SocketTimeoutException) {
             LOG.debug("{} ({})", message, ex.toString());
         } else {
             LOG.warn(message, ex);

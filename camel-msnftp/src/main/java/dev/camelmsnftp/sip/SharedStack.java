@@ -5,12 +5,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.lang.reflect.Field;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -18,7 +14,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLSocket;
 import javax.sip.ClientTransaction;
+import javax.sip.DialogState;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
@@ -32,11 +30,7 @@ import javax.sip.address.SipURI;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
-import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.SipStackImpl;
-import gov.nist.javax.sip.stack.ConnectionOrientedMessageProcessor;
-import gov.nist.javax.sip.stack.MessageChannel;
-import gov.nist.javax.sip.stack.MessageProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +50,8 @@ final class SharedStack implements SipListener {
     private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(3);
     /** Stack creation is serialised so that the threads each stack starts can be told apart. */
     private static final Object CREATION = new Object();
+    /** How long the rest of a message may take to arrive on TCP/TLS once its first line has (READ_TIMEOUT). */
+    static final java.time.Duration MESSAGE_READ_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     /** What identifies a listening point. */
     record Key(String host, int port, SipTransport transport) {
@@ -93,8 +89,8 @@ final class SharedStack implements SipListener {
      * The stack for {@code (host, port, transport)}, created when nobody uses it yet. Port 0 picks a free port. The
      * caller must {@link #release} it.
      */
-    static SharedStack acquire(String host, int port, SipTransport transport, Map<String, String> properties)
-            throws SipAgentException {
+    static SharedStack acquire(String host, int port, SipTransport transport, Map<String, String> properties,
+            SipNetworkLayer.Settings network) throws SipAgentException {
         synchronized (STACKS) {
             if (port != 0) {
                 SharedStack existing = STACKS.get(new Key(host, port, transport));
@@ -103,15 +99,15 @@ final class SharedStack implements SipListener {
                     return existing;
                 }
             }
-            SharedStack created = create(host, port, transport, properties);
+            SharedStack created = create(host, port, transport, properties, network);
             created.references = 1;
             STACKS.put(created.key, created);
             return created;
         }
     }
 
-    private static SharedStack create(String host, int port, SipTransport transport, Map<String, String> properties)
-            throws SipAgentException {
+    private static SharedStack create(String host, int port, SipTransport transport, Map<String, String> properties,
+            SipNetworkLayer.Settings network) throws SipAgentException {
         IOException lastFailure = null;
         for (int attempt = 0; attempt < (port == 0 ? 5 : 1); attempt++) {
             int actualPort;
@@ -122,7 +118,7 @@ final class SharedStack implements SipListener {
                 continue;
             }
             try {
-                return start(new Key(host, actualPort, transport), properties);
+                return start(new Key(host, actualPort, transport), properties, network);
             } catch (IOException e) {
                 lastFailure = e;
             }
@@ -133,10 +129,17 @@ final class SharedStack implements SipListener {
                 lastFailure);
     }
 
-    private static SharedStack start(Key key, Map<String, String> settings) throws IOException {
+    private static SharedStack start(Key key, Map<String, String> settings, SipNetworkLayer.Settings network)
+            throws IOException {
         Properties properties = new Properties();
-        properties.setProperty("javax.sip.STACK_NAME",
-                "msnftp-" + key.host() + "-" + key.port() + "-" + key.transport().wireName() + "-" + NAMES.incrementAndGet());
+        String name = "msnftp-" + key.host() + "-" + key.port() + "-" + key.transport().wireName() + "-"
+                      + NAMES.incrementAndGet();
+        properties.setProperty("javax.sip.STACK_NAME", name);
+        // every socket through our network layer: idle connections closed, TLS from the agent's context, all
+        // recorded so that stop can close what JAIN-SIP lost track of
+        properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", SipNetworkLayer.class.getName());
+        // the rest of a message after its first line must arrive within this time (slow senders on TCP/TLS)
+        properties.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Long.toString(MESSAGE_READ_TIMEOUT.toMillis()));
         // JAIN-SIP's logs and message traces go to SLF4J through our bridges; no log files
         properties.setProperty("gov.nist.javax.sip.STACK_LOGGER", JainSipLogging.class.getName());
         properties.setProperty("gov.nist.javax.sip.SERVER_LOGGER", JainSipLogging.Messages.class.getName());
@@ -144,10 +147,9 @@ final class SharedStack implements SipListener {
         properties.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "1048576");
         properties.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
-        properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
         // heap: a finished transaction keeps its messages only as bytes (not parsed), and is dropped from the stack's
         // tables at once when it terminates, not 8 s later; with the agents ending transactions as soon as SIP allows
-        // (SipAgent.endEarly, Outgoing.endTransaction) about 30 KiB per small file no longer stays reachable for
+        // (InboundDispatcher.endEarly, Outgoing.endTransaction) about 30 KiB per small file no longer stays reachable for
         // 32 s (see performance.md)
         properties.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Normal");
         properties.setProperty("gov.nist.javax.sip.LINGER_TIMER", "0");
@@ -160,11 +162,22 @@ final class SharedStack implements SipListener {
             properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(UDP_THREADS));
         }
         properties.putAll(settings);
+        SipNetworkLayer.prepare(name, network);
         synchronized (CREATION) {
             Set<Thread> before = Thread.getAllStackTraces().keySet();
             SipStackImpl stack = null;
             try {
-                stack = new SipStackImpl(properties);
+                stack = new BoundedSipStack(properties);
+                if (network.tls() != null) {
+                    // JAIN-SIP sets its own lists on every TLS connection it opens; its cipher suites are
+                    // TLS_RSA_WITH_AES_128_CBC_SHA plus ones the JDK disables (3DES, anonymous): no forward secrecy,
+                    // no TLS 1.3, no EC certificates. The lists a socket of the context has instead (the JDK's
+                    // defaults, or what Camel's SSLContextParameters configure).
+                    try (SSLSocket probe = (SSLSocket) network.tls().getSocketFactory().createSocket()) {
+                        stack.setEnabledCipherSuites(probe.getEnabledCipherSuites());
+                        stack.setEnabledProtocols(probe.getEnabledProtocols());
+                    }
+                }
                 ListeningPoint point = stack.createListeningPoint(key.host(), key.port(), key.transport().wireName());
                 SipProvider provider = stack.createSipProvider(point);
                 SharedStack shared = new SharedStack(key, stack, provider, new HashSet<>());
@@ -178,6 +191,7 @@ final class SharedStack implements SipListener {
                 LOG.debug("SIP stack listening on {}:{}/{}", key.host(), key.port(), key.transport().wireName());
                 return shared;
             } catch (Exception e) {
+                SipNetworkLayer.forget(name);
                 if (stack != null) {
                     stopQuickly(stack, before);
                 }
@@ -215,6 +229,21 @@ final class SharedStack implements SipListener {
         return stack;
     }
 
+    /** The TCP/TLS connections of this stack open now, either direction. */
+    int openConnections() {
+        return ((SipNetworkLayer) stack.getNetworkLayer()).openConnections();
+    }
+
+    /** The server transactions JAIN-SIP holds on this stack. */
+    int serverTransactions() {
+        return stack.getServerTransactionTableSize();
+    }
+
+    /** The dialogs JAIN-SIP holds on this stack that have not terminated (terminated ones are dropped soon after). */
+    int liveDialogs() {
+        return (int) stack.getDialogs().stream().filter(dialog -> dialog.getState() != DialogState.TERMINATED).count();
+    }
+
     /** Routes requests for {@code user} to {@code agent}. */
     void attach(String user, Agent agent) throws SipAgentException {
         if (agents.putIfAbsent(user.toLowerCase(Locale.ROOT), agent) != null) {
@@ -237,14 +266,11 @@ final class SharedStack implements SipListener {
             }
             STACKS.remove(key);
         }
-        List<MessageProcessor> processors = new ArrayList<>();
-        for (Iterator<?> points = stack.getListeningPoints(); points.hasNext(); ) {
-            if (points.next() instanceof ListeningPointImpl point) {
-                processors.add(point.getMessageProcessor());
-            }
-        }
         stopQuickly(stack, null);
-        closeLeftoverConnections(processors);
+        // JAIN-SIP's stop() closes the connections it knows of at that moment; one accepted or opened while it stops
+        // escaped it, and its reader threads blocked on it for good (TLS on loopback: one stop in four). Our network
+        // layer recorded every socket the stack made: what is left is closed here, and what comes later at once.
+        ((SipNetworkLayer) stack.getNetworkLayer()).closeAll();
         awaitThreads(ownThreads);
         awaitThreads(poolThreads(stack));
         LOG.debug("SIP stack on {}:{}/{} stopped", key.host(), key.port(), key.transport().wireName());
@@ -317,32 +343,6 @@ final class SharedStack implements SipListener {
     }
 
     /**
-     * Closes the TCP/TLS connections a stopped stack still holds. JAIN-SIP's stop() closes the connections it knows of
-     * at that moment; one accepted or opened while it stops escapes, and its reader thread then blocks on the socket for
-     * good (seen with TLS on loopback, about one stop in five). Its processors still list it, so it is closed here.
-     */
-    private static void closeLeftoverConnections(List<MessageProcessor> processors) {
-        for (MessageProcessor processor : processors) {
-            if (!(processor instanceof ConnectionOrientedMessageProcessor connections)) {
-                continue;
-            }
-            for (String name : new String[] { "messageChannels", "incomingMessageChannels" }) {
-                try {
-                    Field field = ConnectionOrientedMessageProcessor.class.getDeclaredField(name);
-                    field.setAccessible(true);
-                    List<MessageChannel> left;
-                    synchronized (connections) {
-                        left = new ArrayList<>(((Map<?, ? extends MessageChannel>) field.get(connections)).values());
-                    }
-                    left.forEach(MessageChannel::close);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    LOG.debug("Cannot close the {} of a stopped SIP stack: {}", name, e.toString());
-                }
-            }
-        }
-    }
-
-    /**
      * The UDP message pool of a stack (THREAD_POOL_SIZE), named after the stack. Its processor thread starts them
      * after the stack has started, so they are looked up when it has ended (after its processor thread was joined).
      */
@@ -372,6 +372,20 @@ final class SharedStack implements SipListener {
      */
     private static boolean isLeftBlocked(Thread thread) {
         return thread.getName().startsWith("EventScanner") || thread.getName().contains("UDPMessageChannelThread");
+    }
+
+    /**
+     * JAIN-SIP 1.3.0-91 reads {@code MAX_SERVER_TRANSACTIONS} but never applies it: the flag that switches the bound on
+     * is only ever set to "unlimited". This stack switches it on, so that the table of server transactions stops
+     * growing at the configured size (from 80 % of it on JAIN-SIP drops new requests ever more often).
+     */
+    private static final class BoundedSipStack extends SipStackImpl {
+        BoundedSipStack(Properties properties) throws javax.sip.PeerUnavailableException {
+            super(properties);
+            if (properties.getProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS") != null) {
+                unlimitedServerTransactionTableSize = false;
+            }
+        }
     }
 
     // --- SipListener: runs on JAIN-SIP's event thread; route only.

@@ -30,6 +30,9 @@ public final class SipAgent implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SipAgent.class);
 
+    /** The key of {@link #receivedRequests()} that counts requests of methods SIP does not define. */
+    public static final String OTHER_METHODS = "OTHER";
+
     private final AgentRuntime runtime;
     private final Registration registration;
     private final RequestSender requests;
@@ -41,7 +44,7 @@ public final class SipAgent implements AutoCloseable {
         this.runtime = runtime;
         this.requests = new RequestSender(runtime);
         this.outgoing = new OutgoingSessions(runtime, requests);
-        this.incoming = new IncomingSessions(requests);
+        this.incoming = new IncomingSessions(runtime, requests);
         this.inbound = new InboundDispatcher(runtime, requests, outgoing, incoming);
         this.registration = runtime.config().registrar().map(registrar -> new Registration(runtime, registrar)).orElse(null);
     }
@@ -54,7 +57,7 @@ public final class SipAgent implements AutoCloseable {
      */
     public static SipAgent start(SipAgentConfig config) throws SipAgentException {
         SharedStack stack = SharedStack.acquire(config.sipHost(), config.sipPort(), config.transport(),
-                AgentRuntime.stackProperties(config));
+                AgentRuntime.stackProperties(config), AgentRuntime.networkSettings(config));
         SipAgent agent;
         try {
             agent = new SipAgent(new AgentRuntime(config, stack, AgentRuntime.advertisedHost(config)));
@@ -71,11 +74,7 @@ public final class SipAgent implements AutoCloseable {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                SipAgentException failure = AgentRuntime.unwrap(e);
-                throw new SipAgentException(failure.kind(), failure.status().orElse(0),
-                        "Registration of " + config.localUser() + " at " + config.registrar().get() + " failed: "
-                                                                                         + failure.getMessage(),
-                        failure);
+                throw SipDiagnosis.registration(config, AgentRuntime.unwrap(e));
             }
         }
         LOG.info("SIP agent {} listening on {}:{}/{}", config.localUser(), agent.advertisedHost(), agent.localPort(),
@@ -144,7 +143,6 @@ public final class SipAgent implements AutoCloseable {
         return CompletableFuture.allOf(byes.toArray(CompletableFuture[]::new));
     }
 
-    /** IM sessions we opened that are still open. */
     /** Transactions the agent's stack still holds (server and client), for tests. */
     int stackTransactions() {
         return runtime.stack().stack().getServerTransactionTableSize()
@@ -161,6 +159,7 @@ public final class SipAgent implements AutoCloseable {
         return inbound.rememberedAnswers();
     }
 
+    /** IM sessions we opened that are still open. */
     public int openSessions() {
         return outgoing.open();
     }
@@ -170,7 +169,10 @@ public final class SipAgent implements AutoCloseable {
         return incoming.open();
     }
 
-    /** How many requests of each method this agent has received. */
+    /**
+     * How many requests of each method this agent has received: SIP's methods by name, any other under
+     * {@link #OTHER_METHODS} (a peer inventing methods cannot grow this map).
+     */
     public Map<String, Long> receivedRequests() {
         return inbound.receivedRequests();
     }
@@ -196,9 +198,13 @@ public final class SipAgent implements AutoCloseable {
         return registration == null ? RegistrationState.NOT_CONFIGURED : registration.state();
     }
 
-    /** Why the last REGISTER failed, while {@link #registrationState()} is FAILED. */
+    /**
+     * Why the last REGISTER failed, while {@link #registrationState()} is FAILED: what happened and which option to
+     * check, with the registrar's answer (or the lack of one) as the cause.
+     */
     public Optional<SipAgentException> registrationFailure() {
-        return registration == null ? Optional.empty() : Optional.ofNullable(registration.failure());
+        return registration == null ? Optional.empty()
+                : Optional.ofNullable(registration.failure()).map(failure -> SipDiagnosis.registration(runtime.config(), failure));
     }
 
     /** Told of every change of {@link #registrationState()}. */
@@ -237,6 +243,11 @@ public final class SipAgent implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.debug("Gave up waiting while stopping: {}", e.getMessage());
         }
+    }
+
+    /** The stack this agent listens with, for tests of what JAIN-SIP holds. */
+    SharedStack sharedStack() {
+        return runtime.stack();
     }
 
     @Override

@@ -17,6 +17,18 @@ public final class SipAgentConfig {
     public static final String DEFAULT_USER_AGENT = "camel-msnftp/" + Optional
             .ofNullable(SipAgentConfig.class.getPackage().getImplementationVersion()).orElse("dev");
 
+    /** Default of {@link #maxIncomingSessions()}. */
+    public static final int DEFAULT_MAX_INCOMING_SESSIONS = 100;
+    /** Default of {@link #incomingSessionIdleTimeout()}: longer than a peer's own idle time-out (ours is 60 s). */
+    public static final Duration DEFAULT_INCOMING_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(3);
+
+    /** Default of {@link #maxConnections()}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 64;
+    /** Default of {@link #connectionIdleTimeout()}. */
+    public static final Duration DEFAULT_CONNECTION_IDLE_TIMEOUT = Duration.ofMinutes(2);
+    /** Default of {@link #maxServerTransactions()} (JAIN-SIP's documented default, which it only applies when set). */
+    public static final int DEFAULT_MAX_SERVER_TRANSACTIONS = 5000;
+
     private final SipAddress localUser;
     private final String sipHost;
     private final int sipPort;
@@ -35,6 +47,11 @@ public final class SipAgentConfig {
     private final Map<String, String> stackProperties;
     private final Executor listenerExecutor;
     private final int listenerThreads;
+    private final int maxIncomingSessions;
+    private final int maxConnections;
+    private final Duration connectionIdleTimeout;
+    private final int maxServerTransactions;
+    private final Duration incomingSessionIdleTimeout;
 
     private SipAgentConfig(Builder b) {
         this.localUser = SipAddress.parse(b.localUser);
@@ -55,17 +72,28 @@ public final class SipAgentConfig {
         this.stackProperties = Map.copyOf(b.stackProperties);
         this.listenerExecutor = b.listenerExecutor;
         this.listenerThreads = b.listenerThreads;
+        this.maxIncomingSessions = b.maxIncomingSessions;
+        this.incomingSessionIdleTimeout = positive(b.incomingSessionIdleTimeout, "incomingSessionIdleTimeout");
+        this.maxConnections = b.maxConnections;
+        this.connectionIdleTimeout = positive(b.connectionIdleTimeout, "connectionIdleTimeout");
+        this.maxServerTransactions = b.maxServerTransactions;
         if (sipPort < 0 || sipPort > 65535) {
             throw new IllegalArgumentException("sipPort must be 0..65535: " + sipPort);
         }
-        if (transport == SipTransport.TLS) {
-            if (tls == null) {
-                throw new IllegalArgumentException("The tls transport needs TLS key/trust store settings");
-            }
-            tls.check();
+        if (transport == SipTransport.TLS && tls == null) {
+            throw new IllegalArgumentException("The tls transport needs TLS settings (an SSLContext)");
         }
         if (listenerThreads < 1) {
             throw new IllegalArgumentException("listenerThreads must be >= 1");
+        }
+        if (maxIncomingSessions < 1) {
+            throw new IllegalArgumentException("maxIncomingSessions must be >= 1");
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be >= 1");
+        }
+        if (maxServerTransactions < 10) {
+            throw new IllegalArgumentException("maxServerTransactions must be >= 10");
         }
     }
 
@@ -156,6 +184,37 @@ public final class SipAgentConfig {
         return listenerThreads;
     }
 
+    /** How many IM sessions peers may hold open with this agent at once; a further INVITE is answered 486. */
+    public int maxIncomingSessions() {
+        return maxIncomingSessions;
+    }
+
+    /** How long an IM session a peer opened stays open with no request either way before we end it with BYE. */
+    public Duration incomingSessionIdleTimeout() {
+        return incomingSessionIdleTimeout;
+    }
+
+    /**
+     * How many TCP/TLS connections peers may hold open to the agent's listening point at once (JAIN-SIP's
+     * {@code MAX_CONNECTIONS}: each costs two threads); further ones wait to be accepted until one closes.
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** How long a TCP/TLS connection, either direction, may stay silent before it is closed. */
+    public Duration connectionIdleTimeout() {
+        return connectionIdleTimeout;
+    }
+
+    /**
+     * How many server transactions JAIN-SIP keeps at once (its {@code MAX_SERVER_TRANSACTIONS}): from 80 % of it on,
+     * new requests are dropped ever more often, at 100 % all (UDP senders retransmit).
+     */
+    public int maxServerTransactions() {
+        return maxServerTransactions;
+    }
+
     @Override
     public String toString() {
         return "SipAgentConfig[localUser=" + localUser + ", listen=" + sipHost + ":" + sipPort + "/" + transport.wireName()
@@ -183,6 +242,11 @@ public final class SipAgentConfig {
         private final Map<String, String> stackProperties = new LinkedHashMap<>();
         private Executor listenerExecutor;
         private int listenerThreads = 8;
+        private int maxIncomingSessions = DEFAULT_MAX_INCOMING_SESSIONS;
+        private Duration incomingSessionIdleTimeout = DEFAULT_INCOMING_SESSION_IDLE_TIMEOUT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration connectionIdleTimeout = DEFAULT_CONNECTION_IDLE_TIMEOUT;
+        private int maxServerTransactions = DEFAULT_MAX_SERVER_TRANSACTIONS;
 
         private Builder(String localUser) {
             this.localUser = Objects.requireNonNull(localUser, "localUser");
@@ -280,6 +344,36 @@ public final class SipAgentConfig {
         /** The size of the agent's own listener pool. */
         public Builder listenerThreads(int listenerThreads) {
             this.listenerThreads = listenerThreads;
+            return this;
+        }
+
+        /** How many IM sessions peers may hold open at once (default 100); a further INVITE is answered 486. */
+        public Builder maxIncomingSessions(int maxIncomingSessions) {
+            this.maxIncomingSessions = maxIncomingSessions;
+            return this;
+        }
+
+        /** How long an IM session a peer opened may stay unused before we end it with BYE (default 3 minutes). */
+        public Builder incomingSessionIdleTimeout(Duration incomingSessionIdleTimeout) {
+            this.incomingSessionIdleTimeout = incomingSessionIdleTimeout;
+            return this;
+        }
+
+        /** How many TCP/TLS connections peers may hold open at once (default 64). */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /** How long a TCP/TLS connection may stay silent before it is closed (default 2 minutes). */
+        public Builder connectionIdleTimeout(Duration connectionIdleTimeout) {
+            this.connectionIdleTimeout = connectionIdleTimeout;
+            return this;
+        }
+
+        /** How many server transactions JAIN-SIP keeps at once (default 5000). */
+        public Builder maxServerTransactions(int maxServerTransactions) {
+            this.maxServerTransactions = maxServerTransactions;
             return this;
         }
 

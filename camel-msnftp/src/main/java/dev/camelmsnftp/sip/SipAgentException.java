@@ -38,6 +38,29 @@ public class SipAgentException extends Exception {
         return kind;
     }
 
+    /** The host name that could not be resolved, when that is why the request failed. */
+    public java.util.Optional<String> unknownHost() {
+        for (Throwable cause = this; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.UnknownHostException unknown) {
+                String message = String.valueOf(unknown.getMessage());
+                int colon = message.indexOf(':');
+                return java.util.Optional.of(colon > 0 ? message.substring(0, colon) : message);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Whether nothing accepted the TCP or TLS connection the request needed. */
+    public boolean connectionRefused() {
+        for (Throwable cause = this; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException
+                || cause instanceof java.io.IOException && String.valueOf(cause.getMessage()).startsWith("Could not connect")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The status of the final response, when there was one. */
     public OptionalInt status() {
         return status == 0 ? OptionalInt.empty() : OptionalInt.of(status);

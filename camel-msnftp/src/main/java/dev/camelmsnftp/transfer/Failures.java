@@ -1,9 +1,15 @@
 package dev.camelmsnftp.transfer;
 
 import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
 
 import dev.camelmsnftp.protocol.ByeCodes;
 import dev.camelmsnftp.protocol.MsnftpException;
+import dev.camelmsnftp.sip.HostPort;
+import dev.camelmsnftp.sip.SipAddress;
+import dev.camelmsnftp.sip.SipAgentConfig;
 import dev.camelmsnftp.sip.SipAgentException;
 import dev.camelmsnftp.transfer.TransferException.Phase;
 
@@ -47,18 +53,97 @@ final class Failures {
         return e.kind() == MsnftpException.Kind.CANCELLED_BY_PEER || cancelledByPeerOverSip != null;
     }
 
-    /** A SIP request for the transfer that failed. */
-    static TransferException ofSip(SipAgentException e, long cookie, String peer) {
-        if (e.kind() == SipAgentException.Kind.TIMEOUT) {
-            return new TransferTimeoutException("The SIP request timed out: " + e.getMessage(), cookie, peer,
+    /**
+     * The SIP request carrying an invitation to {@code peer} failed: a top-level message that says what happened and
+     * which option to check, the failure as the cause.
+     */
+    static TransferException ofSip(SipAgentException e, long cookie, SipAddress peer, SipAgentConfig config) {
+        String who = peer.addressOfRecord();
+        String start = "Cannot offer the file to " + who + ": ";
+        Optional<HostPort> proxy = config.outboundProxy();
+        String transport = proxy.flatMap(HostPort::transport).orElse(config.transport()).wireName().toUpperCase(Locale.ROOT);
+        String target = proxy.map(p -> "the outboundProxy " + p.hostAndPort())
+                .orElse(peer.port().isPresent() ? "the peer address " + peer.host() + ":" + peer.port().getAsInt()
+                        : "the peer's domain " + peer.host());
+        if (e.unknownHost().isPresent()) {
+            String advice = proxy.isPresent() ? "check the outboundProxy option"
+                    : "check the endpoint's peer address, or set outboundProxy to send through a SIP proxy";
+            return new TransferConnectionLostException(start + "the host " + e.unknownHost().get() + " of " + target
+                                                       + " is unknown (" + advice + ")", cookie, peer.toString(),
                     Phase.SIGNALLING, e);
         }
-        if (e.status().isPresent()) {
-            return new TransferRejectedException("The invitation was refused over SIP: " + e.getMessage(), cookie, peer,
-                    Phase.SIGNALLING, null, e.status().getAsInt(), e);
+        if (e.connectionRefused()) {
+            String advice = proxy.isPresent() ? "check the outboundProxy option and sipTransport"
+                    : "check the endpoint's peer address and port, and sipTransport";
+            return new TransferConnectionLostException(start + "nothing accepts SIP over " + transport + " at " + target
+                                                       + " (" + advice + ")", cookie, peer.toString(), Phase.SIGNALLING, e);
         }
-        return new TransferConnectionLostException("The invitation could not be sent: " + e.getMessage(), cookie, peer,
-                Phase.SIGNALLING, e);
+        if (e.kind() == SipAgentException.Kind.TIMEOUT) {
+            return noSipAnswer(e, cookie, peer, config, config.requestTimeout());
+        }
+        if (e.status().isEmpty()) {
+            return new TransferConnectionLostException(start + e.getMessage(), cookie, peer.toString(), Phase.SIGNALLING, e);
+        }
+        int status = e.status().getAsInt();
+        String answered = (proxy.isPresent() || peer.port().isEmpty() ? "the SIP server answered " : who + " answered ")
+                          + statusLine(e);
+        String what = switch (status) {
+            case 404 -> answered + ": the address is unknown there (check the endpoint's peer address; the peer must be"
+                        + " registered at the same registrar as we are)";
+            case 480 -> answered + ": the peer is not signed in now (check that its application runs and registers, then"
+                        + " retry; a redelivery policy does it)";
+            case 401, 407 -> answered + ": our credentials were refused (check the authUsername and password options)";
+            case 403 -> answered + ": we may not send to this peer (check the localUser and authUsername options)";
+            case 408 -> answered + ": the peer's client did not answer (is its application running?)";
+            case 481 -> answered + ": the peer refuses invitations outside an IM session (use sipMode=session)";
+            case 415, 488 -> answered + ": the peer's client does not take File Transfer invitations";
+            case 486, 600, 603 -> answered + ": the peer declined";
+            default -> answered + " (check the endpoint's peer address" + (proxy.isPresent() ? " and outboundProxy)" : ")");
+        };
+        return new TransferRejectedException(start + what, cookie, peer.toString(), Phase.SIGNALLING, null, status, e);
+    }
+
+    /** No answer at all to the SIP request carrying an invitation. */
+    static TransferException noSipAnswer(Exception e, long cookie, SipAddress peer, SipAgentConfig config, Duration within) {
+        Optional<HostPort> proxy = config.outboundProxy();
+        String transport = proxy.flatMap(HostPort::transport).orElse(config.transport()).wireName().toUpperCase(Locale.ROOT);
+        String target = proxy.map(p -> "the outboundProxy " + p.hostAndPort() + " (check the outboundProxy option and"
+                                       + " sipTransport)")
+                .orElse(peer.port().isPresent() ? peer.host() + ":" + peer.port().getAsInt() + " (check the endpoint's peer"
+                                                  + " address and port, and sipTransport; is the peer's application running?)"
+                        : peer.host() + " (check the endpoint's peer address, or set outboundProxy)");
+        return new TransferTimeoutException("Cannot offer the file to " + peer.addressOfRecord() + ": no answer over "
+                                            + transport + " within " + within.toSeconds() + " s from " + target, cookie,
+                peer.toString(), Phase.SIGNALLING, e);
+    }
+
+    /** The receiver answered our INVITE with CANCEL: what its Cancel-Code means and what can be done. */
+    static TransferRejectedException declined(String code, String fileName, long cookie, SipAddress peer) {
+        String meaning = switch (code) {
+            case "REJECT" -> "declined by its user or its policy: a receiving msnftp endpoint declines senders it does not"
+                             + " accept (its peer, allowedSenders), names it excludes (include/exclude), files over its"
+                             + " maxFileSize or its free space, and encryption settings that do not meet (check the"
+                             + " encryption option on both sides); its log says which";
+            case "REJECT_NOT_INSTALLED" -> "the peer's client does not support File Transfer";
+            case "FAIL" -> "the receiver cannot take it now (busy at its maxConcurrentTransfers, or an error on its side);"
+                           + " retry later";
+            case "TIMEOUT" -> "nobody answered the invitation on the peer's side";
+            default -> "the peer's reason";
+        };
+        return new TransferRejectedException(peer.addressOfRecord() + " declined " + fileName + " (Cancel-Code " + code + ": "
+                                             + meaning + ")", cookie, peer.toString(), Phase.ANSWER, code, 0, null);
+    }
+
+    private static String statusLine(SipAgentException e) {
+        String message = String.valueOf(e.getMessage());
+        String code = Integer.toString(e.status().getAsInt());
+        int at = message.indexOf("answered " + code);
+        if (at < 0) {
+            return code;
+        }
+        String rest = message.substring(at + "answered ".length());
+        int paren = rest.indexOf(" (");
+        return paren > 0 ? rest.substring(0, paren) : rest;
     }
 
     /** Our MSNFTP listener could not be opened (bad {@code ftpHost}, every port of {@code ftpPort} taken): a local failure. */

@@ -19,6 +19,7 @@ import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.invite.TransferKeys;
 import dev.camelmsnftp.protocol.ByeCodes;
+import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.protocol.DeliveryOutcome;
 import dev.camelmsnftp.protocol.MsnftpException;
 import dev.camelmsnftp.protocol.MsnftpReceiver;
@@ -52,6 +53,7 @@ final class InboundTransfer {
     private volatile boolean handedOver;
     private final long cookie;
     private final SipAddress sender;
+    private final Transfer view;
     private final CompletableFuture<Invitation> senderAnswer = new CompletableFuture<>();
     private final AtomicBoolean cancelSent = new AtomicBoolean();
     private volatile Connections connections;
@@ -62,9 +64,10 @@ final class InboundTransfer {
     private volatile Phase phase = Phase.SIGNALLING;
 
     InboundTransfer(TransferManager manager, IncomingMessage invite, Invitation offer, InboundHandler handler,
-                    Offer accepted, String key) {
+                    Offer accepted, String key, Transfer view) {
         this.key = key;
         this.manager = manager;
+        this.view = view;
         this.invite = invite;
         this.offer = offer;
         this.handler = handler;
@@ -89,11 +92,10 @@ final class InboundTransfer {
         try {
             room = manager.space().reserve(settings.workDir(), settings.freeSpaceReserve(), size);
         } catch (DiskSpace.NoRoomException e) {
-            LOG.info("File {} from {} declined: {}", name, sender, e.getMessage());
-            cancelQuietly(CancelCode.REJECT);
-            TransferManager.notReceived(handler, accepted);
+            refuse(CancelCode.REJECT, e.getMessage());
             return;
         }
+        view.accepted(flow, encrypted ? Dialect.MSN_SECURE_FTP : Dialect.MSNFTP);
         try (room; Connections waits = new Connections()) {
             connections = waits;
             temporary = temporaryFile();
@@ -112,6 +114,7 @@ final class InboundTransfer {
                 LOG.debug("Told {} that file {} was {}", sender, name, result.delivered() ? "delivered" : "not delivered");
             } else {
                 ReceivedFile file = received(temporary, keys != null);
+                view.completed();
                 handedOver = true;
                 deliver(file);
             }
@@ -167,8 +170,8 @@ final class InboundTransfer {
     private ReceivedFile received(Path temporary, boolean secure) {
         String name = offer.fileName().orElseThrow();
         long size = offer.fileSize().orElseThrow();
-        LOG.info("Received {} ({} bytes, {}) from {} in flow {}", name, size, secure ? "encrypted" : "plain", sender,
-                accepted.flow());
+        LOG.debug("Received {} ({} bytes, {}) from {} in flow {}, cookie {}", name, size, secure ? "encrypted" : "plain",
+                sender, accepted.flow(), cookie);
         return new ReceivedFile(temporary, cookie, sender, name, accepted.fileName(), size, ByeCodes.SUCCESS, secure,
                 accepted.flow());
     }
@@ -185,6 +188,7 @@ final class InboundTransfer {
             return ByeCodes.NOT_DELIVERED;
         }
         ReceivedFile file = received(temporary, secure);
+        view.completed();
         handedOver = true;
         return deliver(file) ? ByeCodes.SUCCESS : ByeCodes.NOT_DELIVERED;
     }
@@ -215,7 +219,7 @@ final class InboundTransfer {
     }
 
     private void fail(TransferException failure) {
-        LOG.warn("Receiving {} from {} failed: {}", offer.fileName().orElse("?"), sender, failure.getMessage());
+        view.failed(failure);
         try {
             handler.onFailure(failure);
         } catch (RuntimeException e) {
@@ -319,7 +323,10 @@ final class InboundTransfer {
     private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size, DiskSpace.Reservation room,
                                     DeliveryOutcome outcome) {
         MsnftpReceiver built = MsnftpReceiver.builder().localUser(settings.localUser().addressOfRecord())
-                .authCookie(authCookie).keys(keys).sink(out, size).progress((written, total) -> room.written(written))
+                .authCookie(authCookie).keys(keys).sink(out, size).progress((written, total) -> {
+                    room.written(written);
+                    view.progress(written, total);
+                })
                 .outcome(outcome)
                 .timeout(settings.transferTimeout()).byeTimeout(settings.transferTimeout()).build();
         receiver = built;
@@ -392,7 +399,24 @@ final class InboundTransfer {
             LOG.warn("File {} from {} declined: {}", accepted.offeredName(), sender, why);
         }
         cancelQuietly(code);
+        view.rejected(new TransferRejectedException("Declined: CANCEL " + code.value() + (why == null ? "" : " (" + why + ")"),
+                cookie, sender.toString(), Phase.ANSWER, code.value(), 0, null));
         TransferManager.notReceived(handler, accepted);
+    }
+
+    /** The sender cancelled while the offer waited for a transfer slot. */
+    void withdrawn(Invitation cancel) {
+        cancelSent.set(true);
+        String code = cancel.cancelCode().map(CancelCode::value).orElse("(none)");
+        view.failed(new TransferCancelledException("The sender cancelled (CANCEL " + code + ") while the offer waited for"
+                                                   + " a transfer slot", cookie, sender.toString(), Phase.ANSWER, true, -1,
+                null));
+        TransferManager.notReceived(handler, accepted);
+    }
+
+    /** The transfer as listeners and the dev console see it. */
+    Transfer view() {
+        return view;
     }
 
     /** Cancels from another thread (the consumer or the context stops): CCL or CANCEL to the sender. */

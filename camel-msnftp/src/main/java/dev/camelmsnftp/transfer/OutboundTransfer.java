@@ -15,6 +15,7 @@ import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.protocol.MsnftpException;
 import dev.camelmsnftp.protocol.MsnftpResult;
 import dev.camelmsnftp.protocol.MsnftpSender;
@@ -44,6 +45,7 @@ final class OutboundTransfer {
     private final SipAddress peer;
     private final FileSource source;
     private final TransferSettings settings;
+    private final Transfer view;
     private final CompletableFuture<Invitation> answer = new CompletableFuture<>();
     private volatile Connections connections;
     private volatile MsnftpSender sender;
@@ -54,8 +56,10 @@ final class OutboundTransfer {
     /** After a CANCEL nothing more is sent for the cookie (SPEC 3): one CANCEL at most, ours or the peer's. */
     private final java.util.concurrent.atomic.AtomicBoolean cancelSent = new java.util.concurrent.atomic.AtomicBoolean();
 
-    OutboundTransfer(TransferManager manager, long cookie, SipAddress peer, FileSource source, TransferSettings settings) {
+    OutboundTransfer(TransferManager manager, long cookie, SipAddress peer, FileSource source, TransferSettings settings,
+                     Transfer view) {
         this.manager = manager;
+        this.view = view;
         this.cookie = cookie;
         this.peer = peer;
         this.source = source;
@@ -85,8 +89,7 @@ final class OutboundTransfer {
         Invitation accept = awaitAnswer();
         if (accept.command() == InvitationCommand.CANCEL) {
             String code = accept.cancelCode().map(CancelCode::value).orElse("(none)");
-            throw new TransferRejectedException("The receiver declined the file (Cancel-Code " + code + ")", cookie,
-                    peer.toString(), Phase.ANSWER, code, 0, null);
+            throw Failures.declined(code, source.name(), cookie, peer);
         }
         var refusal = Encryption.senderRefusal(accept, settings.encryption());
         if (refusal.isPresent()) {
@@ -97,14 +100,13 @@ final class OutboundTransfer {
         TransferKeys keys = accept.keys().orElse(null);
         awaitDelivery = settings.acknowledge() == Acknowledgement.AFTER_ROUTE && accept.receiverReportsDelivery();
         Flow flow = !accept.offersToListen() ? Flow.A : settings.connectivity() ? Flow.C : Flow.B;
+        view.accepted(flow, keys != null ? Dialect.MSN_SECURE_FTP : Dialect.MSNFTP);
         try (ReadableByteChannel in = openSource(); Connections waits = new Connections()) {
             connections = waits;
             if (cancelled) {
                 throw new CancellationException();
             }
             MsnftpResult result = flow.receiverListens() ? connectAndSend(accept, keys, in) : listenAndSend(keys, in);
-            LOG.info("Sent {} ({} bytes, {}) to {} in flow {}", source.name(), result.bytes(),
-                    result.encrypted() ? "encrypted" : "plain", peer, flow);
             return new TransferResult(cookie, peer.toString(), source.name(), result.bytes(), result.byeCode(),
                     result.encrypted(), flow, result.delivered() ? Acknowledgement.AFTER_ROUTE : Acknowledgement.AFTER_RECEIVE);
         } catch (MsnftpException e) {
@@ -134,12 +136,11 @@ final class OutboundTransfer {
                     .get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw cause instanceof SipAgentException sip ? Failures.ofSip(sip, cookie, peer.toString())
+            throw cause instanceof SipAgentException sip ? Failures.ofSip(sip, cookie, peer, agent.config())
                     : new TransferConnectionLostException("Cannot send the invitation: " + cause, cookie,
                             peer.toString(), Phase.SIGNALLING, cause);
         } catch (TimeoutException e) {
-            throw new TransferTimeoutException("The SIP request carrying the invitation was not answered", cookie,
-                    peer.toString(), Phase.SIGNALLING, e);
+            throw Failures.noSipAnswer(e, cookie, peer, agent.config(), settings.acceptTimeout());
         }
     }
 
@@ -224,7 +225,7 @@ final class OutboundTransfer {
                 .peerUser(peer.port().isPresent() ? peer.user() : peer.addressOfRecord())
                 .authCookie(authCookie).keys(keys).source(in, source.size())
                 .timeout(settings.transferTimeout()).authenticationTimeout(authentication)
-                .byeTimeout(settings.transferTimeout());
+                .byeTimeout(settings.transferTimeout()).progress(view::progress);
         if (awaitDelivery) {
             builder.awaitOutcome(settings.ackTimeout());
         }

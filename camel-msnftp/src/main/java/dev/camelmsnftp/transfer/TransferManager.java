@@ -51,6 +51,8 @@ public final class TransferManager implements AutoCloseable {
     private final DiskSpace space = new DiskSpace();
     private final ScheduledExecutorService timer;
     private final boolean ownTimer;
+    private final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Transfer, Boolean> tracked = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -114,6 +116,37 @@ public final class TransferManager implements AutoCloseable {
         return outbound.size() + inbound.size();
     }
 
+    /** Tells {@code listener} of every transfer of this manager, sent and received, from now on. */
+    public void addListener(TransferListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(TransferListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** The transfers under way (offered and not ended), both directions, oldest first. */
+    public List<Transfer> transfers() {
+        return tracked.keySet().stream().sorted(java.util.Comparator.comparing(Transfer::offeredAt)).toList();
+    }
+
+    /** Cancels the transfer under way with this Invitation-Cookie (see {@link Transfer#cancel()}). */
+    public boolean cancel(long cookie) {
+        return tracked.keySet().stream().filter(transfer -> transfer.cookie() == cookie).findFirst()
+                .map(Transfer::cancel).orElse(false);
+    }
+
+    private void track(Transfer transfer) {
+        tracked.put(transfer, Boolean.TRUE);
+        transfer.offered();
+    }
+
+    private void untrack(Transfer transfer, String peer) {
+        transfer.ended(new TransferFailedException("The transfer ended without an outcome", transfer.cookie(), peer,
+                TransferException.Phase.TRANSFER, -1, null));
+        tracked.remove(transfer);
+    }
+
     /**
      * Sends a file to {@code target} and returns once the receiver has all of it (success BYE). Blocks the calling
      * thread for the whole transfer.
@@ -128,13 +161,32 @@ public final class TransferManager implements AutoCloseable {
         }
         SipAddress peer = SipAddress.parse(target);
         OutboundTransfer transfer;
+        Transfer view;
         do {
-            transfer = new OutboundTransfer(this, Cookies.next(), peer, source, settings);
+            long cookie = Cookies.next();
+            view = new Transfer(Transfer.Direction.SEND, cookie, peer, source.name(), source.size(), listeners,
+                    settings.listener());
+            transfer = new OutboundTransfer(this, cookie, peer, source, settings, view);
         } while (outbound.putIfAbsent(transfer.cookie(), transfer) != null);
+        view.canceller(transfer::cancel);
+        track(view);
         try {
-            return transfer.run();
+            TransferResult result = transfer.run();
+            view.completed();
+            return result;
+        } catch (TransferRejectedException e) {
+            view.rejected(e);
+            throw e;
+        } catch (TransferException e) {
+            view.failed(e);
+            throw e;
+        } catch (InterruptedException e) {
+            view.failed(new TransferCancelledException("Interrupted", transfer.cookie(), peer.toString(),
+                    TransferException.Phase.TRANSFER, false, -1, e));
+            throw e;
         } finally {
             outbound.remove(transfer.cookie(), transfer);
+            untrack(view, peer.toString());
             signalActivity();
         }
     }
@@ -171,7 +223,8 @@ public final class TransferManager implements AutoCloseable {
                 LOG.info("{} withdrew file {} (cookie {}) while it waited for a transfer slot",
                         message.from(), receiving.offer().offeredName(), invitation.cookie());
                 inbound.remove(receiving.key(), receiving);
-                notReceived(receiving.handler(), receiving.offer());
+                receiving.withdrawn(invitation);
+                tracked.remove(receiving.view());
                 signalActivity();
                 return;
             }
@@ -210,19 +263,19 @@ public final class TransferManager implements AutoCloseable {
         if (settings.maxFileSize() > 0 && size > settings.maxFileSize()) {
             peerLog.info("File {} from {} declined: {} bytes is over maxFileSize {}", name, sender, size,
                     settings.maxFileSize());
-            return decline(message, invite, CancelCode.REJECT);
+            return decline(message, invite, CancelCode.REJECT, handler);
         }
         Optional<String> noRoom = space.check(settings.workDir(), settings.freeSpaceReserve(), size);
         if (noRoom.isPresent()) {
             peerLog.info("File {} from {} declined: {}", name, sender, noRoom.get());
-            return decline(message, invite, CancelCode.REJECT);
+            return decline(message, invite, CancelCode.REJECT, handler);
         }
         Optional<Boolean> encrypted = Encryption.receiverChoice(invite, settings.encryption());
         if (encrypted.isEmpty()) {
             peerLog.warn("File {} from {} declined: the sender {} and encryption={}", name, sender,
                     invite.encryptionRequired() ? "requires the encrypted variant" : "does not offer the encrypted variant",
                     settings.encryption().name().toLowerCase(Locale.ROOT));
-            return decline(message, invite, CancelCode.REJECT);
+            return decline(message, invite, CancelCode.REJECT, handler);
         }
         Flow flow = invite.inviterCannotListen() ? Flow.B : settings.alwaysListen() ? Flow.C : Flow.A;
         Offer offer = new Offer(invite.cookie(), sender, name, SafeFileNames.toSafeName(name), size, encrypted.get(), flow);
@@ -235,15 +288,21 @@ public final class TransferManager implements AutoCloseable {
         }
         if (!decision.accepted()) {
             peerLog.info("File {} from {} declined: {}", name, sender, decision.reason());
-            return decline(message, invite, decision.cancelCode().orElseThrow());
+            return decline(message, invite, decision.cancelCode().orElseThrow(), handler);
         }
-        InboundTransfer transfer = new InboundTransfer(this, message, invite, handler, offer, key);
+        Transfer view = new Transfer(Transfer.Direction.RECEIVE, invite.cookie(), sender, name, size, listeners,
+                settings.listener());
+        InboundTransfer transfer = new InboundTransfer(this, message, invite, handler, offer, key, view);
         if (inbound.putIfAbsent(key, transfer) != null) {
             notReceived(handler, offer);
             return 200;
         }
         Slots of = slots.get(handler);
         Slots.Admission admission = of == null ? Slots.Admission.FULL : of.admit(transfer);
+        if (admission != Slots.Admission.FULL) {
+            view.canceller(transfer::cancel);
+            track(view);
+        }
         switch (admission) {
             case START -> start(transfer, of);
             case QUEUED -> {
@@ -261,7 +320,7 @@ public final class TransferManager implements AutoCloseable {
                              + " wait for one (maxQueuedOffers)", name, sender, settings.maxConcurrentTransfers(),
                         settings.maxQueuedOffers());
                 notReceived(handler, offer);
-                return decline(message, invite, CancelCode.FAIL);
+                return decline(message, invite, CancelCode.FAIL, handler);
             }
         }
         return 200;
@@ -285,6 +344,7 @@ public final class TransferManager implements AutoCloseable {
                 // no thread for it: refuse it and hand its slot on
                 inbound.remove(running.key(), running);
                 running.refuse(CancelCode.FAIL, "no thread to run it");
+                tracked.remove(running.view());
                 transfer = of.next();
                 if (transfer != null) {
                     transfer.expiry(null);
@@ -296,6 +356,7 @@ public final class TransferManager implements AutoCloseable {
 
     private void ended(InboundTransfer transfer, Slots of) {
         inbound.remove(transfer.key(), transfer);
+        untrack(transfer.view(), transfer.offer().sender().toString());
         signalActivity();
         InboundTransfer next = of.next();
         if (next != null) {
@@ -311,6 +372,7 @@ public final class TransferManager implements AutoCloseable {
             peerLog.warn("File {} from {} declined: no transfer slot freed within acceptTimeout {}",
                     transfer.offer().offeredName(), transfer.offer().sender(), transfer.handler().settings().acceptTimeout());
             transfer.refuse(CancelCode.FAIL, null);
+            tracked.remove(transfer.view());
             signalActivity();
         }
     }
@@ -325,6 +387,7 @@ public final class TransferManager implements AutoCloseable {
     private void giveUpWaiting(InboundTransfer transfer) {
         inbound.remove(transfer.key(), transfer);
         transfer.refuse(CancelCode.OUTBANDCANCEL, null);
+        tracked.remove(transfer.view());
         signalActivity();
     }
 
@@ -354,7 +417,20 @@ public final class TransferManager implements AutoCloseable {
 
     /** Answers an INVITE with CANCEL; the MESSAGE that carried it is still answered 200 (it was understood). */
     private int decline(IncomingMessage message, Invitation invite, CancelCode code) {
+        return decline(message, invite, code, null);
+    }
+
+    /** Declines for {@code handler} (null when none was chosen): its listener and the manager's are told. */
+    private int decline(IncomingMessage message, Invitation invite, CancelCode code, InboundHandler handler) {
         reply(message, Invitation.cancel(invite.cookie(), code).build());
+        if (invite.isFileTransfer() && invite.fileName().isPresent() && invite.fileSize().isPresent()) {
+            Transfer view = new Transfer(Transfer.Direction.RECEIVE, invite.cookie(), message.from(),
+                    invite.fileName().get(), invite.fileSize().getAsLong(), listeners,
+                    handler == null ? null : handler.settings().listener());
+            view.offered();
+            view.rejected(new TransferRejectedException("Declined: CANCEL " + code.value(), invite.cookie(),
+                    message.from().toString(), TransferException.Phase.ANSWER, code.value(), 0, null));
+        }
         return 200;
     }
 

@@ -38,6 +38,7 @@ public final class TransferSettings {
     private final int maxQueuedOffers;
     private final Acknowledgement acknowledge;
     private final Duration ackTimeout;
+    private final TransferListener listener;
 
     private TransferSettings(Builder b) {
         this.localUser = SipAddress.parse(b.localUser);
@@ -57,6 +58,7 @@ public final class TransferSettings {
         this.maxQueuedOffers = b.maxQueuedOffers;
         this.acknowledge = Objects.requireNonNull(b.acknowledge, "acknowledge");
         this.ackTimeout = positive(b.ackTimeout, "ackTimeout");
+        this.listener = Objects.requireNonNull(b.listener, "listener");
         if (maxFileSize < 0) {
             throw new IllegalArgumentException("maxFileSize must be >= 0 (0: no limit)");
         }
@@ -172,6 +174,11 @@ public final class TransferSettings {
         return ackTimeout;
     }
 
+    /** Told of each transfer made with these settings (besides the manager's own listeners). */
+    public TransferListener listener() {
+        return listener;
+    }
+
     @Override
     public String toString() {
         return "TransferSettings[localUser=" + localUser + ", ftp=" + ftpHost + ":" + ftpPort + ", encryption=" + encryption
@@ -197,6 +204,7 @@ public final class TransferSettings {
         private int maxQueuedOffers = DEFAULT_MAX_QUEUED_OFFERS;
         private Acknowledgement acknowledge = Acknowledgement.AFTER_ROUTE;
         private Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
+        private TransferListener listener = TransferListener.NONE;
 
         private Builder(String localUser) {
             this.localUser = Objects.requireNonNull(localUser, "localUser");
@@ -279,6 +287,12 @@ public final class TransferSettings {
 
         public Builder ackTimeout(Duration ackTimeout) {
             this.ackTimeout = ackTimeout;
+            return this;
+        }
+
+        /** Told of each transfer made with these settings: progress bars, logs, counters. */
+        public Builder listener(TransferListener listener) {
+            this.listener = listener;
             return this;
         }
 

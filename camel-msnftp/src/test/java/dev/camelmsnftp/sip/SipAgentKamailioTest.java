@@ -8,6 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.testsupport.KamailioExtension;
+import dev.camelmsnftp.testsupport.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,20 +20,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Through a real Kamailio registrar and proxy, with digest authentication. */
 class SipAgentKamailioTest {
 
+    static final TestCertificates AUTHORITY = TestCertificates.authority("msnftp test authority");
+
+    /** Plain UDP and TCP, and two TLS ports: one whose certificate names 127.0.0.1, one for another name. */
     @RegisterExtension
-    static final KamailioExtension KAMAILIO = new KamailioExtension();
+    static final KamailioExtension KAMAILIO = new KamailioExtension()
+            .withTls("right", AUTHORITY.issue("kamailio", "IP:127.0.0.1"))
+            .withTls("other", AUTHORITY.issue("sip.other.example", "DNS:sip.other.example"));
 
     static final String TYPE = SipTesting.TYPE;
     static final String BOB = "sip:bob@" + KamailioExtension.DOMAIN;
 
+    /** A user registered through Kamailio over {@code transport}; over TLS, at the port whose certificate names it. */
     private static SipAgentConfig.Builder user(String name, SipTransport transport, String password) {
+        if (transport == SipTransport.TLS) {
+            return tlsUser(name, KAMAILIO.tlsAddress("right")).password(password);
+        }
         return SipAgentConfig.builder(name + "@" + KamailioExtension.DOMAIN).sipHost("127.0.0.1").sipPort(0)
                 .transport(transport).registrar(KAMAILIO.address()).outboundProxy(KAMAILIO.address())
                 .password(password).requestTimeout(Duration.ofSeconds(5));
     }
 
     @ParameterizedTest
-    @EnumSource(value = SipTransport.class, names = { "UDP", "TCP" })
+    @EnumSource(SipTransport.class)
     void registeredUsersReachEachOtherThroughTheProxyInBothModes(SipTransport transport) throws Exception {
         BlockingQueue<IncomingMessage> atBob = new LinkedBlockingQueue<>();
         BlockingQueue<IncomingMessage> atAlice = new LinkedBlockingQueue<>();
@@ -62,13 +72,31 @@ class SipAgentKamailioTest {
         }
     }
 
+    private static SipAgentConfig.Builder tlsUser(String name, String proxy) {
+        return SipAgentConfig.builder(name + "@" + KamailioExtension.DOMAIN).sipHost("127.0.0.1").sipPort(0)
+                .transport(SipTransport.TLS).registrar(proxy).outboundProxy(proxy).password(KamailioExtension.PASSWORD)
+                .requestTimeout(Duration.ofSeconds(5))
+                .tls(TlsSettings.of(AUTHORITY.issue(name, "IP:127.0.0.1").sslContext(AUTHORITY)));
+    }
+
+    @Test
+    void overTlsAProxyWhoseCertificateNamesAnotherHostIsRefused() {
+        assertThatThrownBy(() -> SipAgent.start(tlsUser("alice", KAMAILIO.tlsAddress("other")).build()))
+                .isInstanceOfSatisfying(SipAgentException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(SipAgentException.Kind.TRANSPORT);
+                    assertThat(e.getMessage()).contains("Cannot register").contains("No subject alternative names")
+                            .contains("check the registrar option");
+                })
+                .hasStackTraceContaining("No subject alternative").hasStackTraceContaining("127.0.0.1");
+    }
+
     @Test
     void aWrongPasswordFailsWithAClearError() {
         assertThatThrownBy(() -> SipAgent.start(user("mallory", SipTransport.UDP, "not-the-password").build()))
                 .isInstanceOfSatisfying(SipAgentException.class, e -> {
                     assertThat(e.kind()).isEqualTo(SipAgentException.Kind.AUTHENTICATION_FAILED);
                     assertThat(e.status()).hasValue(401);
-                    assertThat(e.getMessage()).contains("Registration").contains("401");
+                    assertThat(e.getMessage()).contains("Cannot register").contains("401").contains("password");
                 });
     }
 

@@ -16,6 +16,7 @@ import static dev.camelmsnftp.sip.RawSipPeer.body;
 import static dev.camelmsnftp.sip.RawSipPeer.header;
 import static dev.camelmsnftp.sip.RawSipPeer.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What our agent writes and answers, seen on the wire by a raw UDP peer written in the test. */
 class SipAgentWireTest {
@@ -26,6 +27,8 @@ class SipAgentWireTest {
     private RawSipPeer bob;
     private final BlockingQueue<IncomingMessage> delivered = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> listenerThreads = new LinkedBlockingQueue<>();
+    /** Messages of type {@code text/x-accepted}, which the listener answers 202 (an answer that is not the default). */
+    private final BlockingQueue<IncomingMessage> accepted = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -35,6 +38,10 @@ class SipAgentWireTest {
             listenerThreads.add(Thread.currentThread().getName());
             delivered.add(message);
             return 200;
+        });
+        alice.addMessageListener("text/x-accepted", message -> {
+            accepted.add(message);
+            return 202;
         });
         bob = new RawSipPeer();
     }
@@ -148,5 +155,42 @@ class SipAgentWireTest {
                 alice.localPort());
         assertThat(status(bob.receive())).isEqualTo(200);
         assertThat(listenerThreads.poll(5, TimeUnit.SECONDS)).startsWith("msnftp-sip-alice");
+    }
+
+    /**
+     * The server transaction of a MESSAGE we answered over UDP ends about half a second after the answer (not after
+     * Timer J, 32 s), yet a retransmission of the MESSAGE within Timer J (the peer lost our answer) is still answered
+     * with the same status and not delivered to the listener a second time.
+     */
+    @Test
+    void aRetransmissionAfterTheTransactionEndedIsAnsweredAgainButDeliveredOnce() throws Exception {
+        String message = bob.request("MESSAGE", alice.localPort(), null, "Content-Type: text/x-accepted\r\n",
+                "Invitation-Command: CANCEL\r\nInvitation-Cookie: 5\r\n");
+        bob.send(message, alice.localPort());
+        assertThat(status(bob.receive())).isEqualTo(202);
+        assertThat(accepted.poll(5, TimeUnit.SECONDS)).isNotNull();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> alice.stackTransactions() == 0);
+        bob.send(message, alice.localPort());
+        String again = bob.receive();
+
+        assertThat(again).as("answered again").isNotNull();
+        assertThat(status(again)).isEqualTo(202);
+        assertThat(header(again, "Call-ID")).isEqualTo(header(message, "Call-ID"));
+        assertThat(accepted.poll(500, TimeUnit.MILLISECONDS)).as("delivered a second time").isNull();
+        assertThat(alice.stackTransactions()).as("no transaction made for it").isZero();
+    }
+
+    @Test
+    void newRequestsAfterThoseAreStillDelivered() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            bob.send(bob.request("MESSAGE", alice.localPort(), null, "Content-Type: text/x-accepted\r\n",
+                    "Invitation-Command: CANCEL\r\nInvitation-Cookie: " + i + "\r\n"), alice.localPort());
+            assertThat(status(bob.receive())).isEqualTo(202);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(accepted.poll(5, TimeUnit.SECONDS)).as("message %d", i).isNotNull();
+        }
+        assertThat(alice.rememberedAnswers()).isEqualTo(3);
     }
 }

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +26,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real Kamailio (Debian package {@code kamailio}) as SIP registrar and proxy on 127.0.0.1 for a test class: its own
  * configuration on a free port (UDP and TCP), digest authentication of REGISTER with password {@link #PASSWORD} for
  * every user, locations in memory, record-routed INVITEs. Started in the foreground as a child of the test JVM and
- * killed, with its workers, after the class. Skips the class (or fails it in CI) where Kamailio is not installed.
+ * killed, with its workers, after the class; {@link #restart()} (or {@link #stop()} and {@link #start()}) restarts it
+ * in between, on the same port. Skips the class (or fails it in CI) where Kamailio is not installed.
+ * <p>
+ * With {@link #withTls}, it also listens for TLS (Debian package {@code kamailio-tls-modules}) on one port per
+ * certificate given, each port presenting its own certificate.
  *
  * <pre>
  * &#64;RegisterExtension
  * static KamailioExtension kamailio = new KamailioExtension();
  * </pre>
+ * <p>
+ * Requests for the user {@code offline} are answered 480, as a proxy that knows the user is signed out (OCS) answers
+ * them. {@link #maxExpires(int)} caps the registration lifetime Kamailio grants, so that registrations are refreshed
+ * within seconds.
  */
 public final class KamailioExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -39,6 +49,27 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
     private Path dir;
     private Process process;
     private int port;
+    private final Map<String, TestCertificates.Issued> tlsCertificates = new LinkedHashMap<>();
+    private final Map<String, Integer> tlsPorts = new LinkedHashMap<>();
+
+    /** Also listens for TLS on a port of its own that presents {@code certificate}; see {@link #tlsAddress}. */
+    public KamailioExtension withTls(String name, TestCertificates.Issued certificate) {
+        tlsCertificates.put(name, certificate);
+        return this;
+    }
+
+    /** {@code 127.0.0.1:port/tls} of the TLS listener named {@code name}. */
+    public String tlsAddress(String name) {
+        return "127.0.0.1:" + tlsPorts.get(name) + "/tls";
+    }
+
+    private int maxExpires;
+
+    /** Kamailio grants registrations at most this many seconds (its default otherwise: 3600, at least 60). */
+    public KamailioExtension maxExpires(int seconds) {
+        this.maxExpires = seconds;
+        return this;
+    }
 
     /** The port Kamailio listens on (UDP and TCP). */
     public int port() {
@@ -58,12 +89,15 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
         dir = Files.createTempDirectory("kamailio-");
         port = FreePorts.udpAndTcp();
         Path config = dir.resolve("kamailio.cfg");
-        Files.writeString(config, config(port, modules.get()));
-        process = new ProcessBuilder(List.of(kamailio.get().toString(), "-f", config.toString(), "-P",
-                dir.resolve("kamailio.pid").toString(), "-w", dir.toString(), "-Y", dir.toString(), "-DD", "-E"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("kamailio.log").toFile()).start();
+        String tls = "";
+        if (!tlsCertificates.isEmpty()) {
+            ExternalPeers.assumePeer("kamailio TLS module", Files.exists(modules.get().resolve("tls.so")),
+                    "apt-get install -y kamailio-tls-modules");
+            tls = tls(modules.get());
+        }
+        Files.writeString(config, config(port, modules.get(), tls, maxExpires));
         try {
-            awaitAnswering(Duration.ofSeconds(20));
+            launch();
         } catch (IOException | RuntimeException e) {
             afterAll(context);
             throw e;
@@ -72,6 +106,55 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        terminate();
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Stops Kamailio (SIGTERM, as an init system would) and starts it again on the same port and configuration; returns
+     * once it answers. It keeps locations in memory, so every registration is lost, as in production.
+     */
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        start();
+    }
+
+    /** Stops Kamailio and its workers; {@link #start()} starts it again on the same port. */
+    public void stop() throws InterruptedException {
+        terminate();
+    }
+
+    /** Starts Kamailio again after {@link #stop()}; returns once it answers. */
+    public void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("Kamailio is running");
+        }
+        launch();
+    }
+
+    private void launch() throws IOException {
+        Path config = dir.resolve("kamailio.cfg");
+        process = new ProcessBuilder(List.of(executable().orElseThrow().toString(), "-f", config.toString(), "-P",
+                dir.resolve("kamailio.pid").toString(), "-w", dir.toString(), "-Y", dir.toString(), "-DD", "-E"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kamailio.log").toFile()))
+                .start();
+        try {
+            awaitAnswering(Duration.ofSeconds(20));
+        } catch (IOException | RuntimeException e) {
+            try {
+                terminate();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
+    }
+
+    private void terminate() throws InterruptedException {
         if (process != null) {
             List<ProcessHandle> workers = process.descendants().toList();
             process.destroy();
@@ -79,13 +162,11 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
-            workers.forEach(ProcessHandle::destroyForcibly);
-            process = null;
-        }
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
+            for (ProcessHandle worker : workers) {
+                worker.destroyForcibly();
+                worker.onExit().completeOnTimeout(worker, 10, TimeUnit.SECONDS).join();
             }
+            process = null;
         }
     }
 
@@ -127,8 +208,32 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                + "Call-ID: " + UUID.randomUUID() + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
     }
 
+    /** The TLS listeners, module and per-port certificates (tls.cfg); their lines of kamailio.cfg. */
+    private String tls(Path modules) throws IOException {
+        StringBuilder listen = new StringBuilder("enable_tls=yes\n");
+        StringBuilder domains = new StringBuilder();
+        for (Map.Entry<String, TestCertificates.Issued> entry : tlsCertificates.entrySet()) {
+            int tlsPort = FreePorts.udpAndTcp();
+            tlsPorts.put(entry.getKey(), tlsPort);
+            Path certificate = entry.getValue().writeCertificatePem(dir.resolve(entry.getKey() + ".pem"));
+            Path key = entry.getValue().writePrivateKeyPem(dir.resolve(entry.getKey() + ".key"));
+            listen.append("listen=tls:127.0.0.1:").append(tlsPort).append('\n');
+            String settings = "method = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n"
+                              + "certificate = " + certificate + "\nprivate_key = " + key + "\n\n";
+            if (domains.isEmpty()) {
+                domains.append("[server:default]\n").append(settings);
+            }
+            domains.append("[server:127.0.0.1:").append(tlsPort).append("]\n").append(settings);
+        }
+        domains.append("[client:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n");
+        Path tlsConfig = dir.resolve("tls.cfg");
+        Files.writeString(tlsConfig, domains.toString());
+        return listen + "loadmodule \"" + modules.resolve("tls.so") + "\"\nmodparam(\"tls\", \"config\", \""
+               + tlsConfig + "\")\n";
+    }
+
     /** The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port. */
-    private static String config(int port, Path modules) {
+    private static String config(int port, Path modules, String tls, int maxExpires) {
         return """
                 #!KAMAILIO
                 debug=2
@@ -137,6 +242,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 children=2
                 listen=udp:127.0.0.1:%1$d
                 listen=tcp:127.0.0.1:%1$d
+                %4$s
                 mpath="%2$s/"
                 loadmodule "tm.so"
                 loadmodule "sl.so"
@@ -149,6 +255,7 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 loadmodule "siputils.so"
                 loadmodule "xlog.so"
                 loadmodule "auth.so"
+                %5$s
                 request_route {
                     if (!mf_process_maxfwd_header("10")) { sl_send_reply("483","Too Many Hops"); exit; }
                     if (has_totag()) {
@@ -160,11 +267,13 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                         if (!pv_www_authenticate("$td", "%3$s", "0")) { www_challenge("$td", "0"); exit; }
                         save("location"); exit;
                     }
+                    if ($rU == "offline") { sl_send_reply("480", "Temporarily Unavailable"); exit; }
                     if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
                     if (is_method("INVITE")) record_route();
                     t_relay();
                 }
-                """.formatted(port, modules, PASSWORD);
+                """.formatted(port, modules, PASSWORD, tls, maxExpires <= 0 ? ""
+                : "modparam(\"registrar\", \"min_expires\", 1)\nmodparam(\"registrar\", \"max_expires\", " + maxExpires + ")");
     }
 
     private static Optional<Path> executable() {

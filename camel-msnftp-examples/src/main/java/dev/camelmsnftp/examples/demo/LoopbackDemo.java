@@ -22,6 +22,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.camelmsnftp.component.MsnftpComponent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -67,6 +68,8 @@ public final class LoopbackDemo {
         boolean complete;
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new DemoRoutes(dir, alicePort, bobPort, report));
+            // progress of the large files, from the component's transfer events
+            camel.getComponent("msnftp", MsnftpComponent.class).addTransferListener(new DemoProgress(out));
             camel.start();
             Path outbox = Files.createDirectories(dir.resolve("outbox"));
             for (String name : samples.keySet()) {

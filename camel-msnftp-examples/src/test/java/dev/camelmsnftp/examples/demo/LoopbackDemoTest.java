@@ -27,7 +27,9 @@ class LoopbackDemoTest {
         assertThat(output).contains("OK: all 5 files arrived intact.")
                 .contains("[5/5] alice sent").contains("[5/5] bob received")
                 .containsPattern("'dataset.bin' +3,145,728 +16777989 +(yes|no) +[0-9.,]+ +[0-9.]+ +intact \\(SHA-256 equal\\)")
-                .contains("'Quartalsbericht Q3 (Entwurf) ü.pdf'");
+                .contains("'Quartalsbericht Q3 (Entwurf) ü.pdf'")
+                // the progress bar drawn from the component's transfer events
+                .containsPattern("dataset\\.bin +\\[#{20}\\] 100%  3\\.1 MB of 3\\.1 MB");
         try (var inbox = Files.list(dir.resolve("inbox"))) {
             assertThat(inbox.map(path -> path.getFileName().toString())).containsExactlyInAnyOrder("hello.txt",
                     "empty.log", "photo 2026-11-25.jpg", "Quartalsbericht Q3 (Entwurf) ü.pdf", "dataset.bin");
