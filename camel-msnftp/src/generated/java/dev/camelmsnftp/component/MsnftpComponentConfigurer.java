@@ -70,6 +70,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "identity": getOrCreateConfiguration(target).setIdentity(property(camelContext, java.lang.String.class, value)); return true;
         case "include": getOrCreateConfiguration(target).setInclude(property(camelContext, java.lang.String.class, value)); return true;
+        case "keepaliveinterval":
+        case "keepAliveInterval": getOrCreateConfiguration(target).setKeepAliveInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "localuser":
@@ -85,6 +87,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "outboundproxy":
         case "outboundProxy": getOrCreateConfiguration(target).setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "registerexpires":
+        case "registerExpires": getOrCreateConfiguration(target).setRegisterExpires(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "registrar": getOrCreateConfiguration(target).setRegistrar(property(camelContext, java.lang.String.class, value)); return true;
         case "siphost":
         case "sipHost": getOrCreateConfiguration(target).setSipHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -157,6 +161,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "identity": return java.lang.String.class;
         case "include": return java.lang.String.class;
+        case "keepaliveinterval":
+        case "keepAliveInterval": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "localuser":
@@ -172,6 +178,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
+        case "registerexpires":
+        case "registerExpires": return long.class;
         case "registrar": return java.lang.String.class;
         case "siphost":
         case "sipHost": return java.lang.String.class;
@@ -245,6 +253,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
         case "identity": return getOrCreateConfiguration(target).getIdentity();
         case "include": return getOrCreateConfiguration(target).getInclude();
+        case "keepaliveinterval":
+        case "keepAliveInterval": return getOrCreateConfiguration(target).getKeepAliveInterval();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "localuser":
@@ -260,6 +270,8 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "outboundproxy":
         case "outboundProxy": return getOrCreateConfiguration(target).getOutboundProxy();
         case "password": return getOrCreateConfiguration(target).getPassword();
+        case "registerexpires":
+        case "registerExpires": return getOrCreateConfiguration(target).getRegisterExpires();
         case "registrar": return getOrCreateConfiguration(target).getRegistrar();
         case "siphost":
         case "sipHost": return getOrCreateConfiguration(target).getSipHost();

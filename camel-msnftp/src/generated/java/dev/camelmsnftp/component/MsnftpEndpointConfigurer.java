@@ -62,6 +62,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "identity": target.getConfiguration().setIdentity(property(camelContext, java.lang.String.class, value)); return true;
         case "include": target.getConfiguration().setInclude(property(camelContext, java.lang.String.class, value)); return true;
+        case "keepaliveinterval":
+        case "keepAliveInterval": target.getConfiguration().setKeepAliveInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "localuser":
@@ -77,6 +79,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "outboundproxy":
         case "outboundProxy": target.getConfiguration().setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "registerexpires":
+        case "registerExpires": target.getConfiguration().setRegisterExpires(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "registrar": target.getConfiguration().setRegistrar(property(camelContext, java.lang.String.class, value)); return true;
         case "siphost":
         case "sipHost": target.getConfiguration().setSipHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -146,6 +150,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "identity": return java.lang.String.class;
         case "include": return java.lang.String.class;
+        case "keepaliveinterval":
+        case "keepAliveInterval": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "localuser":
@@ -161,6 +167,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
+        case "registerexpires":
+        case "registerExpires": return long.class;
         case "registrar": return java.lang.String.class;
         case "siphost":
         case "sipHost": return java.lang.String.class;
@@ -231,6 +239,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
         case "identity": return target.getConfiguration().getIdentity();
         case "include": return target.getConfiguration().getInclude();
+        case "keepaliveinterval":
+        case "keepAliveInterval": return target.getConfiguration().getKeepAliveInterval();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "localuser":
@@ -246,6 +256,8 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "outboundproxy":
         case "outboundProxy": return target.getConfiguration().getOutboundProxy();
         case "password": return target.getConfiguration().getPassword();
+        case "registerexpires":
+        case "registerExpires": return target.getConfiguration().getRegisterExpires();
         case "registrar": return target.getConfiguration().getRegistrar();
         case "siphost":
         case "sipHost": return target.getConfiguration().getSipHost();

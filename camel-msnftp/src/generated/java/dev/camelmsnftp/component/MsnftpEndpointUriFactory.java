@@ -24,7 +24,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(44);
+        Set<String> props = new HashSet<>(46);
         props.add("acceptTimeout");
         props.add("ackTimeout");
         props.add("acknowledge");
@@ -48,6 +48,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("idempotentRepository");
         props.add("identity");
         props.add("include");
+        props.add("keepAliveInterval");
         props.add("lazyStartProducer");
         props.add("localUser");
         props.add("maxConcurrentTransfers");
@@ -57,6 +58,7 @@ public class MsnftpEndpointUriFactory extends org.apache.camel.support.component
         props.add("outboundProxy");
         props.add("password");
         props.add("peer");
+        props.add("registerExpires");
         props.add("registrar");
         props.add("sipHost");
         props.add("sipMode");

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where a received file goes when its exchange failed (option {@code moveFailed}): never deleted, but moved to the
- * failed folder (by default {@code <workDir>/.failed}) under its plain name, or kept where it is when moveFailed is
- * off; either way with a sidecar {@code .<name>.headers} (a hidden file, which a {@code file:} consumer replaying the
- * folder skips) holding the headers its exchange had and why it failed.
+ * failed folder (by default {@code <workDir>/.failed}) under its plain name, or kept in the work directory itself
+ * under its plain name when moveFailed is off (never under its temporary name, which the work directory's clean-up at
+ * start takes for an orphan); either way with a sidecar {@code .<name>.headers} (a hidden file, which a {@code file:}
+ * consumer replaying the folder skips) holding the headers its exchange had and why it failed.
  */
 final class FailedFiles {
 
@@ -26,7 +27,7 @@ final class FailedFiles {
     static final String SIDECAR_PREFIX = ".";
     static final String SIDECAR_SUFFIX = ".headers";
 
-    /** The folder, or null to keep failed files in the work directory. */
+    /** Where failed files go: the moveFailed folder, or the work directory itself. */
     private final Path folder;
 
     FailedFiles(Path folder) {
@@ -39,7 +40,7 @@ final class FailedFiles {
      */
     static FailedFiles of(String moveFailed, Path workDir) {
         if (moveFailed == null || moveFailed.isBlank() || moveFailed.trim().equalsIgnoreCase("false")) {
-            return new FailedFiles(null);
+            return new FailedFiles(workDir);
         }
         return new FailedFiles(workDir.resolve(moveFailed.trim()).normalize());
     }
@@ -53,11 +54,8 @@ final class FailedFiles {
             return null;
         }
         try {
-            if (folder != null) {
-                Files.createDirectories(folder);
-                Path target = freeName(folder, file.fileName(), file.cookie());
-                now = Files.move(now, target);
-            }
+            Files.createDirectories(folder);
+            now = Files.move(now, freeName(folder, file.fileName(), file.cookie()));
             writeSidecar(file, now, failure, routeId);
             LOG.warn("File {} from {} was not delivered and is kept as {} (headers in {}{}{})", file.fileName(),
                     file.sender().addressOfRecord(), now, SIDECAR_PREFIX, now.getFileName(), SIDECAR_SUFFIX);

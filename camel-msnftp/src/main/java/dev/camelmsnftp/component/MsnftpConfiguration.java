@@ -63,6 +63,19 @@ public class MsnftpConfiguration implements Cloneable {
     @UriParam(label = "common", description = "A registrar to REGISTER our identity at, as host or host:port; none means no registration.")
     private String registrar;
 
+    @UriParam(label = "common", defaultValue = "600s", javaType = "java.time.Duration",
+              description = "With a registrar: the registration lifetime to ask for (the Expires of our REGISTER), refreshed at"
+                            + " 80 % of what the registrar grants; a registrar's 423 Min-Expires raises it. At least 1s.")
+    private long registerExpires = 600_000;
+
+    @UriParam(label = "advanced", defaultValue = "15s", javaType = "java.time.Duration",
+              description = "With a registrar: how often to check that it still holds our registration (a REGISTER query, which"
+                            + " also keeps the connection and NAT bindings toward it alive). A registration the registrar lost,"
+                            + " because it restarted, is renewed at once, so the user is reachable again within about this"
+                            + " long of the registrar's return; over TCP and TLS a closed connection to the registrar renews it"
+                            + " at once as well. 0 turns the checks off.")
+    private long keepAliveInterval = 15_000;
+
     @UriParam(label = "common", description = "An outbound proxy that every SIP request goes through: host, host:port, or host:port/transport"
                                                 + " (udp, tcp, tls).")
     private String outboundProxy;
@@ -139,7 +152,9 @@ public class MsnftpConfiguration implements Cloneable {
 
     @UriParam(label = "common",
               description = "Where the consumer writes received files before handing them on (and the producer spools streams"
-                            + " of unknown length); a temporary folder by default.")
+                            + " of unknown length); by default camel-msnftp/<identity> in the temporary folder. One process"
+                            + " at a time: it is locked while in use (another process using it fails to start), and the"
+                            + " temporary files a killed process left there are deleted when the next one starts.")
     private String workDir;
 
     @UriParam(label = "common", defaultValue = "16",
@@ -194,8 +209,8 @@ public class MsnftpConfiguration implements Cloneable {
               description = "Where a received file whose exchange failed is kept (it is never deleted): a folder, relative to"
                             + " workDir unless absolute; the file keeps its plain name (with the cookie added when taken) and"
                             + " gets a hidden sidecar .<name>.headers with its headers and the failure. false (or empty) keeps"
-                            + " it where it is in workDir, with the same sidecar. To replay the files, route the folder again,"
-                            + " e.g. from(\"file:<workDir>/.failed\"), which skips the hidden sidecars.")
+                            + " it in workDir itself, under its plain name, with the same sidecar. To replay the files, route"
+                            + " the folder again, e.g. from(\"file:<workDir>/.failed\"), which skips the hidden sidecars.")
     private String moveFailed = ".failed";
 
     @UriParam(label = "consumer,filter", defaultValue = "false",
@@ -291,6 +306,22 @@ public class MsnftpConfiguration implements Cloneable {
 
     public void setRegistrar(String registrar) {
         this.registrar = registrar;
+    }
+
+    public long getRegisterExpires() {
+        return registerExpires;
+    }
+
+    public void setRegisterExpires(long registerExpires) {
+        this.registerExpires = registerExpires;
+    }
+
+    public long getKeepAliveInterval() {
+        return keepAliveInterval;
+    }
+
+    public void setKeepAliveInterval(long keepAliveInterval) {
+        this.keepAliveInterval = keepAliveInterval;
     }
 
     public String getOutboundProxy() {
@@ -584,6 +615,10 @@ public class MsnftpConfiguration implements Cloneable {
     }
 
     AgentKey agentKey() {
+        duration(registerExpires, "registerExpires", 1000);
+        if (keepAliveInterval != 0) {
+            duration(keepAliveInterval, "keepAliveInterval", 100);
+        }
         return new AgentKey(SipAddress.parse(required(identity, "identity")).addressOfRecord().toLowerCase(Locale.ROOT),
                 sipHost, sipPort, required(sipTransport, "sipTransport"), registrar, outboundProxy, authUsername, password,
                 sslContextParameters, verifyHostname);
@@ -598,6 +633,8 @@ public class MsnftpConfiguration implements Cloneable {
         SipAgentConfig.Builder builder = SipAgentConfig.builder(required(identity, "identity")).sipHost(sipHost)
                 .sipPort(sipPort).transport(required(sipTransport, "sipTransport")).registrar(registrar)
                 .outboundProxy(outboundProxy).authUsername(authUsername).password(password).mode(required(sipMode, "sipMode"))
+                .registrationExpiry(duration(registerExpires, "registerExpires", 1000))
+                .keepAliveInterval(keepAliveInterval == 0 ? Duration.ZERO : duration(keepAliveInterval, "keepAliveInterval", 100))
                 .listenerExecutor(listenerExecutor);
         if (sipTransport == SipTransport.TLS) {
             SSLContext context = sslContextParameters != null ? sslContextParameters.createSSLContext(camelContext)
@@ -618,6 +655,16 @@ public class MsnftpConfiguration implements Cloneable {
                 .workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
                 .maxConcurrentTransfers(maxConcurrentTransfers).maxQueuedOffers(maxQueuedOffers)
                 .acknowledge(acknowledge).ackTimeout(Duration.ofMillis(ackTimeout)).listener(listener).build();
+    }
+
+    /** A duration option of at least {@code minimumMillis}; plain numbers are milliseconds, as everywhere in Camel. */
+    private static Duration duration(long millis, String name, long minimumMillis) {
+        if (millis < minimumMillis) {
+            throw new IllegalArgumentException("The msnftp option " + name + " must be at least " + minimumMillis
+                                               + " ms; it is a duration, such as 600s or 10m (a plain number is"
+                                               + " milliseconds): " + millis);
+        }
+        return Duration.ofMillis(millis);
     }
 
     private static String required(String value, String name) {

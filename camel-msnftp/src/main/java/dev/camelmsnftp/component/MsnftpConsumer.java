@@ -92,7 +92,14 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
                     endpoint.getCamelContext().resolveLanguage("simple").createExpression(key));
         }
         agent = endpoint.acquireAgent(this);
-        agent.transfers().addInboundHandler(this);
+        try {
+            // takes the work directory for this process (refused when another process holds it)
+            agent.transfers().addInboundHandler(this);
+        } catch (RuntimeException e) {
+            endpoint.releaseAgent(agent);
+            agent = null;
+            throw e;
+        }
         // health checks are optional (camel-health): report the SIP agent through the route's consumer check
         if (HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "consumers",
                 HealthCheckRepository.class) != null) {

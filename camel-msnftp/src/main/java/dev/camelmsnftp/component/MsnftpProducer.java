@@ -14,6 +14,7 @@ import dev.camelmsnftp.transfer.TransferException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import dev.camelmsnftp.transfer.TransferResult;
 import dev.camelmsnftp.transfer.TransferSettings;
+import dev.camelmsnftp.transfer.WorkDirectoryLock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
@@ -37,6 +38,7 @@ public class MsnftpProducer extends DefaultProducer {
     private Expression fileName;
     private volatile SharedAgent agent;
     private String remoteUser;
+    private WorkDirectoryLock workDir;
     private WritableHealthCheckRepository healthChecks;
     private MsnftpHealthCheck healthCheck;
 
@@ -55,6 +57,14 @@ public class MsnftpProducer extends DefaultProducer {
         fileName = expression == null ? null
                 : endpoint.getCamelContext().resolveLanguage("simple").createExpression(expression);
         agent = endpoint.acquireAgent(this);
+        try {
+            // streams are spooled there: taken for this process (temporary files a killed process left are deleted)
+            workDir = agent.transfers().useWorkDirectory(settings.workDir());
+        } catch (RuntimeException e) {
+            endpoint.releaseAgent(agent);
+            agent = null;
+            throw e;
+        }
         // health checks are optional (camel-health), and the producers' repository is off unless enabled
         healthChecks = HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "producers",
                 WritableHealthCheckRepository.class);
@@ -73,6 +83,10 @@ public class MsnftpProducer extends DefaultProducer {
             healthCheck = null;
         }
         if (agent != null) {
+            if (workDir != null) {
+                agent.transfers().releaseWorkDirectory(workDir);
+                workDir = null;
+            }
             endpoint.releaseAgent(agent);
             agent = null;
         }

@@ -84,7 +84,11 @@ public final class IncomingMessage {
         return callId;
     }
 
-    /** Sends a MESSAGE back to the sender: in the same dialog when it came in one, otherwise out of dialog. */
+    /**
+     * Sends a MESSAGE back to the sender: in the same dialog when it came in one, otherwise out of dialog. Cancelling
+     * the returned future gives the request up: not sent if it still waits its turn in the dialog, its SIP transaction
+     * ended if it was sent.
+     */
     public CompletableFuture<SipResponse> reply(String contentType, byte[] body) {
         return replier.reply(contentType, body);
     }

@@ -31,6 +31,8 @@ final class Outgoing implements SharedStack.ResponseHandler {
     private final CompletableFuture<SipResponse> future = new CompletableFuture<>();
     private volatile ClientTransaction transaction;
     private volatile ScheduledFuture<?> timeout;
+    private volatile Response finalResponse;
+    private volatile long cseq;
     private boolean retried;
 
     /**
@@ -43,6 +45,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
         this.dialog = dialog;
         this.onSuccess = onSuccess;
         this.description = transaction.getRequest().getMethod() + " to " + transaction.getRequest().getRequestURI();
+        this.cseq = cseqOf(transaction);
         transaction.setApplicationData(this);
     }
 
@@ -54,12 +57,19 @@ final class Outgoing implements SharedStack.ResponseHandler {
         return transaction;
     }
 
-    /** Sends the request and arms the time-out. */
+    /**
+     * Sends the request and arms the time-out. Cancelling the returned future gives the request up: its transaction is
+     * ended, so nothing more of it is sent.
+     */
     CompletableFuture<SipResponse> send() {
         runtime.track(this);
-        timeout = runtime.schedule(() -> fail(new SipAgentException(Kind.TIMEOUT,
-                "No final response to " + description + " within " + runtime.config().requestTimeout())),
-                runtime.config().requestTimeout());
+        future.whenComplete((response, error) -> {
+            if (future.isCancelled()) {
+                finish();
+                endTransaction(true);
+            }
+        });
+        timeout = runtime.schedule(this::timedOut, runtime.config().requestTimeout());
         try {
             if (dialog != null) {
                 dialog.sendRequest(transaction);
@@ -72,6 +82,21 @@ final class Outgoing implements SharedStack.ResponseHandler {
         return future;
     }
 
+    /** The CSeq number of the request as last sent (a digest retry takes the next one). */
+    long cseq() {
+        return cseq;
+    }
+
+    private static long cseqOf(ClientTransaction transaction) {
+        return ((javax.sip.header.CSeqHeader) transaction.getRequest().getHeader(javax.sip.header.CSeqHeader.NAME))
+                .getSeqNumber();
+    }
+
+    /** The final response that ended the request (the last one, after a digest retry), or null. */
+    Response finalResponse() {
+        return finalResponse;
+    }
+
     @Override
     public void onResponse(ResponseEvent event) {
         Response response = event.getResponse();
@@ -79,6 +104,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
         if (status < 200 || future.isDone()) {
             return;
         }
+        finalResponse = response;
         if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED) && retryWithCredentials(
                 response)) {
             return;
@@ -112,6 +138,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
             ClientTransaction retry = helper.handleChallenge(challenge, transaction, runtime.provider(), 5, true);
             retry.setApplicationData(this);
             transaction = retry;
+            cseq = cseqOf(retry);
             if (dialog != null && retry.getRequest().getHeader("To") != null
                 && ((javax.sip.header.ToHeader) retry.getRequest().getHeader("To")).getTag() != null) {
                 dialog.sendRequest(retry);
@@ -127,6 +154,16 @@ final class Outgoing implements SharedStack.ResponseHandler {
         }
     }
 
+    /**
+     * Our time-out ({@code requestTimeout}, 10 s by default) is shorter than JAIN-SIP's transaction time-out (64*T1, 32
+     * s): when we give up, the transaction is ended too, so that no retransmission delivers the request after we
+     * reported it failed (a receiver that gave up on its ACCEPT must not have the sender act on it later).
+     */
+    private void timedOut() {
+        fail(new SipAgentException(Kind.TIMEOUT, "No final response to " + description + " within "
+                                                 + runtime.config().requestTimeout()), true);
+    }
+
     @Override
     public void onTimeout() {
         fail(new SipAgentException(Kind.TIMEOUT, "The SIP transaction of " + description + " timed out"));
@@ -134,25 +171,31 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     void complete(SipResponse response) {
         finish();
-        endTransaction();
+        endTransaction(false);
         runtime.completeLater(future, response, null);
     }
 
     void fail(SipAgentException failure) {
+        fail(failure, false);
+    }
+
+    private void fail(SipAgentException failure, boolean givenUp) {
         finish();
-        endTransaction();
+        endTransaction(givenUp);
         runtime.completeLater(future, null, failure);
     }
 
     /**
      * After the final response a non-INVITE client transaction only waits (Timer K, 5 s over UDP) to swallow
      * retransmissions of that response; ending it at once frees it (a late copy is then dropped as a stray response).
-     * Its application data (this object, its future) is let go too.
+     * Its application data (this object, its future) is let go too. An INVITE's is kept after an answer (it carries
+     * the 2xx and the ACK), but ended too when we {@code gaveUp} (our time-out, or the caller cancelled): then no
+     * retransmission may deliver it after we reported it failed.
      */
-    private void endTransaction() {
+    private void endTransaction(boolean gaveUp) {
         ClientTransaction done = transaction;
         done.setApplicationData(null);
-        if (javax.sip.message.Request.INVITE.equals(done.getRequest().getMethod())) {
+        if (!gaveUp && javax.sip.message.Request.INVITE.equals(done.getRequest().getMethod())) {
             return;
         }
         try {

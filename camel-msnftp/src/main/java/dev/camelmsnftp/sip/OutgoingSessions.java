@@ -16,15 +16,22 @@ import javax.sip.ResponseEvent;
 import javax.sip.SipException;
 import javax.sip.header.CSeqHeader;
 import javax.sip.message.Request;
+import javax.sip.message.Response;
 
 import dev.camelmsnftp.sip.SipAgentException.Kind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The IM sessions an agent opens (SPEC 3.3), one per peer: the first message to a peer sends the INVITE, the next ones
- * reuse its dialog while it is open; closed with BYE when idle, on request, or when the agent stops.
+ * reuse its dialog while it is open; closed with BYE when idle, on request, or when the agent stops. A message that
+ * fails in a session we reused with 481, 408, a time-out or a transport failure ends that session and is sent once
+ * more in a new one: after the peer restarted, the first message to it goes through instead of failing until the
+ * session's idle time-out.
  */
 final class OutgoingSessions {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OutgoingSessions.class);
     private final AgentRuntime runtime;
     private final RequestSender requests;
     private final Map<String, ImSession> sessions = new ConcurrentHashMap<>();
@@ -54,21 +61,63 @@ final class OutgoingSessions {
         if (created[0] != null) {
             invite(key, session);
         }
+        boolean reused = created[0] == null;
         return session.established()
                 .thenCompose(dialog -> requests.inDialog(dialog, Request.MESSAGE, contentType, body))
                 .handle((response, error) -> {
                     session.release();
-                    scheduleIdleCheck(key, session);
                     if (error == null) {
+                        scheduleIdleCheck(key, session);
                         return CompletableFuture.completedFuture(response);
                     }
-                    if (mayRetry && runtime.isRunning() && session.isTerminated()) {
-                        sessions.remove(key, session);
+                    SipAgentException failure = AgentRuntime.unwrap(error);
+                    boolean ended = session.isTerminated() || reused && endsSession(failure);
+                    if (ended) {
+                        end(key, session, failure);
+                    } else {
+                        scheduleIdleCheck(key, session);
+                    }
+                    if (mayRetry && runtime.isRunning() && ended) {
+                        LOG.debug("The IM session with {} is gone ({}); sending again in a new one", peer, failure.getMessage());
                         return send(peer, contentType, body, false);
                     }
-                    return CompletableFuture.<SipResponse> failedFuture(AgentRuntime.unwrap(error));
+                    return CompletableFuture.<SipResponse> failedFuture(failure);
                 })
                 .thenCompose(future -> future);
+    }
+
+    /**
+     * Whether a failed request in a session we reused says the session is gone (RFC 3261 12.2.1.2: a 481 or a 408, and
+     * a transaction time-out counts as a 408): the peer restarted and forgot the dialog, or stopped answering in it. A
+     * transport failure says the same of a peer that no longer listens where the dialog points.
+     */
+    static boolean endsSession(SipAgentException failure) {
+        return switch (failure.kind()) {
+            case TIMEOUT, TRANSPORT -> true;
+            case REJECTED -> failure.status().orElse(0) == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST
+                             || failure.status().orElse(0) == Response.REQUEST_TIMEOUT;
+            default -> false;
+        };
+    }
+
+    /**
+     * Ends a session that failed: never reused again. A peer that answered 481 no longer knows the dialog, so it is
+     * only dropped here; otherwise the peer gets a BYE (best effort, not waited for) in case it still holds it.
+     */
+    private void end(String key, ImSession session, SipAgentException failure) {
+        sessions.remove(key, session);
+        if (!session.close()) {
+            return;
+        }
+        Dialog dialog = session.dialog();
+        if (dialog == null) {
+            return;
+        }
+        if (failure.kind() == Kind.REJECTED && failure.status().orElse(0) == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST) {
+            dialog.delete();
+        } else {
+            requests.bye(dialog);
+        }
     }
 
     private static String key(SipAddress peer) {

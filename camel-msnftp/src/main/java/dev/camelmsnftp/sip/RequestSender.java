@@ -1,6 +1,8 @@
 package dev.camelmsnftp.sip;
 
 import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,20 +52,41 @@ final class RequestSender {
     }
 
     /**
-     * Sends a request in a dialog once the previous one in that dialog has its final response. Requests in a dialog
+     * Sends a request in a dialog once the previous one in that dialog has its final response. Cancelling the returned
+     * future gives the request up: not sent if it still waits its turn, its transaction ended if it was sent. Requests in a dialog
      * must reach the peer in CSeq order or it answers 500 (RFC 3261 12.2.2); over UDP, and at JAIN-SIP receivers that
      * process datagrams on several threads, only one request at a time guarantees it.
      */
     CompletableFuture<SipResponse> inDialog(Dialog dialog, String method, String contentType, byte[] body) {
         CompletableFuture<SipResponse> next;
+        // the request once sent, and whether the caller gave it up (then it is given up as soon as it is sent)
+        List<CompletableFuture<SipResponse>> sent = new ArrayList<>(1);
+        boolean[] givenUp = new boolean[1];
         synchronized (dialogTails) {
             CompletableFuture<SipResponse> previous = dialogTails.getOrDefault(dialog, CompletableFuture.completedFuture(null));
-            next = previous.handle((response, error) -> null)
-                    .thenCompose(ignored -> sendNow(dialog, method, contentType, body));
+            next = previous.handle((response, error) -> null).thenCompose(ignored -> {
+                CompletableFuture<SipResponse> request = sendNow(dialog, method, contentType, body);
+                synchronized (sent) {
+                    sent.add(request);
+                    if (givenUp[0]) {
+                        request.cancel(false);
+                    }
+                }
+                return request;
+            });
             dialogTails.put(dialog, next);
         }
         CompletableFuture<SipResponse> tail = next;
-        next.whenComplete((response, error) -> dialogTails.remove(dialog, tail));
+        next.whenComplete((response, error) -> {
+            dialogTails.remove(dialog, tail);
+            if (tail.isCancelled()) {
+                // given up by the caller: never sent if it was still waiting its turn, its transaction ended if not
+                synchronized (sent) {
+                    givenUp[0] = true;
+                    sent.forEach(request -> request.cancel(false));
+                }
+            }
+        });
         return next;
     }
 

@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLSocket;
 import javax.sip.ClientTransaction;
@@ -76,6 +77,7 @@ final class SharedStack implements SipListener {
     private final SipProvider provider;
     private final Set<Thread> ownThreads;
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
+    private final Set<Consumer<InetSocketAddress>> connectionListeners = ConcurrentHashMap.newKeySet();
     private int references;
 
     private SharedStack(Key key, SipStackImpl stack, SipProvider provider, Set<Thread> ownThreads) {
@@ -155,6 +157,8 @@ final class SharedStack implements SipListener {
         properties.setProperty("gov.nist.javax.sip.LINGER_TIMER", "0");
         // no congestion auditor: it drops queued requests, and its timer thread outlives a stack stopped early
         properties.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "0");
+        // the stock processors, except that TCP/TLS ones say when a connection closes (see addConnectionListener)
+        properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", JainSipConnections.class.getName());
         // a fixed pool of UDP message threads: without it JAIN-SIP starts a thread for every datagram, which on its
         // own made a MESSAGE round trip on loopback 2.5 times slower (3 ms against 1.2 ms median, see performance.md).
         // UDP only: TCP and TLS have a thread per connection anyway, and keep JAIN-SIP's default there.
@@ -182,6 +186,7 @@ final class SharedStack implements SipListener {
                 SipProvider provider = stack.createSipProvider(point);
                 SharedStack shared = new SharedStack(key, stack, provider, new HashSet<>());
                 provider.addSipListener(shared);
+                JainSipConnections.watch(stack, shared::connectionClosed);
                 stack.start();
                 for (Thread thread : Thread.getAllStackTraces().keySet()) {
                     if (!before.contains(thread) && isJainSipThread(thread)) {
@@ -193,6 +198,7 @@ final class SharedStack implements SipListener {
             } catch (Exception e) {
                 SipNetworkLayer.forget(name);
                 if (stack != null) {
+                    JainSipConnections.unwatch(stack);
                     stopQuickly(stack, before);
                 }
                 throw new IOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
@@ -227,6 +233,29 @@ final class SharedStack implements SipListener {
 
     SipStackImpl stack() {
         return stack;
+    }
+
+    /**
+     * Told, with the peer's address, whenever a TCP or TLS connection of this stack closes (the peer closed it or it
+     * failed); on a JAIN-SIP thread, so listeners hand the work on.
+     */
+    void addConnectionListener(Consumer<InetSocketAddress> listener) {
+        connectionListeners.add(listener);
+    }
+
+    void removeConnectionListener(Consumer<InetSocketAddress> listener) {
+        connectionListeners.remove(listener);
+    }
+
+    private void connectionClosed(InetSocketAddress peer) {
+        LOG.debug("SIP connection to {} closed", peer);
+        for (Consumer<InetSocketAddress> listener : connectionListeners) {
+            try {
+                listener.accept(peer);
+            } catch (RuntimeException e) {
+                LOG.warn("Connection listener failed", e);
+            }
+        }
     }
 
     /** The TCP/TLS connections of this stack open now, either direction. */
@@ -266,6 +295,7 @@ final class SharedStack implements SipListener {
             }
             STACKS.remove(key);
         }
+        JainSipConnections.unwatch(stack);
         stopQuickly(stack, null);
         // JAIN-SIP's stop() closes the connections it knows of at that moment; one accepted or opened while it stops
         // escaped it, and its reader threads blocked on it for good (TLS on loopback: one stop in four). Our network

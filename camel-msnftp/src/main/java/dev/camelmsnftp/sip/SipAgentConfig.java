@@ -17,6 +17,9 @@ public final class SipAgentConfig {
     public static final String DEFAULT_USER_AGENT = "camel-msnftp/" + Optional
             .ofNullable(SipAgentConfig.class.getPackage().getImplementationVersion()).orElse("dev");
 
+    /** Default of {@link #keepAliveInterval()}: a registrar that restarted finds us again within about this long. */
+    public static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(15);
+
     /** Default of {@link #maxIncomingSessions()}. */
     public static final int DEFAULT_MAX_INCOMING_SESSIONS = 100;
     /** Default of {@link #incomingSessionIdleTimeout()}: longer than a peer's own idle time-out (ours is 60 s). */
@@ -42,6 +45,7 @@ public final class SipAgentConfig {
     private final Duration requestTimeout;
     private final Duration sessionIdleTimeout;
     private final Duration registrationExpiry;
+    private final Duration keepAliveInterval;
     private final TlsSettings tls;
     private final String userAgent;
     private final Map<String, String> stackProperties;
@@ -67,6 +71,14 @@ public final class SipAgentConfig {
         this.requestTimeout = positive(b.requestTimeout, "requestTimeout");
         this.sessionIdleTimeout = positive(b.sessionIdleTimeout, "sessionIdleTimeout");
         this.registrationExpiry = positive(b.registrationExpiry, "registrationExpiry");
+        this.keepAliveInterval = b.keepAliveInterval;
+        if (registrationExpiry.toSeconds() < 1) {
+            throw new IllegalArgumentException("registrationExpiry must be at least 1 s: " + registrationExpiry);
+        }
+        if (keepAliveInterval == null || keepAliveInterval.isNegative()
+            || !keepAliveInterval.isZero() && keepAliveInterval.toMillis() < 100) {
+            throw new IllegalArgumentException("keepAliveInterval must be 0 (off) or at least 100 ms: " + keepAliveInterval);
+        }
         this.tls = b.tls;
         this.userAgent = b.userAgent;
         this.stackProperties = Map.copyOf(b.stackProperties);
@@ -164,6 +176,14 @@ public final class SipAgentConfig {
         return registrationExpiry;
     }
 
+    /**
+     * With a registrar: how often the registration is checked (a REGISTER query); a binding the registrar lost is
+     * renewed at once. Zero: no checks.
+     */
+    public Duration keepAliveInterval() {
+        return keepAliveInterval;
+    }
+
     public Optional<TlsSettings> tls() {
         return Optional.ofNullable(tls);
     }
@@ -237,6 +257,7 @@ public final class SipAgentConfig {
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration sessionIdleTimeout = Duration.ofSeconds(60);
         private Duration registrationExpiry = Duration.ofMinutes(10);
+        private Duration keepAliveInterval = DEFAULT_KEEP_ALIVE_INTERVAL;
         private TlsSettings tls;
         private String userAgent = DEFAULT_USER_AGENT;
         private final Map<String, String> stackProperties = new LinkedHashMap<>();
@@ -316,6 +337,16 @@ public final class SipAgentConfig {
         /** The registration lifetime we ask for; refreshed before it ends. */
         public Builder registrationExpiry(Duration registrationExpiry) {
             this.registrationExpiry = registrationExpiry;
+            return this;
+        }
+
+        /**
+         * With a registrar: how often to check that it still holds our registration (a REGISTER query, which also keeps
+         * the connection and NAT bindings toward it alive); a lost one is renewed at once. {@link Duration#ZERO} turns
+         * the checks off. Default 15 s.
+         */
+        public Builder keepAliveInterval(Duration keepAliveInterval) {
+            this.keepAliveInterval = keepAliveInterval;
             return this;
         }
 

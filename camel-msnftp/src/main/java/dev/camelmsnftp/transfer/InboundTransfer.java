@@ -6,6 +6,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +27,7 @@ import dev.camelmsnftp.protocol.MsnftpReceiver;
 import dev.camelmsnftp.protocol.MsnftpResult;
 import dev.camelmsnftp.sip.IncomingMessage;
 import dev.camelmsnftp.sip.SipAddress;
+import dev.camelmsnftp.sip.SipAgentException;
 import dev.camelmsnftp.transfer.TransferException.Phase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class InboundTransfer {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundTransfer.class);
+    /** How much longer than the SIP request time-out we wait for our ACCEPT's answer (queueing in the dialog). */
+    private static final Duration ANSWER_MARGIN = Duration.ofSeconds(2);
 
     private final TransferManager manager;
     private final IncomingMessage invite;
@@ -336,13 +340,32 @@ final class InboundTransfer {
         return built;
     }
 
-    /** Sends our ACCEPT back the way the INVITE came and waits for its SIP answer. */
+    /**
+     * Sends our ACCEPT back the way the INVITE came and waits for its SIP answer. The SIP agent gives up on a request
+     * after its request time-out and ends the SIP transaction then (no retransmission can deliver it later), so the
+     * wait is that time-out and a little more, whatever acceptTimeout is; an ACCEPT still queued behind another request
+     * of the same IM session then is given up (never sent). When the ACCEPT does not get through, the sender is told
+     * with CANCEL TIMEOUT rather than left waiting its whole acceptTimeout for an answer.
+     */
     private void answer(Invitation accept) throws TransferException, InterruptedException {
+        long limit = manager.agent().config().requestTimeout().plus(ANSWER_MARGIN).toMillis();
+        CompletableFuture<?> reply = TransferManager.reply(invite, accept);
         try {
-            TransferManager.reply(invite, accept).get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            reply.get(limit, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new TransferConnectionLostException("Cannot send ACCEPT to the sender: " + e.getMessage(), cookie,
-                    sender.toString(), Phase.SIGNALLING, e);
+            // still waiting its turn in the IM session (behind another request nobody answers): never sent now
+            reply.cancel(false);
+            cancelQuietly(CancelCode.TIMEOUT);
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof TimeoutException
+                || cause instanceof SipAgentException sip && sip.kind() == SipAgentException.Kind.TIMEOUT) {
+                throw new TransferTimeoutException("The sender did not answer our ACCEPT within "
+                                                   + manager.agent().config().requestTimeout() + " (sent CANCEL TIMEOUT)",
+                        cookie, sender.toString(), Phase.SIGNALLING, cause);
+            }
+            throw new TransferConnectionLostException("Cannot send ACCEPT to the sender (sent CANCEL TIMEOUT): "
+                                                      + cause.getMessage(), cookie, sender.toString(), Phase.SIGNALLING,
+                    cause);
         }
     }
 

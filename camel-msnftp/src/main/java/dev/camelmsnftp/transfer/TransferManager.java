@@ -1,6 +1,7 @@
 package dev.camelmsnftp.transfer;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +52,8 @@ public final class TransferManager implements AutoCloseable {
     private final DiskSpace space = new DiskSpace();
     private final ScheduledExecutorService timer;
     private final boolean ownTimer;
+    private final Map<InboundHandler, WorkDirectoryLock> workDirectories = new ConcurrentHashMap<>();
+    private final java.util.Set<WorkDirectoryLock> senderDirectories = ConcurrentHashMap.newKeySet();
     private final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<Transfer, Boolean> tracked = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -86,8 +89,18 @@ public final class TransferManager implements AutoCloseable {
         return agent;
     }
 
-    /** Starts receiving files for {@code handler}. */
+    /**
+     * Starts receiving files for {@code handler}. Takes its work directory for this process first, which deletes the
+     * temporary files a killed process left there (see {@link WorkDirectoryLock}).
+     *
+     * @throws IllegalStateException when another process holds the handler's work directory
+     */
     public void addInboundHandler(InboundHandler handler) {
+        WorkDirectoryLock directory = WorkDirectoryLock.acquire(handler.settings().workDir());
+        WorkDirectoryLock previous = workDirectories.put(handler, directory);
+        if (previous != null) {
+            previous.close();
+        }
         slots.put(handler, new Slots(handler.settings().maxConcurrentTransfers(), handler.settings().maxQueuedOffers()));
         handlers.add(handler);
     }
@@ -103,6 +116,28 @@ public final class TransferManager implements AutoCloseable {
             removed.drain().forEach(this::giveUpWaiting);
         }
         inbound.values().stream().filter(transfer -> transfer.handler() == handler).forEach(InboundTransfer::cancel);
+        WorkDirectoryLock directory = workDirectories.remove(handler);
+        if (directory != null) {
+            directory.close();
+        }
+    }
+
+    /**
+     * Takes {@code directory} for a sender of this process (streams of unknown length are spooled there), as
+     * {@link #addInboundHandler} does for a receiver: the temporary files a killed process left are deleted. Give it
+     * back with {@link #releaseWorkDirectory}; what is still held when the manager closes is released then.
+     *
+     * @throws IllegalStateException when another process holds the directory
+     */
+    public WorkDirectoryLock useWorkDirectory(Path directory) {
+        WorkDirectoryLock taken = WorkDirectoryLock.acquire(directory);
+        senderDirectories.add(taken);
+        return taken;
+    }
+
+    public void releaseWorkDirectory(WorkDirectoryLock directory) {
+        senderDirectories.remove(directory);
+        directory.close();
     }
 
     /** Offers waiting for a slot of {@code handler}. */
@@ -434,14 +469,19 @@ public final class TransferManager implements AutoCloseable {
         return 200;
     }
 
-    /** Sends an invitation back the way {@code message} came; failures are logged. */
+    /**
+     * Sends an invitation back the way {@code message} came; failures are logged. Cancelling the returned future gives
+     * the request up (see {@link IncomingMessage#reply}).
+     */
     static java.util.concurrent.CompletableFuture<?> reply(IncomingMessage message, Invitation invitation) {
-        return message.reply(CONTENT_TYPE, InvitationCodec.formatBytes(invitation)).whenComplete((response, error) -> {
-            if (error != null) {
+        java.util.concurrent.CompletableFuture<?> reply = message.reply(CONTENT_TYPE, InvitationCodec.formatBytes(invitation));
+        reply.whenComplete((response, error) -> {
+            if (error != null && !reply.isCancelled()) {
                 LOG.warn("Could not send {} for cookie {} to {}: {}", invitation.command(), invitation.cookie(),
                         message.from(), error.getMessage());
             }
         });
+        return reply;
     }
 
     static String key(SipAddress sender, long cookie) {
@@ -479,6 +519,10 @@ public final class TransferManager implements AutoCloseable {
         if (activeTransfers() > 0) {
             LOG.warn("{} transfers still running after {}", activeTransfers(), STOP_WAIT);
         }
+        workDirectories.values().forEach(WorkDirectoryLock::close);
+        workDirectories.clear();
+        senderDirectories.forEach(WorkDirectoryLock::close);
+        senderDirectories.clear();
         if (ownTimer) {
             timer.shutdownNow();
         }

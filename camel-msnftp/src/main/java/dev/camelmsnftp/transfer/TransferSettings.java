@@ -53,7 +53,7 @@ public final class TransferSettings {
         this.transferTimeout = positive(b.transferTimeout, "transferTimeout");
         this.maxFileSize = b.maxFileSize;
         this.freeSpaceReserve = b.freeSpaceReserve;
-        this.workDir = Objects.requireNonNull(b.workDir, "workDir");
+        this.workDir = b.workDir != null ? b.workDir : defaultWorkDir(localUser);
         this.maxConcurrentTransfers = b.maxConcurrentTransfers;
         this.maxQueuedOffers = b.maxQueuedOffers;
         this.acknowledge = Objects.requireNonNull(b.acknowledge, "acknowledge");
@@ -71,6 +71,15 @@ public final class TransferSettings {
         if (maxQueuedOffers < 0) {
             throw new IllegalArgumentException("maxQueuedOffers must be >= 0 (0: no queue)");
         }
+    }
+
+    /**
+     * The work directory when none is set: {@code camel-msnftp/<localUser>} in the temporary folder, the same on every
+     * run so that what a killed process left there is cleaned at the next start (see {@link WorkDirectoryLock}).
+     */
+    public static Path defaultWorkDir(SipAddress localUser) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "camel-msnftp",
+                localUser.addressOfRecord().replaceAll("[^A-Za-z0-9@._-]", "_"));
     }
 
     public static Builder builder(String localUser) {
@@ -143,7 +152,10 @@ public final class TransferSettings {
         return freeSpaceReserve;
     }
 
-    /** Where received files are written, and streams of unknown length spooled. */
+    /**
+     * Where received files are written, and streams of unknown length spooled; one process at a time (see
+     * {@link WorkDirectoryLock}). By default {@link #defaultWorkDir(SipAddress)}.
+     */
     public Path workDir() {
         return workDir;
     }
@@ -199,7 +211,7 @@ public final class TransferSettings {
         private Duration transferTimeout = Duration.ofSeconds(60);
         private long maxFileSize;
         private long freeSpaceReserve = DEFAULT_FREE_SPACE_RESERVE;
-        private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+        private Path workDir;
         private int maxConcurrentTransfers = 16;
         private int maxQueuedOffers = DEFAULT_MAX_QUEUED_OFFERS;
         private Acknowledgement acknowledge = Acknowledgement.AFTER_ROUTE;

@@ -51,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MsnftpAcknowledgeTest extends MsnftpTestSupport {
 
     static final long NOT_DELIVERED = 2147500037L;
+    static final int DAVE_PORT = dev.camelmsnftp.testsupport.FreePorts.udpAndTcp();
     /** The exceptions of the attempts that Camel redelivered, in order. */
     private final List<Throwable> redelivered = new CopyOnWriteArrayList<>();
     /** Names whose first exchange already failed. */
@@ -76,6 +77,9 @@ class MsnftpAcknowledgeTest extends MsnftpTestSupport {
                         .process(checksum()).to("mock:delivered");
                 from(carolReceives("alwaysListen=true&exceptionHandler=#failures")).routeId("carol")
                         .process(failsTheFirstTime()).process(checksum()).to("mock:delivered");
+                // dave keeps failed files in his work directory itself
+                from(uri("*", "dave", DAVE_PORT, "moveFailed=false&exceptionHandler=#failures")).routeId("dave")
+                        .process(failsTheFirstTime()).to("mock:delivered");
                 // a sender that redelivers
                 from("direct:send").errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(0)
                         .onRedelivery(exchange -> redelivered.add(exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
@@ -181,6 +185,28 @@ class MsnftpAcknowledgeTest extends MsnftpTestSupport {
         org.awaitility.Awaitility.await("the failed copy is kept").atMost(Duration.ofSeconds(10))
                 .until(() -> Files.exists(FailedFiles.sidecarOf(kept)));
         assertThat(Files.readAllBytes(kept)).isEqualTo(bytes);
+    }
+
+    /**
+     * moveFailed=false keeps the file in the work directory itself, under its plain name: not under its temporary
+     * name, which the work directory's clean-up at the next start would take for a leftover and delete.
+     */
+    @org.junit.jupiter.api.Test
+    void withMoveFailedOffTheFileStaysInTheWorkDirectoryUnderItsPlainName() throws Exception {
+        byte[] bytes = content("kept-in-place.bin");
+        Exchange sent = template.send(alice("sip:dave@127.0.0.1:" + DAVE_PORT, ""), exchange -> {
+            exchange.getIn().setBody(bytes);
+            exchange.getIn().setHeader(Exchange.FILE_NAME, "kept-in-place.bin");
+        });
+
+        assertThat(sent.getException()).isInstanceOf(TransferFailedException.class);
+        Path kept = work.resolve("dave/kept-in-place.bin");
+        assertThat(Files.readAllBytes(kept)).isEqualTo(bytes);
+        assertThat(sidecar(kept).getProperty(MsnftpConstants.FILE_NAME)).isEqualTo("kept-in-place.bin");
+        try (var files = Files.list(work.resolve("dave"))) {
+            assertThat(files.map(path -> path.getFileName().toString())).as("no temporary file left")
+                    .noneMatch(name -> name.startsWith("msnftp-"));
+        }
     }
 
     private static Path write(byte[] bytes) throws Exception {

@@ -30,6 +30,7 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -71,10 +72,15 @@ class MsnftpFaultsTest extends MsnftpTestSupport {
         };
     }
 
-    @Test
-    void anUnwritableWorkDirectoryDeclinesWithFailOnBothSides() throws Exception {
+    /** Dave's work directory cannot be made: its parent is a file, from before his route starts. */
+    @BeforeAll
+    static void makeDavesWorkDirectoryImpossible() throws Exception {
         Files.createDirectories(work);
         Files.writeString(work.resolve("a-file"), "not a directory");
+    }
+
+    @Test
+    void anUnwritableWorkDirectoryDeclinesWithFailOnBothSides() throws Exception {
         getMockEndpoint("mock:dave").expectedMessageCount(0);
 
         Exchange sent = template.send(alice("sip:dave@127.0.0.1:" + DAVE_PORT, ""),
