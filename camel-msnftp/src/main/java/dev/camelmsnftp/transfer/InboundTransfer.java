@@ -117,10 +117,7 @@ final class InboundTransfer {
             if (reportDelivery) {
                 LOG.debug("Told {} that file {} was {}", sender, name, result.delivered() ? "delivered" : "not delivered");
             } else {
-                ReceivedFile file = received(temporary, keys != null);
-                view.completed();
-                handedOver = true;
-                deliver(file);
+                handOver(received(temporary, keys != null));
             }
         } catch (TransferException e) {
             if (!afterHandOver(e)) {
@@ -191,10 +188,33 @@ final class InboundTransfer {
             LOG.warn("Cannot complete the received file {}: {}", temporary, e.getMessage());
             return ByeCodes.NOT_DELIVERED;
         }
-        ReceivedFile file = received(temporary, secure);
-        view.completed();
+        return handOver(received(temporary, secure)) ? ByeCodes.SUCCESS : ByeCodes.NOT_DELIVERED;
+    }
+
+    /**
+     * Hands the file to the handler, which owns it from now on, and ends the transfer's view: with acknowledge=afterRoute
+     * once the handler's route has ended (completed when it delivered the file, failed when not), since that is when the
+     * file counts as delivered; with afterReceive at once, before the route. Returns whether the file was delivered.
+     */
+    private boolean handOver(ReceivedFile file) {
+        boolean afterRoute = settings.acknowledge() == Acknowledgement.AFTER_ROUTE;
+        view.received();
+        if (!afterRoute) {
+            view.completed();
+        }
         handedOver = true;
-        return deliver(file) ? ByeCodes.SUCCESS : ByeCodes.NOT_DELIVERED;
+        Exception notDelivered = deliver(file);
+        if (afterRoute) {
+            if (notDelivered == null) {
+                view.completed();
+            } else {
+                view.failed(new TransferFailedException("Received but not delivered" + (reportDelivery
+                        ? " (the sender is told)" : " (the sender does not wait for the outcome and counts it as sent)")
+                                                        + ": " + notDelivered.getMessage(), cookie, sender.toString(),
+                        Phase.TRANSFER, reportDelivery ? ByeCodes.NOT_DELIVERED : -1, notDelivered));
+            }
+        }
+        return notDelivered == null;
     }
 
     /**
@@ -209,16 +229,16 @@ final class InboundTransfer {
         return handedOver;
     }
 
-    /** Hands the file to the handler, which owns it from now on; returns whether it was delivered. */
-    private boolean deliver(ReceivedFile file) {
+    /** Runs the handler on the file; returns why it was not delivered, or null when it was. */
+    private Exception deliver(ReceivedFile file) {
         try {
             handler.onFile(file);
-            return true;
+            return null;
         } catch (Exception e) {
             LOG.info("Received file {} from {} was not delivered{}: {}", file.offeredName(), sender,
                     reportDelivery ? " (the sender is told)" : " (the sender already counts it as sent)", e.getMessage());
             LOG.debug("Why file {} from {} was not delivered", file.offeredName(), sender, e);
-            return false;
+            return e;
         }
     }
 

@@ -290,7 +290,8 @@ public final class TransferManager implements AutoCloseable {
         if (closed || chosen.isEmpty()) {
             peerLog.info("File {} from {} declined: not an allowed sender (nobody here receives files from it)", name,
                     sender);
-            return decline(message, invite, CancelCode.REJECT);
+            return decline(message, invite, CancelCode.REJECT, closed ? null : soleHandler(),
+                    "not an allowed sender");
         }
         InboundHandler handler = chosen.get();
         TransferSettings settings = handler.settings();
@@ -298,19 +299,20 @@ public final class TransferManager implements AutoCloseable {
         if (settings.maxFileSize() > 0 && size > settings.maxFileSize()) {
             peerLog.info("File {} from {} declined: {} bytes is over maxFileSize {}", name, sender, size,
                     settings.maxFileSize());
-            return decline(message, invite, CancelCode.REJECT, handler);
+            return decline(message, invite, CancelCode.REJECT, handler, size + " bytes is over maxFileSize "
+                                                                         + settings.maxFileSize());
         }
         Optional<String> noRoom = space.check(settings.workDir(), settings.freeSpaceReserve(), size);
         if (noRoom.isPresent()) {
             peerLog.info("File {} from {} declined: {}", name, sender, noRoom.get());
-            return decline(message, invite, CancelCode.REJECT, handler);
+            return decline(message, invite, CancelCode.REJECT, handler, noRoom.get());
         }
         Optional<Boolean> encrypted = Encryption.receiverChoice(invite, settings.encryption());
         if (encrypted.isEmpty()) {
             peerLog.warn("File {} from {} declined: the sender {} and encryption={}", name, sender,
                     invite.encryptionRequired() ? "requires the encrypted variant" : "does not offer the encrypted variant",
                     settings.encryption().name().toLowerCase(Locale.ROOT));
-            return decline(message, invite, CancelCode.REJECT, handler);
+            return decline(message, invite, CancelCode.REJECT, handler, "no encryption setting in common");
         }
         Flow flow = invite.inviterCannotListen() ? Flow.B : settings.alwaysListen() ? Flow.C : Flow.A;
         Offer offer = new Offer(invite.cookie(), sender, name, SafeFileNames.toSafeName(name), size, encrypted.get(), flow);
@@ -323,7 +325,7 @@ public final class TransferManager implements AutoCloseable {
         }
         if (!decision.accepted()) {
             peerLog.info("File {} from {} declined: {}", name, sender, decision.reason());
-            return decline(message, invite, decision.cancelCode().orElseThrow(), handler);
+            return decline(message, invite, decision.cancelCode().orElseThrow(), handler, decision.reason());
         }
         Transfer view = new Transfer(Transfer.Direction.RECEIVE, invite.cookie(), sender, name, size, listeners,
                 settings.listener());
@@ -355,7 +357,7 @@ public final class TransferManager implements AutoCloseable {
                              + " wait for one (maxQueuedOffers)", name, sender, settings.maxConcurrentTransfers(),
                         settings.maxQueuedOffers());
                 notReceived(handler, offer);
-                return decline(message, invite, CancelCode.FAIL, handler);
+                return decline(message, invite, CancelCode.FAIL, handler, "no transfer slot and the queue is full");
             }
         }
         return 200;
@@ -440,6 +442,15 @@ public final class TransferManager implements AutoCloseable {
         return Optional.ofNullable(best);
     }
 
+    /**
+     * The receiver an offer that no receiver takes is counted for: the only one there is (its endpoint's counters and
+     * metrics then include the senders it refused), or none when there are several.
+     */
+    private InboundHandler soleHandler() {
+        List<InboundHandler> all = List.copyOf(handlers);
+        return all.size() == 1 ? all.get(0) : null;
+    }
+
     /** Tells a handler an offer it accepted will not arrive; its failures are only logged. */
     static void notReceived(InboundHandler handler, Offer offer) {
         try {
@@ -452,18 +463,22 @@ public final class TransferManager implements AutoCloseable {
 
     /** Answers an INVITE with CANCEL; the MESSAGE that carried it is still answered 200 (it was understood). */
     private int decline(IncomingMessage message, Invitation invite, CancelCode code) {
-        return decline(message, invite, code, null);
+        return decline(message, invite, code, null, null);
     }
 
-    /** Declines for {@code handler} (null when none was chosen): its listener and the manager's are told. */
-    private int decline(IncomingMessage message, Invitation invite, CancelCode code, InboundHandler handler) {
+    /**
+     * Declines for {@code handler} (null when none was chosen): the transfer's view ends as rejected, with
+     * {@code why}, and its listener and the manager's are told (so health, JMX and metrics count it).
+     */
+    private int decline(IncomingMessage message, Invitation invite, CancelCode code, InboundHandler handler, String why) {
         reply(message, Invitation.cancel(invite.cookie(), code).build());
         if (invite.isFileTransfer() && invite.fileName().isPresent() && invite.fileSize().isPresent()) {
             Transfer view = new Transfer(Transfer.Direction.RECEIVE, invite.cookie(), message.from(),
                     invite.fileName().get(), invite.fileSize().getAsLong(), listeners,
                     handler == null ? null : handler.settings().listener());
             view.offered();
-            view.rejected(new TransferRejectedException("Declined: CANCEL " + code.value(), invite.cookie(),
+            view.rejected(new TransferRejectedException("Declined: CANCEL " + code.value() + (why == null ? ""
+                    : " (" + why + ")"), invite.cookie(),
                     message.from().toString(), TransferException.Phase.ANSWER, code.value(), 0, null));
         }
         return 200;
