@@ -4,8 +4,12 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import dev.camelmsnftp.protocol.Dialect;
+import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.testsupport.FreePorts;
+import dev.camelmsnftp.transfer.Flow;
 import dev.camelmsnftp.transfer.TransferException.Phase;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import org.apache.camel.CamelContext;
@@ -16,6 +20,9 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,6 +42,8 @@ class MsnftpAcceptPolicyTest extends MsnftpTestSupport {
     static final int JACK_PORT = FreePorts.udpAndTcp();
     static final int KATE_PORT = FreePorts.udpAndTcp();
     static final int LIAM_PORT = FreePorts.udpAndTcp();
+    static final int MIA_PORT = FreePorts.udpAndTcp();
+    static final int NED_PORT = FreePorts.udpAndTcp();
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
@@ -63,6 +72,10 @@ class MsnftpAcceptPolicyTest extends MsnftpTestSupport {
                 from(uri("*", "kate", KATE_PORT, "idempotent=true&idempotentRepository=#fileRepo")).to("mock:kate");
                 from(uri("*", "liam", LIAM_PORT, "idempotent=true&idempotentKey=RAW(${header.CamelFileLength}:${bodyAs(String)})")).to("mock:liam");
                 from(uri("*", "ivy", IVY_PORT, "include=RAW{.*\\.(pdf|csv)}&exclude=RAW{draft-.*}")).to("mock:ivy");
+                // mia: every policy at once; ned never has room
+                from(uri("*", "mia", MIA_PORT, "allowedSenders=*@corp.example&include=RAW{.*\\.txt}&maxFileSize=100"
+                                               + "&idempotent=true")).to("mock:mia");
+                from(uri("*", "ned", NED_PORT, "freeSpaceReserve=1000000TB")).to("mock:ned");
             }
         };
     }
@@ -80,6 +93,40 @@ class MsnftpAcceptPolicyTest extends MsnftpTestSupport {
             assertThat(e.phase()).as("declined in answer to the offer: no connection, no byte").isEqualTo(Phase.ANSWER);
         });
         assertThat(sent.getIn().getHeader(MsnftpConstants.CANCEL_CODE)).isEqualTo(cancelCode);
+    }
+
+    /**
+     * Every refusal before ACCEPT in both SIP modes (the CANCEL goes back in the IM session or in a MESSAGE of its own)
+     * and both dialects offered: not an allowed sender, not included, over maxFileSize, a duplicate, no room; each with
+     * the Cancel-Code the producer read off the wire and no connection made. The flow does not apply: it is chosen by
+     * the ACCEPT that never comes.
+     */
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("dialectsAndModes")
+    void everyRefusalReachesTheProducerInBothSipModesAndDialects(Dialect dialect, SipMode mode) throws Exception {
+        String options = sending(Flow.A, dialect, mode);
+        String mia = alice("sip:mia@127.0.0.1:" + MIA_PORT, options);
+        String suffix = "-" + dialect + "-" + mode + ".txt";
+        MockEndpoint received = getMockEndpoint("mock:mia");
+        received.expectedHeaderValuesReceivedInAnyOrder(Exchange.FILE_NAME, "first" + suffix);
+
+        assertThat(send(mia, "0123456789", "first" + suffix).getException()).isNull();
+        assertRejected(send(uri("sip:mia@127.0.0.1:" + MIA_PORT, "frank", FRANK_PORT, "localUser=frank@other.example&"
+                                                                                      + options), "x", "frank" + suffix),
+                "REJECT");
+        assertRejected(send(mia, "x", "binary-" + dialect + "-" + mode + ".bin"), "REJECT");
+        assertRejected(send(mia, new byte[101], "large" + suffix), "REJECT");
+        assertRejected(send(mia, "0123456789", "first" + suffix), "REJECT");
+        assertRejected(send(alice("sip:ned@127.0.0.1:" + NED_PORT, options), "x", "no-room" + suffix), "REJECT");
+
+        received.assertIsSatisfied(10_000);
+        getMockEndpoint("mock:ned").expectedMessageCount(0);
+        getMockEndpoint("mock:ned").assertIsSatisfied();
+    }
+
+    static Stream<Arguments> dialectsAndModes() {
+        return Stream.of(Dialect.values()).flatMap(dialect -> Stream.of(SipMode.values())
+                .map(mode -> Arguments.of(dialect, mode)));
     }
 
     @Test
