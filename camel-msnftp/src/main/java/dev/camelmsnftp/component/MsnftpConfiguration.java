@@ -152,7 +152,7 @@ public class MsnftpConfiguration implements Cloneable {
 
     @UriParam(label = "common",
               description = "Where the consumer writes received files before handing them on (and the producer spools streams"
-                            + " of unknown length); by default camel-msnftp/<identity> in the temporary folder. One process"
+                            + " of unknown length); by default a sub-folder named after the identity in camel-msnftp in the temporary folder. One process"
                             + " at a time: it is locked while in use (another process using it fails to start), and the"
                             + " temporary files a killed process left there are deleted when the next one starts.")
     private String workDir;
@@ -208,9 +208,10 @@ public class MsnftpConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = ".failed",
               description = "Where a received file whose exchange failed is kept (it is never deleted): a folder, relative to"
                             + " workDir unless absolute; the file keeps its plain name (with the cookie added when taken) and"
-                            + " gets a hidden sidecar .<name>.headers with its headers and the failure. false (or empty) keeps"
-                            + " it in workDir itself, under its plain name, with the same sidecar. To replay the files, route"
-                            + " the folder again, e.g. from(\"file:<workDir>/.failed\"), which skips the hidden sidecars.")
+                            + " gets a hidden sidecar (its name with a leading dot and .headers appended, e.g. .report.pdf.headers)"
+                            + " with its headers and the failure. false (or empty) keeps it in workDir itself, under its plain"
+                            + " name, with the same sidecar. To replay the files, route the folder again with a file: consumer"
+                            + " (workDir/.failed by default), which skips the hidden sidecars.")
     private String moveFailed = ".failed";
 
     @UriParam(label = "consumer,filter", defaultValue = "false",
