@@ -96,8 +96,9 @@ class MsnftpConsumerKilledTest extends MsnftpTestSupport {
             standby = next;
             standbyCommand = "DELIVER " + bob;
 
-            String target = alice("sip:bob@127.0.0.1:" + bobPort + ";transport=tcp", "sipTransport=tcp&encryption="
-                                                                                     + encryption + "&sipMode=" + mode
+            // generous time-outs: bob's new process answers its first SIP request cold, on a loaded machine
+            String target = alice("sip:bob@127.0.0.1:" + bobPort + ";transport=tcp",
+                    "sipTransport=tcp&acceptTimeout=30s&transferTimeout=30s&encryption=" + encryption + "&sipMode=" + mode
                                                                                      + "&connectivity=" + (flow != Flow.B));
             Future<Exchange> sent = template.asyncSend("direct:send", exchange -> {
                 exchange.getIn().setBody(file.toFile());
