@@ -47,6 +47,8 @@ final class Pipeline<T> implements AutoCloseable {
     private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, MAX_THREADS, IDLE_SECONDS, TimeUnit.SECONDS,
             new SynchronousQueue<>(), new Daemons());
     private static final AtomicLong STARTED = new AtomicLong();
+    /** Workers inside a transfer's part now; counted by the part itself, so it is exact when {@link #close} returns. */
+    private static final AtomicInteger WORKING = new AtomicInteger();
 
     /** What the worker does with one item; false when it has done its last. */
     @FunctionalInterface
@@ -105,12 +107,16 @@ final class Pipeline<T> implements AutoCloseable {
         return POOL.getPoolSize();
     }
 
-    /** Worker threads working for a transfer now. */
+    /**
+     * Worker threads working for a transfer now. Counted by the work itself rather than read from the pool, whose own
+     * count drops only a moment after the work has ended and {@link #close} has returned.
+     */
     static int busyThreads() {
-        return POOL.getActiveCount();
+        return WORKING.get();
     }
 
     private void work() {
+        WORKING.incrementAndGet();
         try {
             while (!stopped) {
                 T item = toWorker.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -131,6 +137,7 @@ final class Pipeline<T> implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             failure = new MsnftpException(Kind.LOCAL_IO, Phase.DATA, "The crypto thread failed: " + e, e);
         } finally {
+            WORKING.decrementAndGet();
             ended.countDown();
         }
     }

@@ -17,6 +17,8 @@ final class ImSession {
     private int inFlight;
     private long lastUse = System.nanoTime();
     private boolean closed;
+    /** A request in it went unanswered or was refused as out of dialog: nothing more is sent in it but BYE. */
+    private volatile boolean broken;
     private ScheduledFuture<?> idleCheck;
 
     ImSession(SipAddress peer) {
@@ -34,7 +36,7 @@ final class ImSession {
 
     /** Takes the session for one message; false when it is closing and a new one is needed. */
     synchronized boolean acquire() {
-        if (closed || established.isCompletedExceptionally() || isTerminated()) {
+        if (closed || broken || established.isCompletedExceptionally() || isTerminated()) {
             return false;
         }
         inFlight++;
@@ -54,6 +56,15 @@ final class ImSession {
             return true;
         }
         return false;
+    }
+
+    /** A request in it said the peer no longer holds it or no longer answers in it. */
+    void broke() {
+        broken = true;
+    }
+
+    boolean isBroken() {
+        return broken;
     }
 
     /** Marks it closed; returns whether it was open. */

@@ -18,11 +18,13 @@ import javax.sip.DialogState;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.InvalidArgumentException;
 import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.address.SipURI;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.ExtensionHeader;
 import javax.sip.header.FromHeader;
@@ -146,6 +148,11 @@ final class InboundDispatcher implements SharedStack.Agent {
             default -> respond(transaction, Response.METHOD_NOT_ALLOWED,
                     response -> response.addHeader(SipMessages.HEADERS.createAllowHeader(ALLOW)));
         }
+    }
+
+    @Override
+    public void onLateInviteAnswer(ResponseEvent event) {
+        outgoing.endExtraDialog(event);
     }
 
     @Override
@@ -313,7 +320,7 @@ final class InboundDispatcher implements SharedStack.Agent {
         };
         return new IncomingMessage(sender, from.getAddress().getDisplayName(), address(toUri),
                 request.getRequestURI().toString(), contentType, body, dialog != null,
-                ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId(), replier);
+                ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId(), contact(request, dialog), replier);
     }
 
     /** Whether the IM session of {@code dialog} ended or is ending: closed by us, by the peer, or terminated. */
@@ -340,6 +347,14 @@ final class InboundDispatcher implements SharedStack.Agent {
         }
         SipAddress destination = target;
         return (type, bytes) -> runtime.isRunning() ? requests.pager(destination, type, bytes) : AgentRuntime.stopped();
+    }
+
+    /** The sender's Contact URI, else the remote target of the dialog the request came in. */
+    private static String contact(Request request, Dialog dialog) {
+        if (request.getHeader(ContactHeader.NAME) instanceof ContactHeader header && header.getAddress() != null) {
+            return header.getAddress().getURI().toString();
+        }
+        return dialog != null && dialog.getRemoteTarget() != null ? dialog.getRemoteTarget().getURI().toString() : null;
     }
 
     private static SipAddress address(SipURI uri) {

@@ -26,10 +26,16 @@ public final class IncomingMessage {
     private final byte[] body;
     private final boolean inDialog;
     private final String callId;
+    private final String contact;
     private final Replier replier;
 
     IncomingMessage(SipAddress from, String fromDisplayName, SipAddress to, String requestUri, String contentType,
                     byte[] body, boolean inDialog, String callId, Replier replier) {
+        this(from, fromDisplayName, to, requestUri, contentType, body, inDialog, callId, null, replier);
+    }
+
+    IncomingMessage(SipAddress from, String fromDisplayName, SipAddress to, String requestUri, String contentType,
+                    byte[] body, boolean inDialog, String callId, String contact, Replier replier) {
         this.from = Objects.requireNonNull(from);
         this.fromDisplayName = fromDisplayName;
         this.to = Objects.requireNonNull(to);
@@ -38,6 +44,7 @@ public final class IncomingMessage {
         this.body = body;
         this.inDialog = inDialog;
         this.callId = callId;
+        this.contact = contact;
         this.replier = replier;
     }
 
@@ -82,6 +89,14 @@ public final class IncomingMessage {
     /** The Call-ID of its dialog or request, for logs and correlation. */
     public String callId() {
         return callId;
+    }
+
+    /**
+     * The sender's contact: the Contact URI of the request, or, in an IM session, the address the session was set up
+     * with. Several instances registered as one address of record share {@link #from()}; each has a contact of its own.
+     */
+    public Optional<String> contact() {
+        return Optional.ofNullable(contact);
     }
 
     /**

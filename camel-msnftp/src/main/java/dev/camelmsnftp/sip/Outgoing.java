@@ -28,7 +28,10 @@ final class Outgoing implements SharedStack.ResponseHandler {
     private final String description;
     private final Dialog dialog;
     private final Consumer<ResponseEvent> onSuccess;
+    private final Consumer<ResponseEvent> onLaterSuccess;
     private final CompletableFuture<SipResponse> future = new CompletableFuture<>();
+    /** Set by the first final outcome (response, time-out, failure to send); everything after it is late. */
+    private volatile boolean finished;
     private volatile ClientTransaction transaction;
     private volatile ScheduledFuture<?> timeout;
     private volatile Response finalResponse;
@@ -40,10 +43,20 @@ final class Outgoing implements SharedStack.ResponseHandler {
      * @param onSuccess run on the event thread for a 2xx before the future completes (an INVITE's ACK), or null
      */
     Outgoing(AgentRuntime runtime, ClientTransaction transaction, Dialog dialog, Consumer<ResponseEvent> onSuccess) {
+        this(runtime, transaction, dialog, onSuccess, null);
+    }
+
+    /**
+     * @param onLaterSuccess run on the event thread for every 2xx that comes after the outcome was decided: a forking
+     *                       proxy's further answers to an INVITE, or an answer after our time-out; or null to ignore them
+     */
+    Outgoing(AgentRuntime runtime, ClientTransaction transaction, Dialog dialog, Consumer<ResponseEvent> onSuccess,
+             Consumer<ResponseEvent> onLaterSuccess) {
         this.runtime = runtime;
         this.transaction = transaction;
         this.dialog = dialog;
         this.onSuccess = onSuccess;
+        this.onLaterSuccess = onLaterSuccess;
         this.description = transaction.getRequest().getMethod() + " to " + transaction.getRequest().getRequestURI();
         this.cseq = cseqOf(transaction);
         transaction.setApplicationData(this);
@@ -101,7 +114,13 @@ final class Outgoing implements SharedStack.ResponseHandler {
     public void onResponse(ResponseEvent event) {
         Response response = event.getResponse();
         int status = response.getStatusCode();
-        if (status < 200 || future.isDone()) {
+        if (status < 200) {
+            return;
+        }
+        if (finished || future.isDone()) {
+            if (status < 300 && onLaterSuccess != null) {
+                onLaterSuccess.accept(event);
+            }
             return;
         }
         finalResponse = response;
@@ -191,11 +210,16 @@ final class Outgoing implements SharedStack.ResponseHandler {
      * Its application data (this object, its future) is let go too. An INVITE's is kept after an answer (it carries
      * the 2xx and the ACK), but ended too when we {@code gaveUp} (our time-out, or the caller cancelled): then no
      * retransmission may deliver it after we reported it failed.
+     * <p>
+     * Over TCP and TLS an answered transaction is left to JAIN-SIP, which ends it itself at once (Timer K is 0 on a
+     * reliable transport). Ending it here as well would race JAIN-SIP's reader thread, which may still be inside the
+     * transaction when the listener has the response: the reader then fails on the released request and closes the
+     * whole connection, losing the answers to every other request under way on it (seen with many MESSAGEs at once).
      */
     private void endTransaction(boolean gaveUp) {
         ClientTransaction done = transaction;
         done.setApplicationData(null);
-        if (!gaveUp && javax.sip.message.Request.INVITE.equals(done.getRequest().getMethod())) {
+        if (!gaveUp && (javax.sip.message.Request.INVITE.equals(done.getRequest().getMethod()) || reliable(done))) {
             return;
         }
         try {
@@ -206,7 +230,12 @@ final class Outgoing implements SharedStack.ResponseHandler {
         }
     }
 
+    private static boolean reliable(ClientTransaction transaction) {
+        return transaction instanceof gov.nist.javax.sip.stack.SIPTransaction nist && nist.isReliable();
+    }
+
     private void finish() {
+        finished = true;
         ScheduledFuture<?> armed = timeout;
         if (armed != null) {
             armed.cancel(false);

@@ -132,7 +132,8 @@ final class OutgoingSessions {
                     runtime.nextCseq(), runtime.provider());
             SipMessages.setBody(invite, "application/sdp", messages.sdp().getBytes(StandardCharsets.US_ASCII));
             ClientTransaction transaction = runtime.provider().getNewClientTransaction(invite);
-            Outgoing outgoing = new Outgoing(runtime, transaction, null, event -> confirm(event, session));
+            Outgoing outgoing = new Outgoing(runtime, transaction, null, event -> confirm(event, session),
+                    this::endExtraDialog);
             outgoing.send().whenComplete((response, error) -> {
                 if (error != null) {
                     sessions.remove(key, session);
@@ -161,6 +162,33 @@ final class OutgoingSessions {
                     new SipAgentException(Kind.TRANSPORT, 0, "Cannot ACK the IM session: " + e.getMessage(), e)));
         }
     }
+
+    /**
+     * A 2xx to one of our INVITEs for a dialog we do not keep: a forking proxy sent the INVITE to several instances of
+     * the peer and more than one answered (or one answered after we gave up). RFC 3261 13.2.2.4: ACK it, then end it
+     * with BYE, so that the instance does not hold a session nobody uses. Runs on the event thread; JAIN-SIP answers
+     * retransmissions of an ACKed 2xx itself.
+     */
+    void endExtraDialog(ResponseEvent event) {
+        Dialog dialog = event.getDialog();
+        if (dialog == null || dialog.getApplicationData() != null) {
+            // ours (the session's dialog), one already being ended, or none to answer in
+            return;
+        }
+        dialog.setApplicationData(EXTRA_DIALOG);
+        try {
+            long number = ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber();
+            dialog.sendAck(dialog.createAck(number));
+        } catch (SipException | InvalidArgumentException | RuntimeException e) {
+            LOG.debug("Cannot ACK the extra answer of {} to our INVITE: {}", dialog.getRemoteParty(), e.toString());
+            return;
+        }
+        LOG.debug("Ending the extra IM session {} answered (forked INVITE)", dialog.getRemoteTarget());
+        runtime.executeOrRun(() -> requests.bye(dialog));
+    }
+
+    /** The application data of a dialog we end as soon as it is confirmed. */
+    private static final Object EXTRA_DIALOG = new Object();
 
     private void scheduleIdleCheck(String key, ImSession session) {
         if (!runtime.isRunning()) {

@@ -72,7 +72,8 @@ final class RequestSender {
                         request.cancel(false);
                     }
                 }
-                return request;
+                // before the next request in the dialog gets its turn: is the session still worth sending in?
+                return request.whenComplete((response, error) -> noteBroken(dialog, request, error));
             });
             dialogTails.put(dialog, next);
         }
@@ -90,9 +91,26 @@ final class RequestSender {
         return next;
     }
 
+    /**
+     * A request in one of our IM sessions failed in a way that says the session is gone (no answer, 408, 481, the peer
+     * no longer listens): the requests queued behind it are not sent in it, each to wait for its own time-out, but fail
+     * at once, so that they go in a new session (see {@link OutgoingSessions}). What matters when the peer is one of
+     * several instances of an address and died.
+     */
+    private static void noteBroken(Dialog dialog, CompletableFuture<SipResponse> request, Throwable error) {
+        if (error != null && !request.isCancelled() && dialog.getApplicationData() instanceof ImSession session
+            && OutgoingSessions.endsSession(AgentRuntime.unwrap(error))) {
+            session.broke();
+        }
+    }
+
     private CompletableFuture<SipResponse> sendNow(Dialog dialog, String method, String contentType, byte[] body) {
         if (dialog.getState() != DialogState.CONFIRMED) {
             return AgentRuntime.failed(Kind.TRANSPORT, "The IM session with " + dialog.getRemoteParty() + " has ended", null);
+        }
+        if (!Request.BYE.equals(method) && dialog.getApplicationData() instanceof ImSession session && session.isBroken()) {
+            return AgentRuntime.failed(Kind.TRANSPORT, "The IM session with " + dialog.getRemoteParty()
+                                                       + " stopped answering; not sent in it", null);
         }
         try {
             Request request = dialog.createRequest(method);

@@ -28,6 +28,8 @@ import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.FromHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -63,6 +65,12 @@ final class SharedStack implements SipListener {
         void onRequest(RequestEvent event);
 
         void onDialogTerminated(DialogTerminatedEvent event);
+
+        /**
+         * A 2xx to an INVITE the agent sent that no transaction of ours takes any more: a forking proxy's further
+         * answers, or one that came after the transaction ended.
+         */
+        void onLateInviteAnswer(ResponseEvent event);
     }
 
     /** Told about the outcome of one client transaction (set as its application data). */
@@ -446,11 +454,33 @@ final class SharedStack implements SipListener {
     @Override
     public void processResponse(ResponseEvent event) {
         ClientTransaction transaction = event.getClientTransaction();
+        Response response = event.getResponse();
         if (transaction != null && transaction.getApplicationData() instanceof ResponseHandler handler) {
             handler.onResponse(event);
-        } else {
-            LOG.debug("Response {} matches no request of ours", event.getResponse().getStatusCode());
+            return;
         }
+        Agent sender = response.getStatusCode() / 100 == 2 && isInviteAnswer(response) ? senderOf(response) : null;
+        if (sender != null) {
+            sender.onLateInviteAnswer(event);
+        } else {
+            LOG.debug("Response {} matches no request of ours", response.getStatusCode());
+        }
+    }
+
+    private static boolean isInviteAnswer(Response response) {
+        return response.getHeader(CSeqHeader.NAME) instanceof CSeqHeader cseq && Request.INVITE.equals(cseq.getMethod());
+    }
+
+    /** The agent a response is for: the user in its From header (the request's sender). */
+    private Agent senderOf(Response response) {
+        if (response.getHeader(FromHeader.NAME) instanceof FromHeader from && from.getAddress().getURI() instanceof SipURI uri
+            && uri.getUser() != null) {
+            Agent agent = agents.get(uri.getUser().toLowerCase(Locale.ROOT));
+            if (agent != null) {
+                return agent;
+            }
+        }
+        return agents.size() == 1 ? agents.values().iterator().next() : null;
     }
 
     @Override

@@ -64,6 +64,8 @@ final class InboundTransfer {
     private volatile MsnftpReceiver receiver;
     private volatile String peerCancelCode;
     private volatile boolean cancelled;
+    /** The sender took another instance's ACCEPT (or no longer offers the file): we end without a word. */
+    private volatile boolean notTaken;
     /** Where the transfer is, for a cancellation from another thread. */
     private volatile Phase phase = Phase.SIGNALLING;
 
@@ -120,7 +122,12 @@ final class InboundTransfer {
                 handOver(received(temporary, keys != null));
             }
         } catch (TransferException e) {
-            if (!afterHandOver(e)) {
+            if (notTaken) {
+                // routine when several instances share one address: declined by the sender's SIP answer before a byte
+                // moved, not a failure of ours; nothing to report to the handler
+                LOG.debug("File {} from {} (cookie {}) not received here: {}", name, sender, cookie, e.getMessage());
+                view.rejected(e);
+            } else if (!afterHandOver(e)) {
                 fail(e);
             }
         } catch (MsnftpException e) {
@@ -361,11 +368,13 @@ final class InboundTransfer {
     }
 
     /**
-     * Sends our ACCEPT back the way the INVITE came and waits for its SIP answer. The SIP agent gives up on a request
-     * after its request time-out and ends the SIP transaction then (no retransmission can deliver it later), so the
-     * wait is that time-out and a little more, whatever acceptTimeout is; an ACCEPT still queued behind another request
-     * of the same IM session then is given up (never sent). When the ACCEPT does not get through, the sender is told
-     * with CANCEL TIMEOUT rather than left waiting its whole acceptTimeout for an answer.
+     * Sends our ACCEPT back the way the INVITE came and waits for its SIP answer: nothing more happens before the sender
+     * took it. An out-of-dialog 481 says it did not: another instance of our address answered first (the proxy forked
+     * the invitation to each), or the sender no longer offers the file; we drop the offer without a word. The SIP agent
+     * gives up on a request after its request time-out and ends the SIP transaction then (no retransmission can deliver
+     * it later), so the wait is that time-out and a little more, whatever acceptTimeout is; an ACCEPT still queued behind
+     * another request of the same IM session then is given up (never sent). When the ACCEPT does not get through, the
+     * sender is told with CANCEL TIMEOUT rather than left waiting its whole acceptTimeout for an answer.
      */
     private void answer(Invitation accept) throws TransferException, InterruptedException {
         long limit = manager.agent().config().requestTimeout().plus(ANSWER_MARGIN).toMillis();
@@ -373,6 +382,13 @@ final class InboundTransfer {
         try {
             reply.get(limit, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
+            if (e instanceof ExecutionException && TransferManager.notHeldBySender(invite, e)) {
+                notTaken = true;
+                throw new TransferCancelledException("The sender did not take our ACCEPT (SIP 481): another instance of "
+                                                     + settings.localUser().addressOfRecord() + " answered first, or the "
+                                                     + "offer is over", cookie, sender.toString(), Phase.SIGNALLING, true,
+                        -1, e.getCause());
+            }
             // still waiting its turn in the IM session (behind another request nobody answers): never sent now
             reply.cancel(false);
             cancelQuietly(CancelCode.TIMEOUT);

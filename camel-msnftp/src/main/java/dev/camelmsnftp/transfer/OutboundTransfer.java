@@ -19,6 +19,7 @@ import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.protocol.MsnftpException;
 import dev.camelmsnftp.protocol.MsnftpResult;
 import dev.camelmsnftp.protocol.MsnftpSender;
+import dev.camelmsnftp.sip.IncomingMessage;
 import dev.camelmsnftp.sip.SipAddress;
 import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.sip.SipAgentException;
@@ -47,6 +48,9 @@ final class OutboundTransfer {
     private final TransferSettings settings;
     private final Transfer view;
     private final CompletableFuture<Invitation> answer = new CompletableFuture<>();
+    /** Whether an answer was taken, and the contact of the instance that sent it (guarded by this). */
+    private boolean answered;
+    private String answeredBy;
     private volatile Connections connections;
     private volatile MsnftpSender sender;
     private volatile String peerCancelCode;
@@ -148,6 +152,7 @@ final class OutboundTransfer {
         try {
             return answer.get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            answer.cancel(false);
             cancelQuietly(CancelCode.TIMEOUT);
             throw new TransferTimeoutException("The receiver did not answer the invitation within "
                                                + settings.acceptTimeout() + " (sent CANCEL TIMEOUT)", cookie,
@@ -245,10 +250,26 @@ final class OutboundTransfer {
         return System.nanoTime() + settings.acceptTimeout().toNanos();
     }
 
-    /** The receiver's ACCEPT or CANCEL, or a CANCEL after it accepted (it stops the transfer). */
-    void onAnswer(Invitation invitation) {
+    /**
+     * The receiver's ACCEPT or CANCEL, or a CANCEL after it accepted (it stops the transfer). Returns false for an
+     * answer that is not taken: when a proxy forked the invitation to several instances of the receiver, the first answer
+     * decides, and only that instance's later messages count (told apart by their contact).
+     */
+    boolean onAnswer(IncomingMessage message, Invitation invitation) {
+        String contact = message.contact().orElse(null);
+        synchronized (this) {
+            if (!answered) {
+                if (answer.isDone()) {
+                    return false;
+                }
+                answered = true;
+                answeredBy = contact;
+            } else if (answeredBy != null && contact != null && !answeredBy.equalsIgnoreCase(contact)) {
+                return false;
+            }
+        }
         if (answer.complete(invitation)) {
-            return;
+            return true;
         }
         if (invitation.command() == InvitationCommand.CANCEL) {
             cancelSent.set(true);
@@ -256,6 +277,7 @@ final class OutboundTransfer {
             LOG.info("{} cancelled the transfer of cookie {} ({})", peer, cookie, peerCancelCode);
             stop();
         }
+        return true;
     }
 
     /** Cancels from another thread (the route or the context stops). */

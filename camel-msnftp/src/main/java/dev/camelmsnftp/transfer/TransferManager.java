@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,6 +26,7 @@ import dev.camelmsnftp.invite.MalformedInvitationException;
 import dev.camelmsnftp.sip.IncomingMessage;
 import dev.camelmsnftp.sip.SipAddress;
 import dev.camelmsnftp.sip.SipAgent;
+import dev.camelmsnftp.sip.SipAgentException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -239,18 +242,20 @@ public final class TransferManager implements AutoCloseable {
         }
         return switch (invitation.command()) {
             case INVITE -> onInvite(message, invitation);
-            case ACCEPT, CANCEL -> {
-                onAnswer(message, invitation);
-                yield 200;
-            }
+            case ACCEPT, CANCEL -> onAnswer(message, invitation);
         };
     }
 
-    private void onAnswer(IncomingMessage message, Invitation invitation) {
+    private int onAnswer(IncomingMessage message, Invitation invitation) {
         OutboundTransfer sending = outbound.get(invitation.cookie());
         if (sending != null && sending.peer().user().equalsIgnoreCase(message.from().user())) {
-            sending.onAnswer(invitation);
-            return;
+            if (sending.onAnswer(message, invitation)) {
+                return 200;
+            }
+            LOG.debug("{} for cookie {} from {} at {} not taken: another instance of {} answered first",
+                    invitation.command(), invitation.cookie(), message.from(), message.contact().orElse("?"),
+                    message.from());
+            return notHeldHere(message);
         }
         InboundTransfer receiving = inbound.get(key(message.from(), invitation.cookie()));
         if (receiving != null) {
@@ -261,14 +266,43 @@ public final class TransferManager implements AutoCloseable {
                 receiving.withdrawn(invitation);
                 tracked.remove(receiving.view());
                 signalActivity();
-                return;
+                return 200;
             }
             receiving.onSenderMessage(invitation);
-            return;
+            return 200;
         }
-        peerLog.info("{} from {} for unknown Invitation-Cookie {} ignored", invitation.command(), message.from(),
-                invitation.cookie());
+        if (message.inDialog()) {
+            peerLog.info("{} from {} for unknown Invitation-Cookie {} ignored", invitation.command(), message.from(),
+                    invitation.cookie());
+        } else {
+            // routine where several instances share one address: the proxy forks every answer to each of them
+            LOG.debug("{} from {} for Invitation-Cookie {} not held here: answered {}", invitation.command(),
+                    message.from(), invitation.cookie(), NOT_HELD);
+        }
+        return notHeldHere(message);
     }
+
+    /**
+     * The SIP answer to an ACCEPT or CANCEL for an invitation this instance does not hold, or whose answer it took from
+     * another instance of the same address: 481 out of dialog, so that a proxy that forks it to several instances of one
+     * address tries the next one (serial forking) or relays the one instance's 200 (parallel), and a receiver whose
+     * ACCEPT was not taken learns it at once. Inside an IM session 200: a 481 there would end the session (RFC 3261
+     * 12.2.1.2), and only the instance the session leads to sees it anyway.
+     */
+    static int notHeldHere(IncomingMessage message) {
+        return message.inDialog() ? 200 : NOT_HELD;
+    }
+
+    /** Whether a reply failed because the sender holds no such invitation (any more), or took another's answer. */
+    static boolean notHeldBySender(IncomingMessage message, Throwable error) {
+        Throwable cause = error instanceof CompletionException || error instanceof ExecutionException ? error.getCause()
+                : error;
+        return !message.inDialog() && cause instanceof SipAgentException sip
+               && sip.status().orElse(0) == NOT_HELD;
+    }
+
+    /** SIP 481 Call/Transaction Does Not Exist: the answer to an ACCEPT or CANCEL for an invitation not held here. */
+    static final int NOT_HELD = 481;
 
     private int onInvite(IncomingMessage message, Invitation invite) {
         SipAddress sender = message.from();
@@ -491,7 +525,10 @@ public final class TransferManager implements AutoCloseable {
     static java.util.concurrent.CompletableFuture<?> reply(IncomingMessage message, Invitation invitation) {
         java.util.concurrent.CompletableFuture<?> reply = message.reply(CONTENT_TYPE, InvitationCodec.formatBytes(invitation));
         reply.whenComplete((response, error) -> {
-            if (error != null && !reply.isCancelled()) {
+            if (error != null && notHeldBySender(message, error)) {
+                LOG.debug("{} for cookie {} not taken by {}: another instance of ours answered first, or the offer is over",
+                        invitation.command(), invitation.cookie(), message.from());
+            } else if (error != null && !reply.isCancelled()) {
                 LOG.warn("Could not send {} for cookie {} to {}: {}", invitation.command(), invitation.cookie(),
                         message.from(), error.getMessage());
             }

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.camelmsnftp.invite.CancelCode;
@@ -41,6 +43,7 @@ class MsnftpHostileSipTest extends MsnftpTestSupport {
     static final int ALICE_TCP = FreePorts.udpAndTcp();
     static final int FLOOD_LIMIT = 4;
     static final int FLOOD_QUEUE = 10;
+    static final int FLOOD_BURST = 50;
 
     @Override
     protected RoutesBuilder createRouteBuilder() {
@@ -173,9 +176,15 @@ class MsnftpHostileSipTest extends MsnftpTestSupport {
         MockEndpoint received = getMockEndpoint("mock:received");
         received.expectedMessageCount(1);
         try (ScriptedPeer mallory = new ScriptedPeer("mallory", SipTransport.TCP)) {
-            for (int i = 0; i < flood; i++) {
-                Invitation invite = Invitation.invite(Cookies.next(), "flood-" + i + ".bin", 1000).connectivityN().build();
-                mallory.send(bob(), invite);
+            // as a flood comes: many MESSAGEs outstanding at once (a burst at a time, so that a loaded machine is
+            // measured by the whole flood's bound rather than by one MESSAGE's)
+            for (int burst = 0; burst < flood / FLOOD_BURST; burst++) {
+                List<CompletableFuture<?>> sent = new ArrayList<>();
+                for (int i = burst * FLOOD_BURST; i < (burst + 1) * FLOOD_BURST; i++) {
+                    Invitation invite = Invitation.invite(Cookies.next(), "flood-" + i + ".bin", 1000).connectivityN().build();
+                    sent.add(mallory.sendAsync(bob(), invite));
+                }
+                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             }
             List<Invitation> answers = new ArrayList<>();
             await("an answer to every INVITE but the queued ones").atMost(Duration.ofSeconds(60)).pollInSameThread()

@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 
 import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.sip.SipMode;
+import dev.camelmsnftp.testsupport.ChildJvm;
 import dev.camelmsnftp.testsupport.FreePorts;
 import dev.camelmsnftp.transfer.Flow;
 import org.apache.camel.CamelContext;
@@ -59,8 +60,8 @@ class MsnftpRestartTest extends MsnftpTestSupport {
         }
     }
 
-    private PeerProcess.Handle startCarol(int port, Path workDir) throws Exception {
-        PeerProcess.Handle carol = PeerProcess.Handle.start(work.resolve("carol.log"), "receive", "carol",
+    private ChildJvm startCarol(int port, Path workDir) throws Exception {
+        ChildJvm carol = PeerProcess.start(work.resolve("carol.log"), "receive", "carol",
                 Integer.toString(port), workDir.toString());
         assertThat(carol.next(START)).isEqualTo("READY");
         return carol;
@@ -75,7 +76,7 @@ class MsnftpRestartTest extends MsnftpTestSupport {
         Path first = randomFile("first.bin", 300_000);
         Path second = randomFile("second.bin", 300_000);
 
-        PeerProcess.Handle carol = startCarol(carolPort, carolWork);
+        ChildJvm carol = startCarol(carolPort, carolWork);
         try {
             // alice opens an IM session with carol and sends a file in it
             Exchange sent = template.send(toCarol, exchange -> exchange.getIn().setBody(first.toFile()));
@@ -114,7 +115,7 @@ class MsnftpRestartTest extends MsnftpTestSupport {
                     }
                 });
                 assertThatThrownBy(other::start).hasStackTraceContaining("is in use by another process")
-                        .hasStackTraceContaining("pid " + carol.process.pid());
+                        .hasStackTraceContaining("pid " + carol.pid());
             }
 
             // alice still holds the IM session the killed carol had: the new carol answers 481, and the file goes in
@@ -125,7 +126,7 @@ class MsnftpRestartTest extends MsnftpTestSupport {
                     (System.nanoTime() - start) / 1_000_000, again.getException() == null ? "sent" : again.getException());
             assertThat(again.getException()).as("sent at the first attempt").isNull();
             assertThat(carol.next(START)).isEqualTo("RECEIVED second.bin " + sha256(second));
-            assertThat(carol.stop()).isZero();
+            assertThat(carol.stop(Duration.ofSeconds(30))).isZero();
         } finally {
             carol.close();
         }
@@ -139,7 +140,7 @@ class MsnftpRestartTest extends MsnftpTestSupport {
         MockEndpoint received = getMockEndpoint("mock:received");
 
         try (ScriptedPeer erin = new ScriptedPeer("erin")) {
-            PeerProcess.Handle alice = PeerProcess.Handle.start(work.resolve("alice.log"), "send", "alice",
+            ChildJvm alice = PeerProcess.start(work.resolve("alice.log"), "send", "alice",
                     Integer.toString(alicePort), aliceWork.toString(), erin.address());
             try {
                 assertThat(alice.next(START)).isEqualTo("READY");
@@ -158,7 +159,7 @@ class MsnftpRestartTest extends MsnftpTestSupport {
         assertThat(temporaryFiles(aliceWork)).as("the killed process left its spooled stream").hasSize(1);
 
         received.expectedMessageCount(1);
-        PeerProcess.Handle alice = PeerProcess.Handle.start(work.resolve("alice.log"), "send", "alice",
+        ChildJvm alice = PeerProcess.start(work.resolve("alice.log"), "send", "alice",
                 Integer.toString(alicePort), aliceWork.toString(), "sip:bob@127.0.0.1:" + BOB_PORT);
         try {
             assertThat(alice.next(START)).isEqualTo("READY");
@@ -167,7 +168,7 @@ class MsnftpRestartTest extends MsnftpTestSupport {
             assertThat(alice.next(Duration.ofSeconds(30))).startsWith("SENT ");
             MockEndpoint.assertIsSatisfied(context, 20, TimeUnit.SECONDS);
             assertThat(received.getReceivedExchanges().get(0).getIn().getHeader(SHA256)).isEqualTo(sha256(file));
-            assertThat(alice.stop()).isZero();
+            assertThat(alice.stop(Duration.ofSeconds(30))).isZero();
         } finally {
             alice.close();
         }

@@ -1,25 +1,17 @@
 package dev.camelmsnftp.component;
 
 import java.io.BufferedReader;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
+import dev.camelmsnftp.testsupport.ChildJvm;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -115,73 +107,8 @@ public final class PeerProcess {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    /** The test's handle on one such process: its lines, its input, and SIGKILL. */
-    static final class Handle implements Closeable {
-        final Process process;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final Writer input;
-
-        private Handle(Process process) {
-            this.process = process;
-            this.input = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = out.readLine(); line != null; line = out.readLine()) {
-                        lines.add(line);
-                    }
-                } catch (IOException ended) {
-                    // the process is gone
-                }
-                lines.add("EXITED");
-            }, "peer-process-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Starts {@code PeerProcess} with {@code args}; its log goes to {@code log}. */
-        static Handle start(Path log, String... args) throws IOException {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), PeerProcess.class.getName()));
-            command.addAll(List.of(args));
-            return new Handle(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start());
-        }
-
-        /** The next line the process prints (EXITED once it is gone); fails after {@code within}. */
-        String next(Duration within) throws InterruptedException {
-            String line = lines.poll(within.toMillis(), TimeUnit.MILLISECONDS);
-            if (line == null) {
-                throw new AssertionError("the process printed nothing within " + within);
-            }
-            return line;
-        }
-
-        void send(String line) throws IOException {
-            input.write(line + "\n");
-            input.flush();
-        }
-
-        /** SIGKILL: no shutdown hook, no clean-up, as the OOM killer or kill -9 would. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                throw new AssertionError("the process did not die");
-            }
-        }
-
-        /** Closes its input (it stops cleanly) and waits for it. */
-        int stop() throws Exception {
-            input.close();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            return process.exitValue();
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-        }
+    /** Starts a {@code PeerProcess} with {@code args} in a JVM of its own; its log goes to {@code log}. */
+    static ChildJvm start(Path log, String... args) throws IOException {
+        return ChildJvm.builder(PeerProcess.class, log).name("peer-" + args[1]).jvmOptions("-Xmx256m").args(args).start();
     }
 }

@@ -79,6 +79,11 @@ final class ScriptedPeer implements AutoCloseable {
         agent.sendMessage(target, TYPE, InvitationCodec.formatBytes(invitation), mode).get(5, TimeUnit.SECONDS);
     }
 
+    /** Sends without waiting (session mode): the future completes with the receiver's answer to the MESSAGE. */
+    java.util.concurrent.CompletableFuture<?> sendAsync(String target, Invitation invitation) {
+        return agent.sendMessage(target, TYPE, InvitationCodec.formatBytes(invitation), SipMode.SESSION);
+    }
+
     /** Sends {@code body} as it is, returning the SIP status the receiver answered. */
     int sendRaw(String target, byte[] body, SipMode mode) throws Exception {
         try {

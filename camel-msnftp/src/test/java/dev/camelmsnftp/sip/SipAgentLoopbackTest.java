@@ -59,8 +59,11 @@ class SipAgentLoopbackTest {
     }
 
     SipAgent agent(String user, SipTransport transport, SipMode mode) throws SipAgentException {
-        SipAgentConfig.Builder config = SipTesting.onLoopback(user, transport).mode(mode)
-                .requestTimeout(Duration.ofSeconds(5));
+        return agent(user, transport, mode, Duration.ofSeconds(5));
+    }
+
+    SipAgent agent(String user, SipTransport transport, SipMode mode, Duration requestTimeout) throws SipAgentException {
+        SipAgentConfig.Builder config = SipTesting.onLoopback(user, transport).mode(mode).requestTimeout(requestTimeout);
         if (transport == SipTransport.TLS) {
             config.tls(TlsSettings.of(keyStore, SelfSignedCertificate.PASSWORD));
         }
@@ -112,5 +115,47 @@ class SipAgentLoopbackTest {
                     }
                 });
         assertThat(bob.receivedRequests().getOrDefault("INVITE", 0L)).isEqualTo(mode == SipMode.SESSION ? 1L : 0L);
+    }
+
+    /**
+     * Many MESSAGEs under way at once in both directions, each answered as it arrives with one more MESSAGE back (as a
+     * consumer declining a flood of offers does): every request gets its final response and every message arrives once.
+     * Over TCP and TLS, answers travel on the connections the requests came on, so a connection closed under way (as
+     * JAIN-SIP does when its reader thread fails on a transaction ended under its feet) loses answers and fails this.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("transportsAndModes")
+    void manyMessagesAtOnceInBothDirectionsAreAllAnswered(SipTransport transport, SipMode mode) throws Exception {
+        int count = 300;
+        // over UDP a burst overflows socket buffers and SIP's retransmissions (0.5 s, 1 s, 2 s, ...) make up for it: the
+        // bound is JAIN-SIP's own transaction time-out rather than a short one of ours
+        Duration requestTimeout = Duration.ofSeconds(30);
+        SipAgent alice = agent("alice", transport, mode, requestTimeout);
+        SipAgent bob = agent("bob", transport, mode, requestTimeout);
+        BlockingQueue<IncomingMessage> atAlice = new LinkedBlockingQueue<>();
+        List<java.util.concurrent.CompletableFuture<SipResponse>> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger atBob = new java.util.concurrent.atomic.AtomicInteger();
+        bob.addMessageListener("text/x-msmsgsinvite", message -> {
+            atBob.incrementAndGet();
+            answers.add(message.reply(INVITE_TYPE, message.body()));
+            return 200;
+        });
+        alice.addMessageListener("text/x-msmsgsinvite", SipTesting.collectInto(atAlice));
+
+        List<java.util.concurrent.CompletableFuture<SipResponse>> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(alice.sendMessage(SipTesting.address(bob), INVITE_TYPE, ("message " + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        java.util.concurrent.CompletableFuture.allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .get(60, TimeUnit.SECONDS);
+        assertThat(sent).allSatisfy(response -> assertThat(response.join().status()).isEqualTo(200));
+        await("every message arrived at bob").atMost(Duration.ofSeconds(30)).until(() -> atBob.get() >= count);
+        java.util.concurrent.CompletableFuture.allOf(answers.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .get(60, TimeUnit.SECONDS);
+        assertThat(answers).hasSize(count)
+                .allSatisfy(response -> assertThat(response.join().status()).isEqualTo(200));
+        await("every answer arrived at alice").atMost(Duration.ofSeconds(30)).until(() -> atAlice.size() >= count);
+        assertThat(atBob.get()).as("no message delivered twice").isEqualTo(count);
+        assertThat(atAlice).hasSize(count);
     }
 }

@@ -204,6 +204,37 @@ class SipAgentRecoveryTest {
                                       && unansweredCseq.equals(header(arrival.text(), "CSeq")));
     }
 
+    /**
+     * Messages queued in a session behind one that goes unanswered (its peer died: with several instances of one
+     * address, the others are still there). Once that one times out, the queued ones are not sent in the dead session one
+     * after another, each waiting for its own time-out, but go at once in the new session.
+     */
+    @Test
+    void messagesQueuedBehindOneThatTimesOutGoInTheNewSessionWithoutEachWaitingItsOwnTimeOut() throws Exception {
+        openSession();
+        List<CompletableFuture<SipResponse>> sent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            sent.add(alice.sendMessage(bobAddress(), TYPE, BODY));
+        }
+        List<String> others = new ArrayList<>();
+        String unanswered = next("MESSAGE", others);
+        // bob says nothing; after alice's request time-out (2 s) a new session, and nothing more in the old one
+        String invite = next("INVITE", others);
+        assertThat(others).as("sent in the old session besides retransmissions of the unanswered MESSAGE")
+                .filteredOn(text -> text.startsWith("MESSAGE "))
+                .allMatch(text -> header(text, "CSeq").equals(header(unanswered, "CSeq")));
+        answer(invite, 200, "second");
+        next("ACK", others);
+        for (int i = 0; i < 3; i++) {
+            String message = next("MESSAGE", others);
+            assertThat(header(message, "To")).as("message %d after the time-out", i).contains("tag=second");
+            answer(message, 200, "second");
+        }
+        for (CompletableFuture<SipResponse> each : sent) {
+            assertThat(each.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
+    }
+
     @Test
     void theMessageIsSentAgainOnceOnly() throws Exception {
         openSession();

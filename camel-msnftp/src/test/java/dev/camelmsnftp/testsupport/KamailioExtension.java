@@ -9,7 +9,10 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * killed, with its workers, after the class; {@link #restart()} (or {@link #stop()} and {@link #start()}) restarts it
  * in between, on the same port. Skips the class (or fails it in CI) where Kamailio is not installed.
  * <p>
+ * {@code new KamailioExtension(Forking.PARALLEL)} or {@code SERIAL} runs the configuration for several instances
+ * registered under one address of record that the user guide gives ({@link #forkingParameters},
+ * {@link #forkingRoute}): the forking style, a silent contact given up after {@link #BRANCH_TIMEOUT_MS}, and contacts
+ * that stop answering OPTIONS keep-alives removed; {@link #contacts} lists a user's contacts ({@code kamcmd}).
+ * <p>
  * With {@link #withTls}, it also listens for TLS (Debian package {@code kamailio-tls-modules}) on one port per
  * certificate given, each port presenting its own certificate.
  *
@@ -45,7 +53,29 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
 
     public static final String PASSWORD = "secret";
     public static final String DOMAIN = "example.test";
+    /** With a {@link Forking} style: how long a contact may leave a request unanswered before the proxy gives up on it. */
+    public static final int BRANCH_TIMEOUT_MS = 3000;
+    /** With a {@link Forking} style: a contact that answers no OPTIONS keep-alive for this long is removed. */
+    public static final int DEAD_CONTACT_SECONDS = 8;
+    /**
+     * With a {@link Forking} style: a dead contact is gone this long after its last answer at the latest. Kamailio notices
+     * the silence at a timer run (every 2 s) once {@link #DEAD_CONTACT_SECONDS} have passed, then lets the contact expire
+     * 10 s later, removed at a timer run.
+     */
+    public static final Duration DEAD_CONTACT_GONE_WITHIN = Duration.ofSeconds(DEAD_CONTACT_SECONDS + 2 + 10 + 2 + 4);
 
+    /** How the proxy sends a request for a user registered from several places (instances of one address of record). */
+    public enum Forking {
+        /** To every contact at once ({@code lookup} and {@code t_relay}, Kamailio's default): the first 2xx wins. */
+        PARALLEL,
+        /**
+         * To one contact at a time, picked at random weighted by its q value ({@code t_load_contacts("1")}), the next one
+         * after a failure (a failure route with {@code t_next_contacts}).
+         */
+        SERIAL
+    }
+
+    private final Forking forking;
     private Path dir;
     private Process process;
     private int port;
@@ -69,6 +99,16 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
     public KamailioExtension maxExpires(int seconds) {
         this.maxExpires = seconds;
         return this;
+    }
+
+    /** The plain registrar and proxy. */
+    public KamailioExtension() {
+        this(null);
+    }
+
+    /** The registrar and proxy for several instances of one user, forking {@code forking}. */
+    public KamailioExtension(Forking forking) {
+        this.forking = forking;
     }
 
     /** The port Kamailio listens on (UDP and TCP). */
@@ -201,6 +241,65 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
         throw new IllegalStateException("Kamailio did not answer within " + within + ": " + log());
     }
 
+    /**
+     * Registers {@code user} with a contact on 127.0.0.1:{@code contactPort} by a REGISTER of our own (with digest), as
+     * an instance that died without unregistering leaves it behind: nothing needs to listen there.
+     */
+    public void registerContact(String user, int contactPort, Duration expires) throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            socket.setSoTimeout(5000);
+            String callId = UUID.randomUUID().toString();
+            String answer = exchange(socket, register(user, contactPort, expires, callId, 1, socket.getLocalPort(), ""));
+            if (answer.startsWith("SIP/2.0 401")) {
+                String realm = parameter(answer, "realm");
+                String nonce = parameter(answer, "nonce");
+                String uri = "sip:" + DOMAIN;
+                String digest = md5(md5(user + ":" + realm + ":" + PASSWORD) + ":" + nonce + ":" + md5("REGISTER:" + uri));
+                answer = exchange(socket, register(user, contactPort, expires, callId, 2, socket.getLocalPort(),
+                        "Authorization: Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce
+                        + "\", uri=\"" + uri + "\", response=\"" + digest + "\", algorithm=MD5\r\n"));
+            }
+            if (!answer.startsWith("SIP/2.0 200")) {
+                throw new IOException("REGISTER was answered " + answer.lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    private String exchange(DatagramSocket socket, String request) throws IOException {
+        byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
+        socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+        DatagramPacket answer = new DatagramPacket(new byte[8192], 8192);
+        socket.receive(answer);
+        return new String(answer.getData(), 0, answer.getLength(), StandardCharsets.US_ASCII);
+    }
+
+    private static String register(String user, int contactPort, Duration expires, String callId, int cseq, int localPort,
+                                   String authorization) {
+        return "REGISTER sip:" + DOMAIN + " SIP/2.0\r\n"
+               + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";rport;branch=z9hG4bK" + UUID.randomUUID() + "\r\n"
+               + "Max-Forwards: 70\r\nFrom: <sip:" + user + "@" + DOMAIN + ">;tag=" + callId.substring(0, 8) + "\r\n"
+               + "To: <sip:" + user + "@" + DOMAIN + ">\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + " REGISTER\r\n"
+               + "Contact: <sip:" + user + "@127.0.0.1:" + contactPort + ">\r\nExpires: " + expires.toSeconds() + "\r\n"
+               + authorization + "Content-Length: 0\r\n\r\n";
+    }
+
+    private static String parameter(String message, String name) throws IOException {
+        int start = message.indexOf(name + "=\"");
+        if (start < 0) {
+            throw new IOException("No " + name + " in " + message);
+        }
+        start += name.length() + 2;
+        return message.substring(start, message.indexOf('"', start));
+    }
+
+    private static String md5(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private String options(int localPort) {
         return "OPTIONS sip:ping@127.0.0.1:" + port + " SIP/2.0\r\n"
                + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK" + UUID.randomUUID() + "\r\n"
@@ -232,8 +331,22 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                + tlsConfig + "\")\n";
     }
 
-    /** The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port. */
-    private static String config(int port, Path modules, String tls, int maxExpires) {
+    /**
+     * The shared registrar/proxy configuration (tools/kamailio in the steering repo) on our port; with a forking style,
+     * plus {@link #forkingParameters} and {@link #forkingRoute}, and the {@code ctl} module that {@code kamcmd} asks.
+     */
+    private String config(int port, Path modules, String tls, int maxExpires) {
+        String plain = plainConfig(port, modules, tls, maxExpires);
+        if (forking == null) {
+            return plain;
+        }
+        String route = plain.substring(plain.indexOf("    if ($rU == \"offline\")"));
+        return plain.replace(route, forkingRoute(forking)).replace("request_route {", "loadmodule \"ctl.so\"\n"
+                + "modparam(\"ctl\", \"binrpc\", \"unix:" + dir.resolve("kamailio.ctl") + "\")\n"
+                + forkingParameters(forking) + "request_route {");
+    }
+
+    private static String plainConfig(int port, Path modules, String tls, int maxExpires) {
         return """
                 #!KAMAILIO
                 debug=2
@@ -274,6 +387,73 @@ public final class KamailioExtension implements BeforeAllCallback, AfterAllCallb
                 }
                 """.formatted(port, modules, PASSWORD, tls, maxExpires <= 0 ? ""
                 : "modparam(\"registrar\", \"min_expires\", 1)\nmodparam(\"registrar\", \"max_expires\", " + maxExpires + ")");
+    }
+
+    /**
+     * The module parameters a forking style adds, exactly as the user guide shows them: a contact that leaves a request
+     * unanswered is given up after 3 s, every contact gets an OPTIONS keep-alive every 2 s and one silent for 8 s is
+     * removed (usrloc {@code ka_mode}, {@code ka_timeout}); serial forking adds what {@code t_load_contacts} needs.
+     */
+    public static String forkingParameters(Forking forking) {
+        String common = """
+                modparam("tm", "fr_timer", %d)
+                modparam("usrloc", "timer_interval", 2)
+                modparam("usrloc", "ka_mode", 1)
+                modparam("usrloc", "ka_timeout", %d)
+                """.formatted(BRANCH_TIMEOUT_MS, DEAD_CONTACT_SECONDS);
+        return forking == Forking.PARALLEL ? common : common + """
+                modparam("registrar", "default_q", 1000)
+                modparam("tm", "contacts_avp", "tm_contacts")
+                modparam("tm", "contact_flows_avp", "tm_contact_flows")
+                modparam("tm", "restart_fr_on_each_reply", 0)
+                """;
+    }
+
+    /**
+     * The end of {@code request_route} from the location lookup on (and the failure route serial forking needs),
+     * exactly as the user guide shows it.
+     */
+    public static String forkingRoute(Forking forking) {
+        String lookup = """
+                    if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
+                    if (is_method("INVITE")) record_route();
+                """;
+        return forking == Forking.PARALLEL ? lookup + """
+                    t_relay();
+                }
+                """ : lookup + """
+                    t_load_contacts("1");
+                    t_next_contacts();
+                    t_on_failure("NEXT_CONTACT");
+                    t_relay();
+                }
+                failure_route[NEXT_CONTACT] {
+                    if (t_is_canceled() || t_check_status("6[0-9][0-9]")) exit;
+                    if (t_next_contacts()) {
+                        t_on_failure("NEXT_CONTACT");
+                        t_relay();
+                    }
+                }
+                """;
+    }
+
+    /**
+     * The contacts registered for {@code user} now, asked of Kamailio with {@code kamcmd ul.lookup} (configurations with
+     * a {@link Forking} style only).
+     */
+    public List<String> contacts(String user) throws IOException, InterruptedException {
+        if (forking == null) {
+            throw new IllegalStateException("Only the forking configurations answer kamcmd");
+        }
+        Process lookup = new ProcessBuilder("kamcmd", "-s", "unix:" + dir.resolve("kamailio.ctl"), "ul.lookup", "location",
+                user).redirectErrorStream(true).start();
+        String output = new String(lookup.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!lookup.waitFor(10, TimeUnit.SECONDS)) {
+            lookup.destroyForcibly();
+            throw new IOException("kamcmd did not answer");
+        }
+        return output.lines().map(String::trim).filter(line -> line.startsWith("Address:"))
+                .map(line -> line.substring("Address:".length()).trim()).toList();
     }
 
     private static Optional<Path> executable() {

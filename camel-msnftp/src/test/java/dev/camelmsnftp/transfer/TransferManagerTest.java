@@ -1,15 +1,20 @@
 package dev.camelmsnftp.transfer;
 
+import java.io.ByteArrayInputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,6 +25,7 @@ import dev.camelmsnftp.invite.InvitationCodec;
 import dev.camelmsnftp.sip.IncomingMessage;
 import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.sip.SipAgentConfig;
+import dev.camelmsnftp.sip.SipAgentException;
 import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.testsupport.Threads;
 import org.junit.jupiter.api.AfterEach;
@@ -28,10 +34,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The negotiation layer between two real SIP agents on loopback, without Camel. */
 class TransferManagerTest {
@@ -67,7 +75,7 @@ class TransferManagerTest {
         assertThat(transfers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         try (Stream<Path> left = Files.list(dir.resolve("inbox-work"))) {
             assertThat(left).as("no temporary file left in the work directory").isEmpty();
-        } catch (java.nio.file.NoSuchFileException none) {
+        } catch (NoSuchFileException none) {
             // nothing was ever received
         }
         Threads.awaitNoNewThreads(baseline, Duration.ofSeconds(10));
@@ -289,14 +297,77 @@ class TransferManagerTest {
         assertThat(cancel.cancelCode().orElseThrow().value()).isEqualTo("TIMEOUT");
     }
 
-    @Test
-    void anAcceptForAnUnknownCookieIsIgnored() throws Exception {
+    /**
+     * An ACCEPT for a cookie nobody here offered is ignored. Out of dialog it is answered 481, so that a proxy forking it
+     * to several instances of one address goes on to the one that holds the cookie; in an IM session 200, since a 481
+     * there would end the session.
+     */
+    @ParameterizedTest
+    @EnumSource(SipMode.class)
+    void anAcceptForAnUnknownCookieIsIgnored(SipMode mode) throws Exception {
         bobReceives(settings("bob@corp.example"), "*");
-        var response = bobAgent.sendMessage("sip:alice@127.0.0.1:" + aliceAgent.localPort(), TransferManager.CONTENT_TYPE,
-                "Invitation-Command: ACCEPT\r\nInvitation-Cookie: 12345\r\n".getBytes(StandardCharsets.UTF_8))
-                .get(5, TimeUnit.SECONDS);
-        assertThat(response.status()).isEqualTo(200);
+        var answer = bobAgent.sendMessage("sip:alice@127.0.0.1:" + aliceAgent.localPort(), TransferManager.CONTENT_TYPE,
+                "Invitation-Command: ACCEPT\r\nInvitation-Cookie: 12345\r\n".getBytes(StandardCharsets.UTF_8), mode);
+        if (mode == SipMode.SESSION) {
+            assertThat(answer.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+        } else {
+            assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(SipAgentException.class,
+                            e -> assertThat(e.status()).hasValue(481));
+        }
         assertThat(alice.activeTransfers()).isZero();
+    }
+
+    /**
+     * Several instances of one receiver: once the sender took one instance's answer, a message about that cookie from
+     * another instance of the same address (another contact) is answered 481 and changes nothing. Here a second bob
+     * sends CANCEL while the transfer with the first waits for the file to be opened.
+     */
+    @Test
+    void aCancelFromAnotherInstanceOfTheReceiverIsTurnedDownAndTheTransferGoesOn() throws Exception {
+        bobReceives(settings("bob@corp.example").acceptTimeout(Duration.ofSeconds(20)), "*");
+        byte[] content = new byte[50_000];
+        new Random(7).nextBytes(content);
+        CountDownLatch forged = new CountDownLatch(1);
+        FileSource held = FileSource.of("held.bin", content.length, () -> {
+            try {
+                forged.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException();
+            }
+            return new ByteArrayInputStream(content);
+        });
+        var sending = transfers.submit(() -> alice.send(bobAddress(), held,
+                settings("alice@corp.example").acceptTimeout(Duration.ofSeconds(20)).sipMode(SipMode.PAGER).build()));
+        try (SipAgent otherBob = SipAgent.start(SipAgentConfig.builder("bob@corp.example").sipHost("127.0.0.1").sipPort(0)
+                .build())) {
+            // bob accepted once his temporary file (named after the cookie) exists; the sender now waits for the bytes
+            Path work = dir.resolve("inbox-work");
+            String cookie = await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try (Stream<Path> files = Files.list(work)) {
+                    return files.map(file -> file.getFileName().toString()).filter(name -> name.startsWith("msnftp-"))
+                            .map(name -> name.split("-")[1]).findFirst().orElse(null);
+                } catch (NoSuchFileException notYet) {
+                    return null;
+                }
+            }, Objects::nonNull);
+            var answer = otherBob.sendMessage("sip:alice@127.0.0.1:" + aliceAgent.localPort(), TransferManager.CONTENT_TYPE,
+                    ("Invitation-Command: CANCEL\r\nInvitation-Cookie: " + cookie + "\r\nCancel-Code: FTTIMEOUT\r\n")
+                            .getBytes(StandardCharsets.UTF_8), SipMode.PAGER);
+            assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(SipAgentException.class,
+                            e -> assertThat(e.status()).hasValue(481));
+        } finally {
+            forged.countDown();
+        }
+        assertThat(sending.get(20, TimeUnit.SECONDS).bytes()).isEqualTo(content.length);
+        ReceivedFile file = received.poll(10, TimeUnit.SECONDS);
+        assertThat(file).isNotNull();
+        try {
+            assertThat(Files.readAllBytes(file.path())).isEqualTo(content);
+        } finally {
+            file.delete();
+        }
     }
 
     static byte[] sha256(Path file) throws Exception {
