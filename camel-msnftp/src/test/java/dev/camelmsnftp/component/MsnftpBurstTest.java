@@ -44,6 +44,7 @@ class MsnftpBurstTest extends MsnftpTestSupport {
                 from(bobReceives("*", "acceptTimeout=30s&transferTimeout=30s")).routeId("bob").to("mock:bob");
                 // quinn: one slot, one place in the queue; a file named hold* keeps the slot until the test releases it
                 from(uri("*", "quinn", QUINN_PORT, "maxConcurrentTransfers=1&maxQueuedOffers=1&acceptTimeout=3s"))
+                        .routeId("quinn")
                         .process(exchange -> {
                             if (exchange.getIn().getHeader(Exchange.FILE_NAME, String.class).startsWith("hold")) {
                                 holding.countDown();
@@ -125,5 +126,11 @@ class MsnftpBurstTest extends MsnftpTestSupport {
         }
         assertThat(held.get(20, TimeUnit.SECONDS).getException()).isNull();
         received.assertIsSatisfied(10_000);
+        var counts = ((MsnftpEndpoint) context.getRoute("quinn").getEndpoint()).getStatistics();
+        await("what JMX, metrics and the dev console count").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(counts.rejected()).as("the full queue and the vain wait: rejected").isEqualTo(2);
+            assertThat(counts.completed()).as("the file that held the slot").isEqualTo(1);
+            assertThat(counts.failed()).as("the one the sender cancelled once accepted").isEqualTo(1);
+        });
     }
 }
