@@ -121,7 +121,8 @@ public final class StarterGenerator {
             case "java.lang.String": return " = \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
             case "java.time.Duration": return " = java.time.Duration.ofMillis(" + millis(text) + "L)";
             default:
-                return " = " + type + "." + text.toUpperCase(java.util.Locale.ROOT);
+                // the constant of a value as the catalog writes it: auto -> AUTO, afterRoute -> AFTER_ROUTE
+                return " = " + type + "." + text.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
         }
     }
 

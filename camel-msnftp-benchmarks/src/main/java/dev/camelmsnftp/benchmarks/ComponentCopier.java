@@ -85,10 +85,21 @@ final class ComponentCopier implements Copier, FileSender {
     @Override
     public void copy(Path source, Path target) throws Exception {
         arrivals.clear();
-        Files.createLink(outbox.resolve(source.getFileName()), source);
-        awaitArrivals(List.of(source));
-        Files.move(inbox.resolve(source.getFileName()), target, StandardCopyOption.REPLACE_EXISTING);
+        Path link = Files.createLink(outbox.resolve(freshName(source)), source);
+        awaitArrivals(List.of(link));
+        Files.move(inbox.resolve(link.getFileName()), target, StandardCopyOption.REPLACE_EXISTING);
     }
+
+    /**
+     * A name not used before (copyAll uses the files' own names): with acknowledge=afterRoute alice's exchange, and with
+     * it the deletion of her outbox file, ends just after bob's route, so the same name dropped again at once could
+     * still find the last copy there.
+     */
+    private String freshName(Path source) {
+        return (++copies) + "-" + source.getFileName();
+    }
+
+    private long copies;
 
     /** Drops all {@code files} in the outbox at once; returns the nanoseconds until bob's route wrote the last one. */
     long copyAll(List<Path> files) throws Exception {

@@ -53,7 +53,7 @@ class MsnftpSpringBootTest {
             assertThat(configuration.getEncryption()).isEqualTo(EncryptionPolicy.REQUIRED);
             assertThat(configuration.getSipMode()).isEqualTo(SipMode.PAGER);
             assertThat(configuration.getAcceptTimeout()).isEqualTo(10_000);
-            assertThat(configuration.getMaxFileSize()).isEqualTo(104_857_600L);
+            assertThat(configuration.getMaxFileSize()).as("a size: bytes, or with a unit").isEqualTo("104857600");
 
             byte[] bytes = new byte[300_000];
             new Random(14).nextBytes(bytes);

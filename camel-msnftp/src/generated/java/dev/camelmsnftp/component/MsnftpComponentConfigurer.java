@@ -32,8 +32,13 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": getOrCreateConfiguration(target).setAcceptTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "acktimeout":
+        case "ackTimeout": getOrCreateConfiguration(target).setAckTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "acknowledge": getOrCreateConfiguration(target).setAcknowledge(property(camelContext, dev.camelmsnftp.transfer.Acknowledgement.class, value)); return true;
         case "advertisedaddress":
         case "advertisedAddress": getOrCreateConfiguration(target).setAdvertisedAddress(property(camelContext, java.lang.String.class, value)); return true;
+        case "allowedsenders":
+        case "allowedSenders": getOrCreateConfiguration(target).setAllowedSenders(property(camelContext, java.lang.String.class, value)); return true;
         case "alwayslisten":
         case "alwaysListen": getOrCreateConfiguration(target).setAlwaysListen(property(camelContext, boolean.class, value)); return true;
         case "authusername":
@@ -45,8 +50,11 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "configuration": target.setConfiguration(property(camelContext, dev.camelmsnftp.component.MsnftpConfiguration.class, value)); return true;
         case "connectivity": getOrCreateConfiguration(target).setConnectivity(property(camelContext, boolean.class, value)); return true;
         case "encryption": getOrCreateConfiguration(target).setEncryption(property(camelContext, dev.camelmsnftp.transfer.EncryptionPolicy.class, value)); return true;
+        case "exclude": getOrCreateConfiguration(target).setExclude(property(camelContext, java.lang.String.class, value)); return true;
         case "filename":
         case "fileName": getOrCreateConfiguration(target).setFileName(property(camelContext, java.lang.String.class, value)); return true;
+        case "freespacereserve":
+        case "freeSpaceReserve": getOrCreateConfiguration(target).setFreeSpaceReserve(property(camelContext, java.lang.String.class, value)); return true;
         case "ftphost":
         case "ftpHost": getOrCreateConfiguration(target).setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
         case "ftppeeraddresses":
@@ -57,7 +65,13 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "idempotent": getOrCreateConfiguration(target).setIdempotent(property(camelContext, boolean.class, value)); return true;
+        case "idempotentkey":
+        case "idempotentKey": getOrCreateConfiguration(target).setIdempotentKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "idempotentrepository":
+        case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "identity": getOrCreateConfiguration(target).setIdentity(property(camelContext, java.lang.String.class, value)); return true;
+        case "include": getOrCreateConfiguration(target).setInclude(property(camelContext, java.lang.String.class, value)); return true;
         case "keepaliveinterval":
         case "keepAliveInterval": getOrCreateConfiguration(target).setKeepAliveInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
@@ -67,9 +81,13 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxconcurrenttransfers":
         case "maxConcurrentTransfers": getOrCreateConfiguration(target).setMaxConcurrentTransfers(property(camelContext, int.class, value)); return true;
         case "maxfilesize":
-        case "maxFileSize": getOrCreateConfiguration(target).setMaxFileSize(property(camelContext, long.class, value)); return true;
+        case "maxFileSize": getOrCreateConfiguration(target).setMaxFileSize(property(camelContext, java.lang.String.class, value)); return true;
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": getOrCreateConfiguration(target).setMaxQueuedOffers(property(camelContext, int.class, value)); return true;
         case "mintransferrate":
         case "minTransferRate": getOrCreateConfiguration(target).setMinTransferRate(property(camelContext, long.class, value)); return true;
+        case "movefailed":
+        case "moveFailed": getOrCreateConfiguration(target).setMoveFailed(property(camelContext, java.lang.String.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": getOrCreateConfiguration(target).setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -109,8 +127,13 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": return long.class;
+        case "acktimeout":
+        case "ackTimeout": return long.class;
+        case "acknowledge": return dev.camelmsnftp.transfer.Acknowledgement.class;
         case "advertisedaddress":
         case "advertisedAddress": return java.lang.String.class;
+        case "allowedsenders":
+        case "allowedSenders": return java.lang.String.class;
         case "alwayslisten":
         case "alwaysListen": return boolean.class;
         case "authusername":
@@ -122,8 +145,11 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "configuration": return dev.camelmsnftp.component.MsnftpConfiguration.class;
         case "connectivity": return boolean.class;
         case "encryption": return dev.camelmsnftp.transfer.EncryptionPolicy.class;
+        case "exclude": return java.lang.String.class;
         case "filename":
         case "fileName": return java.lang.String.class;
+        case "freespacereserve":
+        case "freeSpaceReserve": return java.lang.String.class;
         case "ftphost":
         case "ftpHost": return java.lang.String.class;
         case "ftppeeraddresses":
@@ -134,7 +160,13 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "idempotent": return boolean.class;
+        case "idempotentkey":
+        case "idempotentKey": return java.lang.String.class;
+        case "idempotentrepository":
+        case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "identity": return java.lang.String.class;
+        case "include": return java.lang.String.class;
         case "keepaliveinterval":
         case "keepAliveInterval": return long.class;
         case "lazystartproducer":
@@ -144,9 +176,13 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxconcurrenttransfers":
         case "maxConcurrentTransfers": return int.class;
         case "maxfilesize":
-        case "maxFileSize": return long.class;
+        case "maxFileSize": return java.lang.String.class;
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": return int.class;
         case "mintransferrate":
         case "minTransferRate": return long.class;
+        case "movefailed":
+        case "moveFailed": return java.lang.String.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -187,8 +223,13 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": return getOrCreateConfiguration(target).getAcceptTimeout();
+        case "acktimeout":
+        case "ackTimeout": return getOrCreateConfiguration(target).getAckTimeout();
+        case "acknowledge": return getOrCreateConfiguration(target).getAcknowledge();
         case "advertisedaddress":
         case "advertisedAddress": return getOrCreateConfiguration(target).getAdvertisedAddress();
+        case "allowedsenders":
+        case "allowedSenders": return getOrCreateConfiguration(target).getAllowedSenders();
         case "alwayslisten":
         case "alwaysListen": return getOrCreateConfiguration(target).isAlwaysListen();
         case "authusername":
@@ -200,8 +241,11 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "configuration": return target.getConfiguration();
         case "connectivity": return getOrCreateConfiguration(target).isConnectivity();
         case "encryption": return getOrCreateConfiguration(target).getEncryption();
+        case "exclude": return getOrCreateConfiguration(target).getExclude();
         case "filename":
         case "fileName": return getOrCreateConfiguration(target).getFileName();
+        case "freespacereserve":
+        case "freeSpaceReserve": return getOrCreateConfiguration(target).getFreeSpaceReserve();
         case "ftphost":
         case "ftpHost": return getOrCreateConfiguration(target).getFtpHost();
         case "ftppeeraddresses":
@@ -212,7 +256,13 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "idempotent": return getOrCreateConfiguration(target).isIdempotent();
+        case "idempotentkey":
+        case "idempotentKey": return getOrCreateConfiguration(target).getIdempotentKey();
+        case "idempotentrepository":
+        case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
         case "identity": return getOrCreateConfiguration(target).getIdentity();
+        case "include": return getOrCreateConfiguration(target).getInclude();
         case "keepaliveinterval":
         case "keepAliveInterval": return getOrCreateConfiguration(target).getKeepAliveInterval();
         case "lazystartproducer":
@@ -223,8 +273,12 @@ public class MsnftpComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConcurrentTransfers": return getOrCreateConfiguration(target).getMaxConcurrentTransfers();
         case "maxfilesize":
         case "maxFileSize": return getOrCreateConfiguration(target).getMaxFileSize();
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": return getOrCreateConfiguration(target).getMaxQueuedOffers();
         case "mintransferrate":
         case "minTransferRate": return getOrCreateConfiguration(target).getMinTransferRate();
+        case "movefailed":
+        case "moveFailed": return getOrCreateConfiguration(target).getMoveFailed();
         case "outboundproxy":
         case "outboundProxy": return getOrCreateConfiguration(target).getOutboundProxy();
         case "password": return getOrCreateConfiguration(target).getPassword();

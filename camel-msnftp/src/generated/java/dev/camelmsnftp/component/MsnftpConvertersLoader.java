@@ -60,6 +60,14 @@ public final class MsnftpConvertersLoader implements TypeConverterLoader, CamelC
                 }
                 return answer;
             });
+        addTypeConverter(registry, dev.camelmsnftp.transfer.Acknowledgement.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = dev.camelmsnftp.component.MsnftpConverters.toAcknowledgement((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, dev.camelmsnftp.transfer.EncryptionPolicy.class, java.lang.String.class, false,
             (type, exchange, value) -> {
                 Object answer = dev.camelmsnftp.component.MsnftpConverters.toEncryptionPolicy((java.lang.String) value);

@@ -25,8 +25,13 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": target.getConfiguration().setAcceptTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "acktimeout":
+        case "ackTimeout": target.getConfiguration().setAckTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "acknowledge": target.getConfiguration().setAcknowledge(property(camelContext, dev.camelmsnftp.transfer.Acknowledgement.class, value)); return true;
         case "advertisedaddress":
         case "advertisedAddress": target.getConfiguration().setAdvertisedAddress(property(camelContext, java.lang.String.class, value)); return true;
+        case "allowedsenders":
+        case "allowedSenders": target.getConfiguration().setAllowedSenders(property(camelContext, java.lang.String.class, value)); return true;
         case "alwayslisten":
         case "alwaysListen": target.getConfiguration().setAlwaysListen(property(camelContext, boolean.class, value)); return true;
         case "authusername":
@@ -39,8 +44,11 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "exclude": target.getConfiguration().setExclude(property(camelContext, java.lang.String.class, value)); return true;
         case "filename":
         case "fileName": target.getConfiguration().setFileName(property(camelContext, java.lang.String.class, value)); return true;
+        case "freespacereserve":
+        case "freeSpaceReserve": target.getConfiguration().setFreeSpaceReserve(property(camelContext, java.lang.String.class, value)); return true;
         case "ftphost":
         case "ftpHost": target.getConfiguration().setFtpHost(property(camelContext, java.lang.String.class, value)); return true;
         case "ftppeeraddresses":
@@ -49,7 +57,13 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpPort": target.getConfiguration().setFtpPort(property(camelContext, java.lang.String.class, value)); return true;
         case "headerfilterstrategy":
         case "headerFilterStrategy": target.setHeaderFilterStrategy(property(camelContext, org.apache.camel.spi.HeaderFilterStrategy.class, value)); return true;
+        case "idempotent": target.getConfiguration().setIdempotent(property(camelContext, boolean.class, value)); return true;
+        case "idempotentkey":
+        case "idempotentKey": target.getConfiguration().setIdempotentKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "idempotentrepository":
+        case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "identity": target.getConfiguration().setIdentity(property(camelContext, java.lang.String.class, value)); return true;
+        case "include": target.getConfiguration().setInclude(property(camelContext, java.lang.String.class, value)); return true;
         case "keepaliveinterval":
         case "keepAliveInterval": target.getConfiguration().setKeepAliveInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
@@ -59,9 +73,13 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxconcurrenttransfers":
         case "maxConcurrentTransfers": target.getConfiguration().setMaxConcurrentTransfers(property(camelContext, int.class, value)); return true;
         case "maxfilesize":
-        case "maxFileSize": target.getConfiguration().setMaxFileSize(property(camelContext, long.class, value)); return true;
+        case "maxFileSize": target.getConfiguration().setMaxFileSize(property(camelContext, java.lang.String.class, value)); return true;
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": target.getConfiguration().setMaxQueuedOffers(property(camelContext, int.class, value)); return true;
         case "mintransferrate":
         case "minTransferRate": target.getConfiguration().setMinTransferRate(property(camelContext, long.class, value)); return true;
+        case "movefailed":
+        case "moveFailed": target.getConfiguration().setMoveFailed(property(camelContext, java.lang.String.class, value)); return true;
         case "outboundproxy":
         case "outboundProxy": target.getConfiguration().setOutboundProxy(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -99,8 +117,13 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": return long.class;
+        case "acktimeout":
+        case "ackTimeout": return long.class;
+        case "acknowledge": return dev.camelmsnftp.transfer.Acknowledgement.class;
         case "advertisedaddress":
         case "advertisedAddress": return java.lang.String.class;
+        case "allowedsenders":
+        case "allowedSenders": return java.lang.String.class;
         case "alwayslisten":
         case "alwaysListen": return boolean.class;
         case "authusername":
@@ -113,8 +136,11 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "exclude": return java.lang.String.class;
         case "filename":
         case "fileName": return java.lang.String.class;
+        case "freespacereserve":
+        case "freeSpaceReserve": return java.lang.String.class;
         case "ftphost":
         case "ftpHost": return java.lang.String.class;
         case "ftppeeraddresses":
@@ -123,7 +149,13 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpPort": return java.lang.String.class;
         case "headerfilterstrategy":
         case "headerFilterStrategy": return org.apache.camel.spi.HeaderFilterStrategy.class;
+        case "idempotent": return boolean.class;
+        case "idempotentkey":
+        case "idempotentKey": return java.lang.String.class;
+        case "idempotentrepository":
+        case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "identity": return java.lang.String.class;
+        case "include": return java.lang.String.class;
         case "keepaliveinterval":
         case "keepAliveInterval": return long.class;
         case "lazystartproducer":
@@ -133,9 +165,13 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxconcurrenttransfers":
         case "maxConcurrentTransfers": return int.class;
         case "maxfilesize":
-        case "maxFileSize": return long.class;
+        case "maxFileSize": return java.lang.String.class;
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": return int.class;
         case "mintransferrate":
         case "minTransferRate": return long.class;
+        case "movefailed":
+        case "moveFailed": return java.lang.String.class;
         case "outboundproxy":
         case "outboundProxy": return java.lang.String.class;
         case "password": return java.lang.String.class;
@@ -174,8 +210,13 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accepttimeout":
         case "acceptTimeout": return target.getConfiguration().getAcceptTimeout();
+        case "acktimeout":
+        case "ackTimeout": return target.getConfiguration().getAckTimeout();
+        case "acknowledge": return target.getConfiguration().getAcknowledge();
         case "advertisedaddress":
         case "advertisedAddress": return target.getConfiguration().getAdvertisedAddress();
+        case "allowedsenders":
+        case "allowedSenders": return target.getConfiguration().getAllowedSenders();
         case "alwayslisten":
         case "alwaysListen": return target.getConfiguration().isAlwaysListen();
         case "authusername":
@@ -188,8 +229,11 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "exclude": return target.getConfiguration().getExclude();
         case "filename":
         case "fileName": return target.getConfiguration().getFileName();
+        case "freespacereserve":
+        case "freeSpaceReserve": return target.getConfiguration().getFreeSpaceReserve();
         case "ftphost":
         case "ftpHost": return target.getConfiguration().getFtpHost();
         case "ftppeeraddresses":
@@ -198,7 +242,13 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "ftpPort": return target.getConfiguration().getFtpPort();
         case "headerfilterstrategy":
         case "headerFilterStrategy": return target.getHeaderFilterStrategy();
+        case "idempotent": return target.getConfiguration().isIdempotent();
+        case "idempotentkey":
+        case "idempotentKey": return target.getConfiguration().getIdempotentKey();
+        case "idempotentrepository":
+        case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
         case "identity": return target.getConfiguration().getIdentity();
+        case "include": return target.getConfiguration().getInclude();
         case "keepaliveinterval":
         case "keepAliveInterval": return target.getConfiguration().getKeepAliveInterval();
         case "lazystartproducer":
@@ -209,8 +259,12 @@ public class MsnftpEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxConcurrentTransfers": return target.getConfiguration().getMaxConcurrentTransfers();
         case "maxfilesize":
         case "maxFileSize": return target.getConfiguration().getMaxFileSize();
+        case "maxqueuedoffers":
+        case "maxQueuedOffers": return target.getConfiguration().getMaxQueuedOffers();
         case "mintransferrate":
         case "minTransferRate": return target.getConfiguration().getMinTransferRate();
+        case "movefailed":
+        case "moveFailed": return target.getConfiguration().getMoveFailed();
         case "outboundproxy":
         case "outboundProxy": return target.getConfiguration().getOutboundProxy();
         case "password": return target.getConfiguration().getPassword();

@@ -12,6 +12,7 @@ import dev.camelmsnftp.sip.SipAgentConfig;
 import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.sip.SipTransport;
 import dev.camelmsnftp.sip.TlsSettings;
+import dev.camelmsnftp.transfer.Acknowledgement;
 import dev.camelmsnftp.transfer.EncryptionPolicy;
 import dev.camelmsnftp.transfer.PeerAddressPolicy;
 import dev.camelmsnftp.transfer.PortRange;
@@ -23,6 +24,7 @@ import javax.net.ssl.SSLContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
@@ -152,8 +154,17 @@ public class MsnftpConfiguration implements Cloneable {
                             + " silence.")
     private long minTransferRate = TransferSettings.DEFAULT_MIN_TRANSFER_RATE;
 
-    @UriParam(label = "consumer", defaultValue = "0", description = "Reject INVITEs for larger files (CANCEL REJECT); 0 means no limit.")
-    private long maxFileSize;
+    @UriParam(label = "consumer", defaultValue = "0",
+              description = "Decline offers of larger files (CANCEL REJECT) before a byte is sent; 0 means no limit. A number of"
+                            + " bytes or a size with a unit: 5MB (5,000,000 bytes; KB, MB, GB, TB are powers of 1000) or 5MiB"
+                            + " (5,242,880 bytes; KiB, MiB, GiB, TiB are powers of 1024).")
+    private String maxFileSize = "0";
+
+    @UriParam(label = "consumer", defaultValue = "64MB",
+              description = "Space that received files must leave free on workDir's file system: an offer that does not fit in"
+                            + " the usable space less this (and less what transfers under way still have to write) is declined"
+                            + " with CANCEL REJECT before a byte is sent. A size like maxFileSize; 0 keeps nothing back.")
+    private String freeSpaceReserve = "64MB";
 
     @UriParam(label = "common",
               description = "Where the consumer writes received files before handing them on (and the producer spools streams"
@@ -169,9 +180,78 @@ public class MsnftpConfiguration implements Cloneable {
               description = "Transfers in flight at once; further INVITEs get CANCEL FAIL (consumer) or wait (producer).")
     private int maxConcurrentTransfers = 16;
 
+    @UriParam(label = "consumer", defaultValue = "256",
+              description = "Offers that wait for a transfer slot while maxConcurrentTransfers transfers are under way: each is"
+                            + " answered as soon as a slot frees (a burst of offers needs no redelivery), or declined with"
+                            + " CANCEL FAIL when no slot freed within acceptTimeout. An offer that finds the queue full is"
+                            + " declined with CANCEL FAIL at once. 0: no queue. A waiting offer holds no thread, port or file.")
+    private int maxQueuedOffers = TransferSettings.DEFAULT_MAX_QUEUED_OFFERS;
+
+    @UriParam(label = "common", defaultValue = "afterRoute", enums = "afterRoute,afterReceive",
+              description = "When the sender is told a file was delivered. afterRoute: only after the consumer's exchange"
+                            + " completed successfully; a failed exchange is a TransferFailedException at the producer, so"
+                            + " Camel's redelivery sends the file again. afterReceive: as soon as the consumer has every byte"
+                            + " (and checked the MAC). afterRoute applies between two endpoints that both have it (they agree"
+                            + " on it in the invitation); any other peer gets afterReceive, exactly as before.")
+    private Acknowledgement acknowledge = Acknowledgement.AFTER_ROUTE;
+
+    @UriParam(label = "producer", defaultValue = "5m", javaType = "java.time.Duration",
+              description = "With acknowledge=afterRoute: how long the producer waits, after the last byte, for the consumer"
+                            + " to say whether its route delivered the file; then the send fails with"
+                            + " TransferTimeoutException (the file may have been delivered: make the consumer idempotent).")
+    private long ackTimeout = TransferSettings.DEFAULT_ACK_TIMEOUT.toMillis();
+
     @UriParam(label = "producer",
               description = "The file name to offer, a simple expression; by default the CamelFileName header, else the name of a File or Path body, else the exchange id.")
     private String fileName;
+
+    @UriParam(label = "consumer",
+              description = "Further senders whose files are accepted, besides the peer of the URI: a comma-separated list of"
+                            + " SIP addresses (alice@corp.example) and patterns for a whole domain (*@partner.example). With"
+                            + " msnftp:* and this list, only the list is accepted. Other senders get CANCEL REJECT and an INFO"
+                            + " log line; no byte of their file is sent.")
+    private String allowedSenders;
+
+    @UriParam(label = "consumer,filter",
+              description = "Is used to include files, if the offered file name (reduced to a plain name, as CamelFileName)"
+                            + " matches the regex pattern (matching is case in-sensitive); others are declined with CANCEL"
+                            + " REJECT before a byte is sent. As camel-ftp's include.")
+    private String include;
+
+    @UriParam(label = "consumer,filter",
+              description = "Is used to exclude files, if the offered file name (reduced to a plain name, as CamelFileName)"
+                            + " matches the regex pattern (matching is case in-sensitive); they are declined with CANCEL REJECT"
+                            + " before a byte is sent. Takes precedence over include. As camel-ftp's exclude.")
+    private String exclude;
+
+    @UriParam(label = "consumer", defaultValue = ".failed",
+              description = "Where a received file whose exchange failed is kept (it is never deleted): a folder, relative to"
+                            + " workDir unless absolute; the file keeps its plain name (with the cookie added when taken) and"
+                            + " gets a hidden sidecar (its name with a leading dot and .headers appended, e.g. .report.pdf.headers)"
+                            + " with its headers and the failure. false (or empty) keeps it in workDir itself, under its plain"
+                            + " name, with the same sidecar. To replay the files, route the folder again with a file: consumer"
+                            + " (workDir/.failed by default), which skips the hidden sidecars.")
+    private String moveFailed = ".failed";
+
+    @UriParam(label = "consumer,filter", defaultValue = "false",
+              description = "Decline files already received: each file's idempotentKey goes into the idempotentRepository, and"
+                            + " an offer whose key is there is declined with CANCEL REJECT before a byte is sent (or, when the"
+                            + " key needs the file's content, dropped once received and acknowledged as delivered, so that the"
+                            + " sender does not send it again). A key is removed again when its file does not arrive or its"
+                            + " exchange fails.")
+    private boolean idempotent;
+
+    @UriParam(label = "consumer,filter",
+              description = "The repository of received keys when idempotent=true (any Camel IdempotentRepository, such as the"
+                            + " file-based or a JDBC one); by default one in memory that remembers the last 1000 keys.")
+    private IdempotentRepository idempotentRepository;
+
+    @UriParam(label = "consumer,filter",
+              description = "The key of a file for idempotent=true, a simple expression over the headers of the exchange the file"
+                            + " would give (CamelMsnftpRemoteUser, CamelFileName, CamelMsnftpOriginalFileName, CamelFileLength,"
+                            + " ...): by default the sender, the offered name and the size. A key that reads the body (the file)"
+                            + " is checked once the file is in.")
+    private String idempotentKey;
 
     @UriParam(label = "advanced", defaultValue = "DEBUG",
               description = "The level of the progress lines of transfers (a line when accepted, then one per"
@@ -392,12 +472,20 @@ public class MsnftpConfiguration implements Cloneable {
         this.minTransferRate = minTransferRate;
     }
 
-    public long getMaxFileSize() {
+    public String getMaxFileSize() {
         return maxFileSize;
     }
 
-    public void setMaxFileSize(long maxFileSize) {
+    public void setMaxFileSize(String maxFileSize) {
         this.maxFileSize = maxFileSize;
+    }
+
+    public String getFreeSpaceReserve() {
+        return freeSpaceReserve;
+    }
+
+    public void setFreeSpaceReserve(String freeSpaceReserve) {
+        this.freeSpaceReserve = freeSpaceReserve;
     }
 
     public String getWorkDir() {
@@ -414,6 +502,86 @@ public class MsnftpConfiguration implements Cloneable {
 
     public void setMaxConcurrentTransfers(int maxConcurrentTransfers) {
         this.maxConcurrentTransfers = maxConcurrentTransfers;
+    }
+
+    public int getMaxQueuedOffers() {
+        return maxQueuedOffers;
+    }
+
+    public void setMaxQueuedOffers(int maxQueuedOffers) {
+        this.maxQueuedOffers = maxQueuedOffers;
+    }
+
+    public Acknowledgement getAcknowledge() {
+        return acknowledge;
+    }
+
+    public void setAcknowledge(Acknowledgement acknowledge) {
+        this.acknowledge = acknowledge;
+    }
+
+    public long getAckTimeout() {
+        return ackTimeout;
+    }
+
+    public void setAckTimeout(long ackTimeout) {
+        this.ackTimeout = ackTimeout;
+    }
+
+    public String getAllowedSenders() {
+        return allowedSenders;
+    }
+
+    public void setAllowedSenders(String allowedSenders) {
+        this.allowedSenders = allowedSenders;
+    }
+
+    public String getInclude() {
+        return include;
+    }
+
+    public void setInclude(String include) {
+        this.include = include;
+    }
+
+    public String getExclude() {
+        return exclude;
+    }
+
+    public void setExclude(String exclude) {
+        this.exclude = exclude;
+    }
+
+    public String getMoveFailed() {
+        return moveFailed;
+    }
+
+    public void setMoveFailed(String moveFailed) {
+        this.moveFailed = moveFailed;
+    }
+
+    public boolean isIdempotent() {
+        return idempotent;
+    }
+
+    public void setIdempotent(boolean idempotent) {
+        this.idempotent = idempotent;
+    }
+
+    public IdempotentRepository getIdempotentRepository() {
+        return idempotentRepository;
+    }
+
+    public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
+        this.idempotentRepository = idempotentRepository;
+    }
+
+    public String getIdempotentKey() {
+        return idempotentKey;
+    }
+
+    public void setIdempotentKey(String idempotentKey) {
+        this.idempotentKey = idempotentKey;
     }
 
     public String getFileName() {
@@ -520,8 +688,11 @@ public class MsnftpConfiguration implements Cloneable {
                 .encryption(required(encryption, "encryption")).sipMode(required(sipMode, "sipMode"))
                 .acceptTimeout(Duration.ofMillis(acceptTimeout)).transferTimeout(Duration.ofMillis(transferTimeout))
                 .minTransferRate(minTransferRate)
-                .maxFileSize(maxFileSize).workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
-                .maxConcurrentTransfers(maxConcurrentTransfers).listener(listener).build();
+                .maxFileSize(ByteSizes.parse(maxFileSize, "maxFileSize"))
+                .freeSpaceReserve(ByteSizes.parse(freeSpaceReserve, "freeSpaceReserve"))
+                .workDir(workDir != null ? Path.of(workDir) : defaultWorkDir)
+                .maxConcurrentTransfers(maxConcurrentTransfers).maxQueuedOffers(maxQueuedOffers)
+                .acknowledge(acknowledge).ackTimeout(Duration.ofMillis(ackTimeout)).listener(listener).build();
     }
 
     /** A duration option of at least {@code minimumMillis}; plain numbers are milliseconds, as everywhere in Camel. */

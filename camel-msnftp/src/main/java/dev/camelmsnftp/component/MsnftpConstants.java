@@ -26,7 +26,9 @@ public final class MsnftpConstants {
               javaType = "long")
     public static final String BYE_CODE = "CamelMsnftpByeCode";
 
-    @Metadata(description = "Producer: the recipient. Consumer: the sender's SIP address.", javaType = "String")
+    @Metadata(description = "The peer's SIP address as user@host, without sip: and without a port, on both sides. Producer:"
+                            + " the recipient (as the endpoint addresses it). Consumer: the sender (its From address).",
+              javaType = "String")
     public static final String REMOTE_USER = "CamelMsnftpRemoteUser";
 
     @Metadata(label = "producer", description = "On failure: the Cancel-Code the receiver sent, if any.", javaType = "String")
@@ -37,6 +39,19 @@ public final class MsnftpConstants {
 
     @Metadata(label = "consumer", description = "The file name exactly as the sender offered it.", javaType = "String")
     public static final String ORIGINAL_FILE_NAME = "CamelMsnftpOriginalFileName";
+
+    @Metadata(description = "Who listened for the MSNFTP connection (SPEC 3.1): A (the sender), B (the receiver, asked by"
+                            + " Connectivity: N) or C (the receiver, unasked). Producer: set after sending. Consumer: on"
+                            + " each exchange.",
+              javaType = "String", enums = "A,B,C")
+    public static final String FLOW = "CamelMsnftpFlow";
+
+    @Metadata(label = "producer",
+              description = "What the receiver's success meant: afterRoute when it confirmed that its route delivered the"
+                            + " file (acknowledge=afterRoute on both sides), afterReceive when it only confirmed that it has"
+                            + " every byte (a peer that does not know the confirmation, or afterReceive on either side).",
+              javaType = "String", enums = "afterRoute,afterReceive")
+    public static final String ACKNOWLEDGE = "CamelMsnftpAcknowledge";
 
     private MsnftpConstants() {
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Semaphore;
 
+import dev.camelmsnftp.sip.SipAddress;
 import dev.camelmsnftp.transfer.FileSource;
 import dev.camelmsnftp.transfer.TransferException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
@@ -37,6 +38,7 @@ public class MsnftpProducer extends DefaultProducer {
     private Semaphore slots;
     private Expression fileName;
     private volatile SharedAgent agent;
+    private String remoteUser;
     private WorkDirectoryLock workDir;
     private WritableHealthCheckRepository healthChecks;
     private MsnftpHealthCheck healthCheck;
@@ -50,6 +52,7 @@ public class MsnftpProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         settings = endpoint.transferSettings();
+        remoteUser = SipAddress.parse(endpoint.getPeer()).addressOfRecord();
         slots = new Semaphore(settings.maxConcurrentTransfers(), true);
         String expression = endpoint.getConfiguration().getFileName();
         fileName = expression == null ? null
@@ -122,11 +125,13 @@ public class MsnftpProducer extends DefaultProducer {
             if (result.byeCode() >= 0) {
                 in.setHeader(MsnftpConstants.BYE_CODE, result.byeCode());
             }
-            in.setHeader(MsnftpConstants.REMOTE_USER, result.peer());
+            in.setHeader(MsnftpConstants.REMOTE_USER, remoteUser);
             in.setHeader(MsnftpConstants.ENCRYPTED, result.encrypted());
+            in.setHeader(MsnftpConstants.FLOW, result.flow().name());
+            in.setHeader(MsnftpConstants.ACKNOWLEDGE, result.acknowledge().optionValue());
         } catch (TransferException e) {
             in.setHeader(MsnftpConstants.INVITATION_COOKIE, e.cookie());
-            in.setHeader(MsnftpConstants.REMOTE_USER, e.peer());
+            in.setHeader(MsnftpConstants.REMOTE_USER, remoteUser);
             if (e instanceof TransferRejectedException rejected && rejected.cancelCode().isPresent()) {
                 in.setHeader(MsnftpConstants.CANCEL_CODE, rejected.cancelCode().get());
             }

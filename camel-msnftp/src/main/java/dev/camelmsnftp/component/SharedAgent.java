@@ -1,6 +1,7 @@
 package dev.camelmsnftp.component;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.transfer.TransferManager;
@@ -18,16 +19,18 @@ final class SharedAgent {
     private final TransferManager transfers;
     private final ExecutorService sipThreads;
     private final ExecutorService transferThreads;
+    private final ScheduledExecutorService timer;
     private final ExecutorServiceManager executors;
     private final TransferStatistics statistics = new TransferStatistics();
     private int references;
 
     private SharedAgent(SipAgent agent, TransferManager transfers, ExecutorService sipThreads,
-                        ExecutorService transferThreads, ExecutorServiceManager executors) {
+                        ExecutorService transferThreads, ScheduledExecutorService timer, ExecutorServiceManager executors) {
         this.agent = agent;
         this.transfers = transfers;
         this.sipThreads = sipThreads;
         this.transferThreads = transferThreads;
+        this.timer = timer;
         this.executors = executors;
         transfers.addListener(statistics);
     }
@@ -38,13 +41,15 @@ final class SharedAgent {
         String user = configuration.getIdentity();
         ExecutorService sipThreads = executors.newThreadPool(owner, "MsnftpSip[" + user + "]", 1, 8);
         ExecutorService transferThreads = executors.newCachedThreadPool(owner, "MsnftpTransfer[" + user + "]");
+        ScheduledExecutorService timer = executors.newSingleThreadScheduledExecutor(owner, "MsnftpOfferQueue[" + user + "]");
         try {
             SipAgent agent = SipAgent.start(configuration.sipAgentConfig(sipThreads, context));
-            return new SharedAgent(agent, new TransferManager(agent, transferThreads), sipThreads, transferThreads,
-                    executors);
+            return new SharedAgent(agent, new TransferManager(agent, transferThreads, timer), sipThreads, transferThreads,
+                    timer, executors);
         } catch (Exception | Error e) {
             executors.shutdownNow(sipThreads);
             executors.shutdownNow(transferThreads);
+            executors.shutdownNow(timer);
             throw e;
         }
     }
@@ -75,6 +80,7 @@ final class SharedAgent {
     void stop() {
         transfers.close();
         agent.close();
+        executors.shutdownNow(timer);
         executors.shutdownGraceful(transferThreads);
         executors.shutdownGraceful(sipThreads);
     }

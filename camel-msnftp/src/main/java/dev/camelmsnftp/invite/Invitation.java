@@ -20,6 +20,10 @@ public final class Invitation {
     public static final String FILE_TRANSFER_GUID = "{5D3E02AB-6190-11d3-BBBB-00C04F795683}";
     /** {@code PortX} is the port XOR this mask: an obfuscated copy of the port, not a second port. */
     public static final int PORT_X_MASK = 0x3141;
+    /** {@code Delivery-Ack} of an INVITE: the sender can wait for the receiver to say whether it delivered the file. */
+    public static final String DELIVERY_ACK_SUPPORTED = "Supported";
+    /** {@code Delivery-Ack} of an ACCEPT: the receiver will say whether it delivered the file, after delivering it. */
+    public static final String DELIVERY_ACK_AFTER_ROUTE = "After-Route";
 
     /** A field the codec does not know, kept as it came. */
     public record Field(String name, String value) {
@@ -37,6 +41,7 @@ public final class Invitation {
     private final Long fileSize;
     private final String connectivity;
     private final String encryption;
+    private final String deliveryAck;
     private final String ipAddress;
     private final String ipAddressInternal;
     private final Integer port;
@@ -59,6 +64,7 @@ public final class Invitation {
         this.fileSize = b.fileSize == null ? null : checkUnsigned32(b.fileSize, 0, "Application-FileSize");
         this.connectivity = b.connectivity;
         this.encryption = b.encryption;
+        this.deliveryAck = checkSingleLine(b.deliveryAck, "Delivery-Ack");
         this.ipAddress = checkSingleLine(b.ipAddress, "IP-Address");
         this.ipAddressInternal = checkSingleLine(b.ipAddressInternal, "IP-Address-Internal");
         this.port = b.port == null ? null : checkPort(b.port, 1, "Port");
@@ -121,6 +127,7 @@ public final class Invitation {
         b.fileSize = fileSize;
         b.connectivity = connectivity;
         b.encryption = encryption;
+        b.deliveryAck = deliveryAck;
         b.ipAddress = ipAddress;
         b.ipAddressInternal = ipAddressInternal;
         b.port = port;
@@ -190,6 +197,21 @@ public final class Invitation {
     /** {@code Encryption: R} or {@code S}: the inviter can speak the encrypted variant. */
     public boolean encryptionOffered() {
         return encryptionRequired() || "S".equalsIgnoreCase(encryption);
+    }
+
+    /** The raw Delivery-Ack value (ours: SPEC 5, acknowledge=afterRoute). */
+    public Optional<String> deliveryAck() {
+        return Optional.ofNullable(deliveryAck);
+    }
+
+    /** INVITE with {@code Delivery-Ack: Supported}: the sender waits for the receiver's delivery outcome if offered. */
+    public boolean senderAwaitsDelivery() {
+        return DELIVERY_ACK_SUPPORTED.equalsIgnoreCase(deliveryAck);
+    }
+
+    /** ACCEPT with {@code Delivery-Ack: After-Route}: the receiver reports the outcome of its delivery. */
+    public boolean receiverReportsDelivery() {
+        return DELIVERY_ACK_AFTER_ROUTE.equalsIgnoreCase(deliveryAck);
     }
 
     public Optional<String> ipAddress() {
@@ -286,6 +308,7 @@ public final class Invitation {
             case APPLICATION_FILE_SIZE -> string(fileSize);
             case CONNECTIVITY -> connectivity;
             case ENCRYPTION -> encryption;
+            case DELIVERY_ACK -> deliveryAck;
             case CANCEL_CODE -> cancelCode == null ? null : cancelCode.value();
             case LAUNCH_APPLICATION -> launchApplication;
             case REQUEST_DATA -> requestData;
@@ -357,6 +380,7 @@ public final class Invitation {
         private Long fileSize;
         private String connectivity;
         private String encryption;
+        private String deliveryAck;
         private String ipAddress;
         private String ipAddressInternal;
         private Integer port;
@@ -384,6 +408,15 @@ public final class Invitation {
         /** {@code Encryption: R} when required, {@code S} when only supported. */
         public Builder encryption(boolean required) {
             this.encryption = required ? "R" : "S";
+            return this;
+        }
+
+        /**
+         * {@code Delivery-Ack}: {@link #DELIVERY_ACK_SUPPORTED} in our INVITE, {@link #DELIVERY_ACK_AFTER_ROUTE} in our
+         * ACCEPT (SPEC 5, acknowledge=afterRoute).
+         */
+        public Builder deliveryAck(String value) {
+            this.deliveryAck = Objects.requireNonNull(value, "value");
             return this;
         }
 
@@ -427,6 +460,7 @@ public final class Invitation {
                 case APPLICATION_FILE_SIZE -> fileSize = (Long) typed;
                 case CONNECTIVITY -> connectivity = value;
                 case ENCRYPTION -> encryption = value;
+                case DELIVERY_ACK -> deliveryAck = value;
                 case CANCEL_CODE -> cancelCode = CancelCode.of(value);
                 case LAUNCH_APPLICATION -> launchApplication = value;
                 case REQUEST_DATA -> requestData = value;

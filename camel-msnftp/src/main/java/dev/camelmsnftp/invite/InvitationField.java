@@ -27,6 +27,8 @@ enum InvitationField {
     APPLICATION_FILE_SIZE("Application-FileSize"),
     CONNECTIVITY("Connectivity"),
     ENCRYPTION("Encryption"),
+    /** Ours, not Microsoft's: the delivery confirmation of SPEC 5 (acknowledge=afterRoute); other peers ignore it. */
+    DELIVERY_ACK("Delivery-Ack"),
     CANCEL_CODE("Cancel-Code"),
     LAUNCH_APPLICATION("Launch-Application"),
     REQUEST_DATA("Request-Data");

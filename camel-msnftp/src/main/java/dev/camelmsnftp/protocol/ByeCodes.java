@@ -17,6 +17,11 @@ public final class ByeCodes {
     public static final long SENDER_CANCELLED = 2164261683L;
     /** Failure: connection blocked or timed out. */
     public static final long BLOCKED = 2164261694L;
+    /**
+     * Failure: the receiver has the file but could not deliver it (its route failed). Ours, sent only to a sender that
+     * waits for the outcome (SPEC 5, acknowledge=afterRoute); HRESULT E_FAIL (0x80004005), a failure to any client.
+     */
+    public static final long NOT_DELIVERED = 2147500037L;
 
     private ByeCodes() {
     }
@@ -38,6 +43,8 @@ public final class ByeCodes {
             return code + " (sender cancelled)";
         } else if (code == BLOCKED) {
             return code + " (connection blocked or timed out)";
+        } else if (code == NOT_DELIVERED) {
+            return code + " (the receiver has the file but could not deliver it)";
         }
         return code + " (unknown failure)";
     }

@@ -45,7 +45,12 @@ public class MsnftpException extends Exception {
         /** Waiting for, or sending, BYE. */
         BYE,
         /** The MAC line of the encrypted variant. */
-        MAC
+        MAC,
+        /**
+         * The receiver delivering the file while the sender waits for the outcome (SPEC 5, acknowledge=afterRoute): the
+         * held BYE of the plain dialect, the ACK line after the MAC of the encrypted one.
+         */
+        OUTCOME
     }
 
     private final Kind kind;

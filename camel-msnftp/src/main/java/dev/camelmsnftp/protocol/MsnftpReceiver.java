@@ -40,12 +40,14 @@ public final class MsnftpReceiver extends MsnftpSession {
     private final String localUser;
     private final WritableByteChannel sink;
     private final long size;
+    private final DeliveryOutcome outcome;
 
     private MsnftpReceiver(Builder b) {
         super(b);
         this.localUser = MsnftpSender.withoutSipScheme(Objects.requireNonNull(b.localUser, "localUser"));
         this.sink = Objects.requireNonNull(b.sink, "sink");
         this.size = b.size;
+        this.outcome = b.outcome;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -82,16 +84,32 @@ public final class MsnftpReceiver extends MsnftpSession {
                     pipeline.close();
                 }
             }
+            if (outcome != null && secure == null) {
+                // plain dialect: the BYE waits for the delivery and carries its outcome
+                phase = Phase.OUTCOME;
+                long code = deliver();
+                ch.writeLine("BYE " + code, deadline(byeTimeout), Phase.OUTCOME);
+                LOG.debug("Received {} bytes ({}), told the sender BYE {}", size, dialect(), code);
+                return new MsnftpResult(size, code, dialect(), code);
+            }
             phase = Phase.BYE;
             ch.writeLine("BYE " + ByeCodes.SUCCESS, deadline(byeTimeout), Phase.BYE);
             if (secure != null) {
                 phase = Phase.MAC;
                 checkMac(ch, secure.finishMac());
+                if (outcome != null) {
+                    // encrypted dialect: the BYE came before the MAC; an ACK line after it carries the outcome
+                    phase = Phase.OUTCOME;
+                    long code = deliver();
+                    ch.writeLine("ACK " + code, deadline(byeTimeout), Phase.OUTCOME);
+                    LOG.debug("Received {} bytes ({}), told the sender ACK {}", size, dialect(), code);
+                    return new MsnftpResult(size, ByeCodes.SUCCESS, dialect(), code);
+                }
             }
             LOG.debug("Received {} bytes ({})", size, dialect());
             return new MsnftpResult(size, ByeCodes.SUCCESS, dialect());
         } catch (MsnftpException e) {
-            if (e.kind() == Kind.CANCELLED && phase != Phase.MAC) {
+            if (e.kind() == Kind.CANCELLED && phase != Phase.MAC && phase != Phase.OUTCOME) {
                 ch.writeNow("CCL\r\n".getBytes(StandardCharsets.US_ASCII));
             }
             throw e;
@@ -327,6 +345,17 @@ public final class MsnftpReceiver extends MsnftpSession {
         }
     }
 
+    /** Delivers the complete file through the {@link DeliveryOutcome}; from now on a cancel no longer cuts the session. */
+    private long deliver() {
+        settle();
+        try {
+            return outcome.deliver();
+        } catch (RuntimeException e) {
+            LOG.warn("Delivering the received file failed: {}", e.toString());
+            return ByeCodes.NOT_DELIVERED;
+        }
+    }
+
     private static void tellOutOfDisk(MsnftpChannel ch) {
         ch.writeNow(("BYE " + ByeCodes.OUT_OF_DISK + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
@@ -367,6 +396,8 @@ public final class MsnftpReceiver extends MsnftpSession {
         private WritableByteChannel sink;
         private long size;
 
+        private DeliveryOutcome outcome;
+
         private Builder() {
         }
 
@@ -385,6 +416,16 @@ public final class MsnftpReceiver extends MsnftpSession {
         public Builder sink(WritableByteChannel sink, long size) {
             this.sink = sink;
             this.size = size;
+            return this;
+        }
+
+        /**
+         * Report the delivery outcome to a sender that waits for it: once the file is complete, {@code outcome}
+         * delivers it while the connection is held; its code goes in the BYE (plain) or in an ACK line after the MAC
+         * (encrypted). A cancel after that point no longer cuts the session.
+         */
+        public Builder outcome(DeliveryOutcome outcome) {
+            this.outcome = outcome;
             return this;
         }
 

@@ -40,6 +40,7 @@ public final class MsnftpSender extends MsnftpSession {
     private final ReadableByteChannel source;
     private final long size;
     private final Duration authenticationTimeout;
+    private final Duration outcomeTimeout;
     private volatile boolean authenticated;
 
     private MsnftpSender(Builder b) {
@@ -48,6 +49,7 @@ public final class MsnftpSender extends MsnftpSession {
         this.source = Objects.requireNonNull(b.source, "source");
         this.size = b.size;
         this.authenticationTimeout = b.authenticationTimeout == null ? b.timeout : b.authenticationTimeout;
+        this.outcomeTimeout = b.outcomeTimeout;
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0");
         }
@@ -104,8 +106,15 @@ public final class MsnftpSender extends MsnftpSession {
                     pipeline.close();
                 }
             }
+            if (outcomeTimeout != null && secure == null) {
+                // plain dialect: the receiver holds its BYE until it delivered the file
+                phase = Phase.OUTCOME;
+                long bye = awaitBye(ch, outcomeTimeout, Phase.OUTCOME);
+                LOG.debug("Sent {} bytes ({}), receiver delivered it: BYE {}", size, dialect(), bye);
+                return new MsnftpResult(size, bye, dialect(), bye);
+            }
             phase = Phase.BYE;
-            long bye = size == 0 ? awaitByeForEmptyFile(ch) : awaitBye(ch, deadline(byeTimeout));
+            long bye = size == 0 ? awaitByeForEmptyFile(ch) : awaitBye(ch, byeTimeout, Phase.BYE);
             if (bye == MsnftpResult.NO_BYE) {
                 LOG.debug("Sent an empty file; the receiver said TFR and no BYE, as aMSN does: complete all the same");
                 return new MsnftpResult(0, MsnftpResult.NO_BYE, dialect());
@@ -113,6 +122,12 @@ public final class MsnftpSender extends MsnftpSession {
             if (secure != null) {
                 phase = Phase.MAC;
                 ch.write(ByteBuffer.wrap(SecureBodies.macLine(secure.finishMac())), deadline(byeTimeout), Phase.MAC);
+                if (outcomeTimeout != null) {
+                    phase = Phase.OUTCOME;
+                    long ack = awaitAck(ch);
+                    LOG.debug("Sent {} bytes ({}), receiver said BYE {} and delivered it: ACK {}", size, dialect(), bye, ack);
+                    return new MsnftpResult(size, bye, dialect(), ack);
+                }
             }
             LOG.debug("Sent {} bytes ({}), receiver said BYE {}", size, dialect(), bye);
             return new MsnftpResult(size, bye, dialect());
@@ -197,7 +212,7 @@ public final class MsnftpSender extends MsnftpSession {
     private long awaitByeForEmptyFile(MsnftpChannel ch) throws MsnftpException {
         Duration wait = byeTimeout.compareTo(EMPTY_FILE_BYE_WAIT) < 0 ? byeTimeout : EMPTY_FILE_BYE_WAIT;
         try {
-            return awaitBye(ch, deadline(wait));
+            return awaitBye(ch, wait, Phase.BYE);
         } catch (MsnftpException e) {
             if (e.kind() == Kind.TIMEOUT || e.kind() == Kind.CONNECTION_LOST) {
                 return MsnftpResult.NO_BYE;
@@ -206,13 +221,44 @@ public final class MsnftpSender extends MsnftpSession {
         }
     }
 
-    private long awaitBye(MsnftpChannel ch, long deadline) throws MsnftpException {
-        String line = ch.readLine(deadline, Phase.BYE);
+    private long awaitBye(MsnftpChannel ch, Duration wait, Phase phase) throws MsnftpException {
+        String line = readOutcome(ch, wait, phase);
         String[] words = Lines.words(line);
         if (Lines.is(line, "BYE") && words.length == 2 && ByeCodes.isSuccess(ByeCodes.parse(words[1]))) {
             return ByeCodes.parse(words[1]);
         }
-        throw Lines.unexpected(line, Phase.BYE, "BYE");
+        throw Lines.unexpected(line, phase, "BYE");
+    }
+
+    /** Encrypted dialect, after the MAC: {@code ACK <code>}, the receiver's delivery outcome. */
+    private long awaitAck(MsnftpChannel ch) throws MsnftpException {
+        String line = readOutcome(ch, outcomeTimeout, Phase.OUTCOME);
+        String[] words = Lines.words(line);
+        if (Lines.is(line, "ACK") && words.length == 2 && ByeCodes.parse(words[1]) >= 0) {
+            long code = ByeCodes.parse(words[1]);
+            if (ByeCodes.isSuccess(code)) {
+                return code;
+            }
+            throw new MsnftpException(Kind.CANCELLED_BY_PEER, Phase.OUTCOME,
+                    "The receiver has the file but did not deliver it: ACK " + ByeCodes.describe(code), code, null);
+        }
+        throw Lines.unexpected(line, Phase.OUTCOME, "ACK <code>");
+    }
+
+    private static String readOutcome(MsnftpChannel ch, Duration wait, Phase phase) throws MsnftpException {
+        try {
+            return ch.readLine(deadline(wait), phase);
+        } catch (MsnftpException e) {
+            if (phase == Phase.OUTCOME && e.kind() == Kind.CONNECTION_LOST) {
+                throw new MsnftpException(Kind.CONNECTION_LOST, phase,
+                        "The receiver closed the connection before it said whether it delivered the file", e);
+            }
+            if (phase == Phase.OUTCOME && e.kind() == Kind.TIMEOUT) {
+                throw new MsnftpException(Kind.TIMEOUT, phase,
+                        "The receiver did not say within " + wait + " whether it delivered the file", e);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -348,6 +394,8 @@ public final class MsnftpSender extends MsnftpSession {
         private long size;
         private Duration authenticationTimeout;
 
+        private Duration outcomeTimeout;
+
         private Builder() {
         }
 
@@ -378,6 +426,16 @@ public final class MsnftpSender extends MsnftpSession {
          */
         public Builder authenticationTimeout(Duration authenticationTimeout) {
             this.authenticationTimeout = Objects.requireNonNull(authenticationTimeout);
+            return this;
+        }
+
+        /**
+         * Wait, at most {@code outcomeTimeout}, for the receiver to say whether it delivered the file (it said it would,
+         * SPEC 5 acknowledge=afterRoute): its held BYE in the plain dialect, its ACK line after the MAC in the
+         * encrypted one. A failure code fails the session with {@link Kind#CANCELLED_BY_PEER} and that code.
+         */
+        public Builder awaitOutcome(Duration outcomeTimeout) {
+            this.outcomeTimeout = Objects.requireNonNull(outcomeTimeout);
             return this;
         }
 

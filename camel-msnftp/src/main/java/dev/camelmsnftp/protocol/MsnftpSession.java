@@ -27,6 +27,8 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
     private final Object lock = new Object();
     private MsnftpChannel channel;
     private boolean cancelled;
+    /** Set by {@link #settle}: a cancel no longer cuts the connection. */
+    private boolean settled;
 
     MsnftpSession(Builder<?> b) {
         this.keys = b.keys;
@@ -53,16 +55,26 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
     public abstract MsnftpResult run(SocketChannel socket) throws MsnftpException;
 
     /**
-     * Cancels the session: its current or next wait ends and {@link #run} throws {@link Kind#CANCELLED}, after telling
+     * Cancels the session (unless it is settled, see {@link #settle}): its current or next wait ends and {@link #run} throws {@link Kind#CANCELLED}, after telling
      * the peer (the receiver sends {@code CCL}, the sender finishes its block and sends the abort block). Safe from any
      * thread, before or during {@link #run}.
      */
     public void cancel() {
         synchronized (lock) {
             cancelled = true;
-            if (channel != null) {
+            if (channel != null && !settled) {
                 channel.cancel();
             }
+        }
+    }
+
+    /**
+     * From now on a {@link #cancel} no longer cuts the connection: the receiver has the complete file and is delivering
+     * it, and owes the sender the outcome whatever happens.
+     */
+    final void settle() {
+        synchronized (lock) {
+            settled = true;
         }
     }
 

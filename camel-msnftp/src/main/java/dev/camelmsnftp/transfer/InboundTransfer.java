@@ -23,7 +23,9 @@ import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.invite.TransferKeys;
+import dev.camelmsnftp.protocol.ByeCodes;
 import dev.camelmsnftp.protocol.Dialect;
+import dev.camelmsnftp.protocol.DeliveryOutcome;
 import dev.camelmsnftp.protocol.MsnftpException;
 import dev.camelmsnftp.protocol.MsnftpReceiver;
 import dev.camelmsnftp.protocol.MsnftpResult;
@@ -49,8 +51,16 @@ final class InboundTransfer {
     private final IncomingMessage invite;
     private final Invitation offer;
     private final InboundHandler handler;
+    private final Offer accepted;
+    private final String key;
     private final TransferSettings settings;
     private final boolean encrypted;
+    /** Both sides want acknowledge=afterRoute: the sender is told whether the handler delivered the file. */
+    private final boolean reportDelivery;
+    /** The file is the handler's: it must neither be deleted nor reported as a failed transfer. */
+    private volatile boolean handedOver;
+    /** The complete file is being delivered to a sender that waits for the outcome: no CANCEL any more. */
+    private volatile boolean delivering;
     private final long cookie;
     private final SipAddress sender;
     private final Transfer view;
@@ -65,70 +75,101 @@ final class InboundTransfer {
     private volatile Phase phase = Phase.SIGNALLING;
 
     InboundTransfer(TransferManager manager, IncomingMessage invite, Invitation offer, InboundHandler handler,
-                    boolean encrypted, Transfer view) {
+                    Offer accepted, String key, Transfer view) {
+        this.key = key;
         this.manager = manager;
         this.view = view;
         this.invite = invite;
         this.offer = offer;
         this.handler = handler;
+        this.accepted = accepted;
         this.settings = handler.settings();
-        this.encrypted = encrypted;
+        this.encrypted = accepted.encrypted();
+        this.reportDelivery = settings.acknowledge() == Acknowledgement.AFTER_ROUTE && offer.senderAwaitsDelivery();
         this.cookie = offer.cookie();
         this.sender = invite.from();
         this.peerAddresses.addAll(invite.peerAddresses());
     }
 
     void run() {
+        if (control.cancelledHere() || manager.isClosed()) {
+            refuse(CancelCode.OUTBANDCANCEL, null);
+            return;
+        }
         String name = offer.fileName().orElseThrow();
         long size = offer.fileSize().orElseThrow();
-        Flow flow = offer.inviterCannotListen() ? Flow.B : settings.alwaysListen() ? Flow.C : Flow.A;
-        view.accepted(flow, encrypted ? Dialect.MSN_SECURE_FTP : Dialect.MSNFTP);
+        Flow flow = accepted.flow();
         Path temporary = null;
-        boolean handedOver = false;
-        try (Connections waits = control.waitingOn(new Connections())) {
+        DiskSpace.Reservation room;
+        try {
+            room = manager.space().reserve(settings.workDir(), settings.freeSpaceReserve(), size);
+        } catch (DiskSpace.NoRoomException e) {
+            refuse(CancelCode.REJECT, e.getMessage());
+            return;
+        }
+        view.accepted(flow, encrypted ? Dialect.MSN_SECURE_FTP : Dialect.MSNFTP);
+        try (room; Connections waits = control.waitingOn(new Connections())) {
             connections = waits;
             temporary = temporaryFile();
+            Path path = temporary;
             TransferKeys keys = encrypted ? TransferKeys.random() : null;
             MsnftpResult result;
             try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                LOG.debug("Receiving {} ({} bytes) from {} in flow {}, cookie {}", name, size, sender, flow, cookie);
+                LOG.debug("Receiving {} ({} bytes) from {} in flow {}, cookie {}{}", name, size, sender, flow, cookie,
+                        reportDelivery ? ", the sender waits for the delivery" : "");
                 SocketChannel channel = flow.receiverListens() ? listen(keys) : connect(keys);
                 phase = Phase.TRANSFER;
-                result = receiver(keys, out, size).run(channel);
+                DeliveryOutcome outcome = reportDelivery ? () -> deliverHeld(out, path, keys != null) : null;
+                result = receiver(keys, out, size, room, outcome).run(channel);
             }
-            ReceivedFile file = new ReceivedFile(temporary, cookie, sender, name, SafeFileNames.toSafeName(name), size,
-                    result.byeCode(), result.encrypted(), flow);
-            view.completed();
-            handedOver = true;
-            deliver(file);
+            if (reportDelivery) {
+                LOG.debug("Told {} that file {} was {}", sender, name, result.delivered() ? "delivered" : "not delivered");
+            } else {
+                handOver(received(temporary, keys != null));
+            }
         } catch (TransferException e) {
             if (notTaken) {
                 // routine when several instances share one address: declined by the sender's SIP answer before a byte
                 // moved, not a failure of ours; nothing to report to the handler
                 LOG.debug("File {} from {} (cookie {}) not received here: {}", name, sender, cookie, e.getMessage());
                 view.rejected(e);
-            } else {
+            } else if (!afterHandOver(e)) {
                 fail(e);
             }
         } catch (MsnftpException e) {
-            TransferException failure = Failures.of(e, cookie, sender.toString(), control.peerCancelCode());
-            if (!Failures.peerKnows(e, control.peerCancelCode())) {
-                cancelQuietly(CancelCode.FTTIMEOUT);
+            if (!afterHandOver(e)) {
+                TransferException failure = Failures.of(e, cookie, sender.toString(), control.peerCancelCode());
+                if (!Failures.peerKnows(e, control.peerCancelCode())) {
+                    cancelQuietly(CancelCode.FTTIMEOUT);
+                }
+                fail(failure);
             }
-            fail(failure);
         } catch (CancellationException e) {
-            fail(cancelled());
+            if (!afterHandOver(e)) {
+                fail(cancelled());
+            }
         } catch (IOException e) {
-            cancelQuietly(CancelCode.FAIL);
-            fail(new TransferFailedException("Cannot receive: " + e.getMessage(), cookie, sender.toString(), phase, -1, e));
+            if (!afterHandOver(e)) {
+                cancelQuietly(CancelCode.FAIL);
+                fail(new TransferFailedException("Cannot receive: " + e.getMessage(), cookie, sender.toString(), phase, -1,
+                        e));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            cancelQuietly(CancelCode.OUTBANDCANCEL);
-            fail(cancelled());
+            if (!afterHandOver(e)) {
+                cancelQuietly(CancelCode.OUTBANDCANCEL);
+                fail(cancelled());
+            }
         } catch (RuntimeException e) {
-            cancelQuietly(CancelCode.FAIL);
-            fail(new TransferFailedException("Unexpected failure: " + e, cookie, sender.toString(), Phase.TRANSFER, -1, e));
+            if (!afterHandOver(e)) {
+                cancelQuietly(CancelCode.FAIL);
+                fail(new TransferFailedException("Unexpected failure: " + e, cookie, sender.toString(), Phase.TRANSFER, -1,
+                        e));
+            }
         } finally {
+            if (!handedOver) {
+                TransferManager.notReceived(handler, accepted);
+            }
             if (!handedOver && temporary != null) {
                 try {
                     Files.deleteIfExists(temporary);
@@ -139,12 +180,79 @@ final class InboundTransfer {
         }
     }
 
-    private void deliver(ReceivedFile file) {
+    /** The complete file, for the handler. */
+    private ReceivedFile received(Path temporary, boolean secure) {
+        String name = offer.fileName().orElseThrow();
+        long size = offer.fileSize().orElseThrow();
+        LOG.debug("Received {} ({} bytes, {}) from {} in flow {}, cookie {}", name, size, secure ? "encrypted" : "plain",
+                sender, accepted.flow(), cookie);
+        return new ReceivedFile(temporary, cookie, sender, name, accepted.fileName(), size, ByeCodes.SUCCESS, secure,
+                accepted.flow());
+    }
+
+    /**
+     * The sender waits for the delivery (acknowledge=afterRoute on both sides): every byte is in (and the MAC checked),
+     * the connection is held, the handler delivers the file now, and its outcome is what the sender is told.
+     */
+    private long deliverHeld(FileChannel out, Path temporary, boolean secure) {
+        delivering = true;
+        try {
+            out.close();
+        } catch (IOException e) {
+            LOG.warn("Cannot complete the received file {}: {}", temporary, e.getMessage());
+            return ByeCodes.NOT_DELIVERED;
+        }
+        return handOver(received(temporary, secure)) ? ByeCodes.SUCCESS : ByeCodes.NOT_DELIVERED;
+    }
+
+    /**
+     * Hands the file to the handler, which owns it from now on, and ends the transfer's view: with acknowledge=afterRoute
+     * once the handler's route has ended (completed when it delivered the file, failed when not), since that is when the
+     * file counts as delivered; with afterReceive at once, before the route. Returns whether the file was delivered.
+     */
+    private boolean handOver(ReceivedFile file) {
+        boolean afterRoute = settings.acknowledge() == Acknowledgement.AFTER_ROUTE;
+        view.received();
+        if (!afterRoute) {
+            view.completed();
+        }
+        handedOver = true;
+        Exception notDelivered = deliver(file);
+        if (afterRoute) {
+            if (notDelivered == null) {
+                view.completed();
+            } else {
+                view.failed(new TransferFailedException("Received but not delivered" + (reportDelivery
+                        ? " (the sender is told)" : " (the sender does not wait for the outcome and counts it as sent)")
+                                                        + ": " + notDelivered.getMessage(), cookie, sender.toString(),
+                        Phase.TRANSFER, reportDelivery ? ByeCodes.NOT_DELIVERED : -1, notDelivered));
+            }
+        }
+        return notDelivered == null;
+    }
+
+    /**
+     * Whether the file was already handed to the handler when {@code e} ended the session: then it is the handler's,
+     * the transfer did not fail for it, and only telling the sender the outcome did not work.
+     */
+    private boolean afterHandOver(Exception e) {
+        if (handedOver) {
+            LOG.warn("Could not tell {} whether file {} was delivered: {}", sender, offer.fileName().orElse("?"),
+                    e.getMessage());
+        }
+        return handedOver;
+    }
+
+    /** Runs the handler on the file; returns why it was not delivered, or null when it was. */
+    private Exception deliver(ReceivedFile file) {
         try {
             handler.onFile(file);
+            return null;
         } catch (Exception e) {
-            LOG.warn("Handling received file {} from {} failed: {}", file.offeredName(), sender, e.getMessage(), e);
-            file.delete();
+            LOG.info("Received file {} from {} was not delivered{}: {}", file.offeredName(), sender,
+                    reportDelivery ? " (the sender is told)" : " (the sender already counts it as sent)", e.getMessage());
+            LOG.debug("Why file {} from {} was not delivered", file.offeredName(), sender, e);
+            return e;
         }
     }
 
@@ -174,6 +282,9 @@ final class InboundTransfer {
             long authCookie = Cookies.next();
             Invitation.Builder accept = Invitation.listeningAccept(cookie, listener.advertised(), listener.port(), authCookie)
                     .senderConnect();
+            if (reportDelivery) {
+                accept.deliveryAck(Invitation.DELIVERY_ACK_AFTER_ROUTE);
+            }
             if (keys != null) {
                 accept.keys(keys);
             }
@@ -205,6 +316,9 @@ final class InboundTransfer {
     /** Flow A: plain ACCEPT, then wait for the sender's ACCEPT with its address and connect to it. */
     private SocketChannel connect(TransferKeys keys) throws TransferException, InterruptedException {
         Invitation.Builder accept = Invitation.accept(cookie);
+        if (reportDelivery) {
+            accept.deliveryAck(Invitation.DELIVERY_ACK_AFTER_ROUTE);
+        }
         if (keys != null) {
             accept.keys(keys);
         }
@@ -250,9 +364,14 @@ final class InboundTransfer {
 
     private long authCookie;
 
-    private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size) {
+    private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size, DiskSpace.Reservation room,
+                                    DeliveryOutcome outcome) {
         MsnftpReceiver built = MsnftpReceiver.builder().localUser(settings.localUser().addressOfRecord())
-                .authCookie(authCookie).keys(keys).sink(out, size).progress(view::progress)
+                .authCookie(authCookie).keys(keys).sink(out, size).progress((written, total) -> {
+                    room.written(written);
+                    view.progress(written, total);
+                })
+                .outcome(outcome)
                 .timeout(settings.transferTimeout()).minRate(settings.minTransferRate())
                 .byeTimeout(settings.transferTimeout()).build();
         return control.running(built);
@@ -314,11 +433,66 @@ final class InboundTransfer {
         return handler;
     }
 
-    /** Cancels from another thread (the consumer or the context stops). */
+    /** The offer as the handler accepted it. */
+    Offer offer() {
+        return accepted;
+    }
+
+    /** Its key in the manager: sender and cookie. */
+    String key() {
+        return key;
+    }
+
+    /**
+     * The timer that ends this offer's wait for a transfer slot; {@code null} cancels it (the offer got a slot).
+     */
+    void expiry(java.util.concurrent.Future<?> timer) {
+        java.util.concurrent.Future<?> previous = expiry;
+        expiry = timer;
+        if (timer == null && previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    private volatile java.util.concurrent.Future<?> expiry;
+
+    /**
+     * Declines an offer that never ran (it waited for a slot in vain, or no thread could run it): CANCEL to the sender,
+     * and the handler is told it will not arrive.
+     */
+    void refuse(CancelCode code, String why) {
+        if (why != null) {
+            LOG.warn("File {} from {} declined: {}", accepted.offeredName(), sender, why);
+        }
+        cancelQuietly(code);
+        view.rejected(new TransferRejectedException("Declined: CANCEL " + code.value() + (why == null ? "" : " (" + why + ")"),
+                cookie, sender.toString(), Phase.ANSWER, code.value(), 0, null));
+        TransferManager.notReceived(handler, accepted);
+    }
+
+    /** The sender cancelled while the offer waited for a transfer slot. */
+    void withdrawn(Invitation cancel) {
+        control.fromPeer(cancel);
+        String code = cancel.cancelCode().map(CancelCode::value).orElse("(none)");
+        view.failed(new TransferCancelledException("The sender cancelled (CANCEL " + code + ") while the offer waited for"
+                                                   + " a transfer slot", cookie, sender.toString(), Phase.ANSWER, true, -1,
+                null));
+        TransferManager.notReceived(handler, accepted);
+    }
+
+    /** The transfer as listeners and the dev console see it. */
+    Transfer view() {
+        return view;
+    }
+
+    /** Cancels from another thread (the consumer or the context stops): CCL or CANCEL to the sender. */
     void cancel() {
         // as the sending side does, and as MSN clients did when their user cancelled: CANCEL OUTBANDCANCEL over SIP,
-        // and CCL on the connection when there is one
-        cancelQuietly(CancelCode.OUTBANDCANCEL);
+        // and CCL on the connection when there is one; but not once the complete file is being delivered to a sender
+        // that waits for the outcome (acknowledge=afterRoute): that outcome is still what it is told
+        if (!delivering) {
+            cancelQuietly(CancelCode.OUTBANDCANCEL);
+        }
         control.cancelHere();
     }
 

@@ -59,6 +59,8 @@ final class OutboundTransfer {
     /** Whether an answer was taken, and the contact of the instance that sent it (guarded by this). */
     private boolean answered;
     private String answeredBy;
+    /** The receiver said it will report whether it delivered the file (SPEC 5, acknowledge=afterRoute). */
+    private volatile boolean awaitDelivery;
 
     OutboundTransfer(TransferManager manager, long cookie, SipAddress peer, FileSource source, TransferSettings settings,
                      Transfer view) {
@@ -84,6 +86,9 @@ final class OutboundTransfer {
             invite.connectivityN();
         }
         Encryption.offer(invite, settings.encryption());
+        if (settings.acknowledge() == Acknowledgement.AFTER_ROUTE) {
+            invite.deliveryAck(Invitation.DELIVERY_ACK_SUPPORTED);
+        }
         LOG.debug("Offering {} ({} bytes) to {}, cookie {}", source.name(), source.size(), peer, cookie);
         signal(invite.build());
 
@@ -99,13 +104,14 @@ final class OutboundTransfer {
                     null, 0, null);
         }
         TransferKeys keys = accept.keys().orElse(null);
+        awaitDelivery = settings.acknowledge() == Acknowledgement.AFTER_ROUTE && accept.receiverReportsDelivery();
         Flow flow = !accept.offersToListen() ? Flow.A : settings.connectivity() ? Flow.C : Flow.B;
         view.accepted(flow, keys != null ? Dialect.MSN_SECURE_FTP : Dialect.MSNFTP);
         try (ReadableByteChannel in = openSource(); Connections waits = control.waitingOn(new Connections())) {
             connections = waits;
             MsnftpResult result = flow.receiverListens() ? connectAndSend(accept, keys, in) : listenAndSend(keys, in);
             return new TransferResult(cookie, peer.toString(), source.name(), result.bytes(), result.byeCode(),
-                    result.encrypted(), flow);
+                    result.encrypted(), flow, result.delivered() ? Acknowledgement.AFTER_ROUTE : Acknowledgement.AFTER_RECEIVE);
         } catch (MsnftpException e) {
             TransferException failure = Failures.of(e, cookie, peer.toString(), control.peerCancelCode());
             if (!Failures.peerKnows(e, control.peerCancelCode())) {
@@ -226,13 +232,16 @@ final class OutboundTransfer {
     }
 
     private MsnftpSender sender(long authCookie, TransferKeys keys, ReadableByteChannel in, Duration authentication) {
-        MsnftpSender built = MsnftpSender.builder()
+        MsnftpSender.Builder builder = MsnftpSender.builder()
                 .peerUser(peer.port().isPresent() ? peer.user() : peer.addressOfRecord())
                 .authCookie(authCookie).keys(keys).source(in, source.size())
                 .timeout(settings.transferTimeout()).minRate(settings.minTransferRate())
                 .authenticationTimeout(authentication)
-                .byeTimeout(settings.transferTimeout()).progress(view::progress).build();
-        return control.running(built);
+                .byeTimeout(settings.transferTimeout()).progress(view::progress);
+        if (awaitDelivery) {
+            builder.awaitOutcome(settings.ackTimeout());
+        }
+        return control.running(builder.build());
     }
 
     private static Duration min(Duration a, Duration b) {

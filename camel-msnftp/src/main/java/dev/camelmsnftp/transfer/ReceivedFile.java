@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * @param offeredName      the name exactly as offered (not safe as a path)
  * @param fileName         the offered name reduced to a safe plain file name
  * @param size             its size
- * @param byeCode          the BYE code we sent
+ * @param byeCode          16777989: the file is complete (with a sender that waits for the delivery, the BYE or ACK
+ *                         it is sent carries the handler's outcome, after the handler)
  * @param encrypted        whether MSN_SECURE_FTP was used
  * @param flow             who listened
  */

@@ -38,11 +38,17 @@ public final class Transfer {
         OFFERED,
         /** Accepted; connecting, or bytes moving. */
         ACCEPTED,
-        /** Every byte arrived and the receiver said so (success BYE, MAC checked). */
+        /**
+         * Every byte arrived and the receiver said so (success BYE, MAC checked); when we receive with
+         * acknowledge=afterRoute, also the consumer's route delivered the file (the event comes after the route).
+         */
         COMPLETED,
         /** Declined before a byte moved: CANCEL, a SIP refusal, or encryption settings with nothing in common. */
         REJECTED,
-        /** Accepted but did not complete: time-out, cancel, connection lost, protocol error, failure BYE. */
+        /**
+         * Accepted but did not complete: time-out, cancel, connection lost, protocol error, failure BYE; when we receive
+         * with acknowledge=afterRoute, also a file that arrived but whose route failed (it is kept in moveFailed).
+         */
         FAILED;
 
         /** Whether the transfer has ended. */
@@ -68,6 +74,8 @@ public final class Transfer {
     private volatile long bytes;
     private volatile long acceptedNanos;
     private volatile long finishedNanos;
+    /** When every byte was in, for a received file whose transfer ends only after the consumer's route. */
+    private volatile long receivedNanos;
     private volatile TransferException failure;
 
     Transfer(Direction direction, long cookie, SipAddress peer, String fileName, long size, List<TransferListener> shared,
@@ -144,13 +152,17 @@ public final class Transfer {
         return (int) Math.min(100, bytes * 100 / size);
     }
 
-    /** Time since the receiver accepted (until the end, once ended); zero before. */
+    /**
+     * Time the bytes took: since the receiver accepted until the end (once ended), or until the last byte was in when
+     * we receive with acknowledge=afterRoute (the consumer's route then runs before the transfer ends, and is not
+     * counted); zero before.
+     */
     public Duration elapsed() {
         long accepted = acceptedNanos;
         if (accepted == 0) {
             return Duration.ZERO;
         }
-        long end = finishedNanos != 0 ? finishedNanos : System.nanoTime();
+        long end = receivedNanos != 0 ? receivedNanos : finishedNanos != 0 ? finishedNanos : System.nanoTime();
         return Duration.ofNanos(Math.max(0, end - accepted));
     }
 
@@ -234,6 +246,11 @@ public final class Transfer {
     void progress(long transferred, long total) {
         bytes = transferred;
         tell(TransferListener::progress);
+    }
+
+    /** We receive: every byte is in; the transfer ends when the file was handed over (or its route ended). */
+    void received() {
+        receivedNanos = System.nanoTime();
     }
 
     void completed() {

@@ -12,14 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.invite.CancelCode;
 import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCodec;
+import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.invite.MalformedInvitationException;
 import dev.camelmsnftp.sip.IncomingMessage;
 import dev.camelmsnftp.sip.SipAddress;
@@ -49,7 +51,10 @@ public final class TransferManager implements AutoCloseable {
     private final Map<Long, OutboundTransfer> outbound = new ConcurrentHashMap<>();
     private final Map<String, InboundTransfer> inbound = new ConcurrentHashMap<>();
     private final List<InboundHandler> handlers = new CopyOnWriteArrayList<>();
-    private final Map<InboundHandler, Semaphore> permits = new ConcurrentHashMap<>();
+    private final Map<InboundHandler, Slots> slots = new ConcurrentHashMap<>();
+    private final DiskSpace space = new DiskSpace();
+    private final ScheduledExecutorService timer;
+    private final boolean ownTimer;
     private final Map<InboundHandler, WorkDirectoryLock> workDirectories = new ConcurrentHashMap<>();
     private final java.util.Set<WorkDirectoryLock> senderDirectories = ConcurrentHashMap.newKeySet();
     private final List<TransferListener> listeners = new CopyOnWriteArrayList<>();
@@ -60,10 +65,26 @@ public final class TransferManager implements AutoCloseable {
      * @param agent    the SIP agent the invitations travel through; the manager listens for
      *                 {@code text/x-msmsgsinvite} on it
      * @param executor runs received transfers (one task each, for the whole transfer)
+     * @param timer    ends the wait of offers queued for a transfer slot ({@code maxQueuedOffers}); not shut down here
      */
+    public TransferManager(SipAgent agent, Executor executor, ScheduledExecutorService timer) {
+        this(agent, executor, timer, false);
+    }
+
+    /** As {@link #TransferManager(SipAgent, Executor, ScheduledExecutorService)} with a timer thread of its own. */
     public TransferManager(SipAgent agent, Executor executor) {
+        this(agent, executor, Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "MsnftpOfferQueue[" + agent.config().localUser() + "]");
+            thread.setDaemon(true);
+            return thread;
+        }), true);
+    }
+
+    private TransferManager(SipAgent agent, Executor executor, ScheduledExecutorService timer, boolean ownTimer) {
         this.agent = agent;
         this.executor = executor;
+        this.timer = timer;
+        this.ownTimer = ownTimer;
         agent.addMessageListener(MEDIA_TYPE, this::onMessage);
     }
 
@@ -83,7 +104,7 @@ public final class TransferManager implements AutoCloseable {
         if (previous != null) {
             previous.close();
         }
-        permits.put(handler, new Semaphore(handler.settings().maxConcurrentTransfers()));
+        slots.put(handler, new Slots(handler.settings().maxConcurrentTransfers(), handler.settings().maxQueuedOffers()));
         handlers.add(handler);
     }
 
@@ -93,6 +114,10 @@ public final class TransferManager implements AutoCloseable {
      */
     public void removeInboundHandler(InboundHandler handler) {
         handlers.remove(handler);
+        Slots removed = slots.get(handler);
+        if (removed != null) {
+            removed.drain().forEach(this::giveUpWaiting);
+        }
         inbound.values().stream().filter(transfer -> transfer.handler() == handler).forEach(InboundTransfer::cancel);
         WorkDirectoryLock directory = workDirectories.remove(handler);
         if (directory != null) {
@@ -116,6 +141,12 @@ public final class TransferManager implements AutoCloseable {
     public void releaseWorkDirectory(WorkDirectoryLock directory) {
         senderDirectories.remove(directory);
         directory.close();
+    }
+
+    /** Offers waiting for a slot of {@code handler}. */
+    int queuedOffers(InboundHandler handler) {
+        Slots of = slots.get(handler);
+        return of == null ? 0 : of.waiting();
     }
 
     /** Transfers under way, both directions. */
@@ -228,6 +259,15 @@ public final class TransferManager implements AutoCloseable {
         }
         InboundTransfer receiving = inbound.get(key(message.from(), invitation.cookie()));
         if (receiving != null) {
+            if (invitation.command() == InvitationCommand.CANCEL && withdraw(receiving)) {
+                LOG.info("{} withdrew file {} (cookie {}) while it waited for a transfer slot",
+                        message.from(), receiving.offer().offeredName(), invitation.cookie());
+                inbound.remove(receiving.key(), receiving);
+                receiving.withdrawn(invitation);
+                tracked.remove(receiving.view());
+                signalActivity();
+                return 200;
+            }
             receiving.onSenderMessage(message.peerAddresses(), invitation);
             return 200;
         }
@@ -279,83 +319,200 @@ public final class TransferManager implements AutoCloseable {
         if (inbound.containsKey(key)) {
             return 200;
         }
+        String name = invite.fileName().get();
         Optional<InboundHandler> chosen = handlerFor(sender);
         if (closed || chosen.isEmpty()) {
-            peerLog.info("File {} from {} declined: nobody receives files from this sender", invite.fileName().get(), sender);
-            return decline(message, invite, CancelCode.REJECT);
+            peerLog.info("File {} from {} declined: not an allowed sender (nobody here receives files from it)", name,
+                    sender);
+            return decline(message, invite, CancelCode.REJECT, closed ? null : soleHandler(),
+                    "not an allowed sender");
         }
         InboundHandler handler = chosen.get();
         TransferSettings settings = handler.settings();
         long size = invite.fileSize().getAsLong();
         if (settings.maxFileSize() > 0 && size > settings.maxFileSize()) {
-            peerLog.info("File {} from {} declined: {} bytes is over maxFileSize {}", invite.fileName().get(), sender, size,
+            peerLog.info("File {} from {} declined: {} bytes is over maxFileSize {}", name, sender, size,
                     settings.maxFileSize());
-            return decline(message, invite, CancelCode.REJECT, handler);
+            return decline(message, invite, CancelCode.REJECT, handler, size + " bytes is over maxFileSize "
+                                                                         + settings.maxFileSize());
+        }
+        Optional<String> noRoom = space.check(settings.workDir(), settings.freeSpaceReserve(), size);
+        if (noRoom.isPresent()) {
+            peerLog.info("File {} from {} declined: {}", name, sender, noRoom.get());
+            return decline(message, invite, CancelCode.REJECT, handler, noRoom.get());
         }
         Optional<Boolean> encrypted = Encryption.receiverChoice(invite, settings.encryption());
         if (encrypted.isEmpty()) {
-            peerLog.warn("File {} from {} declined: the sender {} and encryption={}", invite.fileName().get(), sender,
+            peerLog.warn("File {} from {} declined: the sender {} and encryption={}", name, sender,
                     invite.encryptionRequired() ? "requires the encrypted variant" : "does not offer the encrypted variant",
                     settings.encryption().name().toLowerCase(Locale.ROOT));
-            return decline(message, invite, CancelCode.REJECT, handler);
+            return decline(message, invite, CancelCode.REJECT, handler, "no encryption setting in common");
         }
-        Semaphore slots = permits.get(handler);
-        if (!slots.tryAcquire()) {
-            peerLog.warn("File {} from {} declined: {} transfers are already under way (maxConcurrentTransfers)",
-                    invite.fileName().get(), sender, settings.maxConcurrentTransfers());
-            return decline(message, invite, CancelCode.FAIL, handler);
+        Flow flow = invite.inviterCannotListen() ? Flow.B : settings.alwaysListen() ? Flow.C : Flow.A;
+        Offer offer = new Offer(invite.cookie(), sender, name, SafeFileNames.toSafeName(name), size, encrypted.get(), flow);
+        OfferDecision decision;
+        try {
+            decision = handler.decide(offer);
+        } catch (RuntimeException e) {
+            LOG.warn("Deciding on file {} from {} failed; declined", name, sender, e);
+            decision = OfferDecision.decline(CancelCode.FAIL, "the receiver could not decide: " + e);
         }
-        Transfer view = new Transfer(Transfer.Direction.RECEIVE, invite.cookie(), sender, invite.fileName().get(), size,
-                listeners, settings.listener());
-        InboundTransfer transfer = new InboundTransfer(this, message, invite, handler, encrypted.get(), view);
+        if (!decision.accepted()) {
+            peerLog.info("File {} from {} declined: {}", name, sender, decision.reason());
+            return decline(message, invite, decision.cancelCode().orElseThrow(), handler, decision.reason());
+        }
+        Transfer view = new Transfer(Transfer.Direction.RECEIVE, invite.cookie(), sender, name, size, listeners,
+                settings.listener());
+        InboundTransfer transfer = new InboundTransfer(this, message, invite, handler, offer, key, view);
         if (inbound.putIfAbsent(key, transfer) != null) {
-            slots.release();
+            notReceived(handler, offer);
             return 200;
         }
-        view.canceller(transfer::cancel);
-        track(view);
-        try {
-            executor.execute(() -> {
+        Slots of = slots.get(handler);
+        Slots.Admission admission = of == null ? Slots.Admission.FULL : of.admit(transfer);
+        if (admission != Slots.Admission.FULL) {
+            view.canceller(transfer::cancel);
+            track(view);
+        }
+        switch (admission) {
+            case START -> start(transfer, of);
+            case QUEUED -> {
+                LOG.debug("File {} from {} waits for a transfer slot ({} waiting)", name, sender, of.waiting());
                 try {
-                    transfer.run();
-                } finally {
-                    inbound.remove(key, transfer);
-                    slots.release();
-                    untrack(view, sender.toString());
-                    signalActivity();
+                    transfer.expiry(timer.schedule(() -> expire(transfer, of), settings.acceptTimeout().toMillis(),
+                            TimeUnit.MILLISECONDS));
+                } catch (RejectedExecutionException e) {
+                    expire(transfer, of);
                 }
-            });
-        } catch (RejectedExecutionException e) {
-            inbound.remove(key, transfer);
-            slots.release();
-            reply(message, Invitation.cancel(invite.cookie(), CancelCode.FAIL).build());
-            view.rejected(new TransferRejectedException("Declined: CANCEL FAIL (no thread to run it)", invite.cookie(),
-                    sender.toString(), TransferException.Phase.ANSWER, CancelCode.FAIL.value(), 0, e));
-            tracked.remove(view);
+            }
+            case FULL -> {
+                inbound.remove(key, transfer);
+                peerLog.warn("File {} from {} declined: {} transfers are under way (maxConcurrentTransfers) and {} offers"
+                             + " wait for one (maxQueuedOffers)", name, sender, settings.maxConcurrentTransfers(),
+                        settings.maxQueuedOffers());
+                notReceived(handler, offer);
+                return decline(message, invite, CancelCode.FAIL, handler, "no transfer slot and the queue is full");
+            }
         }
         return 200;
     }
 
+    /** Runs a transfer that has a slot; when it ends, the offer that waited longest gets the slot. */
+    private void start(InboundTransfer first, Slots of) {
+        InboundTransfer transfer = first;
+        while (transfer != null) {
+            InboundTransfer running = transfer;
+            try {
+                executor.execute(() -> {
+                    try {
+                        running.run();
+                    } finally {
+                        ended(running, of);
+                    }
+                });
+                return;
+            } catch (RejectedExecutionException e) {
+                // no thread for it: refuse it and hand its slot on
+                inbound.remove(running.key(), running);
+                running.refuse(CancelCode.FAIL, "no thread to run it");
+                tracked.remove(running.view());
+                transfer = of.next();
+                if (transfer != null) {
+                    transfer.expiry(null);
+                }
+            }
+        }
+        signalActivity();
+    }
+
+    private void ended(InboundTransfer transfer, Slots of) {
+        inbound.remove(transfer.key(), transfer);
+        untrack(transfer.view(), transfer.offer().sender().toString());
+        signalActivity();
+        InboundTransfer next = of.next();
+        if (next != null) {
+            next.expiry(null);
+            start(next, of);
+        }
+    }
+
+    /** A queued offer that got no slot within acceptTimeout is declined with CANCEL FAIL. */
+    private void expire(InboundTransfer transfer, Slots of) {
+        if (of.withdraw(transfer)) {
+            inbound.remove(transfer.key(), transfer);
+            peerLog.warn("File {} from {} declined: no transfer slot freed within acceptTimeout {}",
+                    transfer.offer().offeredName(), transfer.offer().sender(), transfer.handler().settings().acceptTimeout());
+            transfer.refuse(CancelCode.FAIL, null);
+            tracked.remove(transfer.view());
+            signalActivity();
+        }
+    }
+
+    /** Whether {@code transfer} was still waiting for a slot, and is no longer. */
+    private boolean withdraw(InboundTransfer transfer) {
+        Slots of = slots.get(transfer.handler());
+        return of != null && of.withdraw(transfer);
+    }
+
+    /** The consumer or the manager stops while an offer waits: the sender is told, the handler too. */
+    private void giveUpWaiting(InboundTransfer transfer) {
+        inbound.remove(transfer.key(), transfer);
+        transfer.refuse(CancelCode.OUTBANDCANCEL, null);
+        tracked.remove(transfer.view());
+        signalActivity();
+    }
+
+    /** The handler naming the sender most specifically: its address, then its domain, then anyone. */
     private Optional<InboundHandler> handlerFor(SipAddress sender) {
-        Optional<InboundHandler> specific = handlers.stream()
-                .filter(h -> !h.peers().isAnyone() && h.peers().matches(sender)).findFirst();
-        return specific.isPresent() ? specific : handlers.stream().filter(h -> h.peers().isAnyone()).findFirst();
+        InboundHandler best = null;
+        PeerFilter.Match bestMatch = PeerFilter.Match.NONE;
+        for (InboundHandler handler : handlers) {
+            PeerFilter.Match match = handler.peers().match(sender);
+            if (match.compareTo(bestMatch) > 0) {
+                best = handler;
+                bestMatch = match;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /**
+     * The receiver an offer that no receiver takes is counted for: the only one there is (its endpoint's counters and
+     * metrics then include the senders it refused), or none when there are several.
+     */
+    private InboundHandler soleHandler() {
+        List<InboundHandler> all = List.copyOf(handlers);
+        return all.size() == 1 ? all.get(0) : null;
+    }
+
+    /** Tells a handler an offer it accepted will not arrive; its failures are only logged. */
+    static void notReceived(InboundHandler handler, Offer offer) {
+        try {
+            handler.onNotReceived(offer);
+        } catch (RuntimeException e) {
+            LOG.warn("The receiver failed to note that file {} from {} was not received", offer.offeredName(),
+                    offer.sender(), e);
+        }
     }
 
     /** Answers an INVITE with CANCEL; the MESSAGE that carried it is still answered 200 (it was understood). */
     private int decline(IncomingMessage message, Invitation invite, CancelCode code) {
-        return decline(message, invite, code, null);
+        return decline(message, invite, code, null, null);
     }
 
-    /** Declines for {@code handler} (null when none was chosen): its listener and the manager's are told. */
-    private int decline(IncomingMessage message, Invitation invite, CancelCode code, InboundHandler handler) {
+    /**
+     * Declines for {@code handler} (null when none was chosen): the transfer's view ends as rejected, with
+     * {@code why}, and its listener and the manager's are told (so health, JMX and metrics count it).
+     */
+    private int decline(IncomingMessage message, Invitation invite, CancelCode code, InboundHandler handler, String why) {
         reply(message, Invitation.cancel(invite.cookie(), code).build());
         if (invite.isFileTransfer() && invite.fileName().isPresent() && invite.fileSize().isPresent()) {
             Transfer view = new Transfer(Transfer.Direction.RECEIVE, invite.cookie(), message.from(),
                     invite.fileName().get(), invite.fileSize().getAsLong(), listeners,
                     handler == null ? null : handler.settings().listener());
             view.offered();
-            view.rejected(new TransferRejectedException("Declined: CANCEL " + code.value(), invite.cookie(),
+            view.rejected(new TransferRejectedException("Declined: CANCEL " + code.value() + (why == null ? ""
+                    : " (" + why + ")"), invite.cookie(),
                     message.from().toString(), TransferException.Phase.ANSWER, code.value(), 0, null));
         }
         return 200;
@@ -397,6 +554,7 @@ public final class TransferManager implements AutoCloseable {
     public void close() {
         closed = true;
         agent.removeMessageListener(MEDIA_TYPE);
+        slots.values().forEach(of -> of.drain().forEach(this::giveUpWaiting));
         outbound.values().forEach(OutboundTransfer::cancel);
         inbound.values().forEach(InboundTransfer::cancel);
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();
@@ -417,6 +575,14 @@ public final class TransferManager implements AutoCloseable {
         workDirectories.clear();
         senderDirectories.forEach(WorkDirectoryLock::close);
         senderDirectories.clear();
+        if (ownTimer) {
+            timer.shutdownNow();
+        }
+    }
+
+    /** The work directories' free space, shared by every transfer of this manager. */
+    DiskSpace space() {
+        return space;
     }
 
     boolean isClosed() {

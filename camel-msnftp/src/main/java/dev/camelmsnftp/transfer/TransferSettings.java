@@ -16,6 +16,12 @@ public final class TransferSettings {
 
     /** Bytes per second: slower than any working link, fast enough that trickling cannot hold a slot for long. */
     public static final long DEFAULT_MIN_TRANSFER_RATE = 1024;
+    /** The default {@link #freeSpaceReserve()}: 64 MB (64,000,000 bytes). */
+    public static final long DEFAULT_FREE_SPACE_RESERVE = 64_000_000L;
+    /** The default {@link #maxQueuedOffers()}. */
+    public static final int DEFAULT_MAX_QUEUED_OFFERS = 256;
+    /** The default {@link #ackTimeout()}: 5 minutes. */
+    public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofMinutes(5);
 
     private final SipAddress localUser;
     private final String ftpHost;
@@ -30,8 +36,12 @@ public final class TransferSettings {
     private final Duration transferTimeout;
     private final long minTransferRate;
     private final long maxFileSize;
+    private final long freeSpaceReserve;
     private final Path workDir;
     private final int maxConcurrentTransfers;
+    private final int maxQueuedOffers;
+    private final Acknowledgement acknowledge;
+    private final Duration ackTimeout;
     private final TransferListener listener;
 
     private TransferSettings(Builder b) {
@@ -51,14 +61,24 @@ public final class TransferSettings {
             throw new IllegalArgumentException("minTransferRate must be >= 0 (0: no minimum)");
         }
         this.maxFileSize = b.maxFileSize;
+        this.freeSpaceReserve = b.freeSpaceReserve;
         this.workDir = b.workDir != null ? b.workDir : defaultWorkDir(localUser);
         this.maxConcurrentTransfers = b.maxConcurrentTransfers;
+        this.maxQueuedOffers = b.maxQueuedOffers;
+        this.acknowledge = Objects.requireNonNull(b.acknowledge, "acknowledge");
+        this.ackTimeout = positive(b.ackTimeout, "ackTimeout");
         this.listener = Objects.requireNonNull(b.listener, "listener");
         if (maxFileSize < 0) {
             throw new IllegalArgumentException("maxFileSize must be >= 0 (0: no limit)");
         }
+        if (freeSpaceReserve < 0) {
+            throw new IllegalArgumentException("freeSpaceReserve must be >= 0");
+        }
         if (maxConcurrentTransfers < 1) {
             throw new IllegalArgumentException("maxConcurrentTransfers must be >= 1");
+        }
+        if (maxQueuedOffers < 0) {
+            throw new IllegalArgumentException("maxQueuedOffers must be >= 0 (0: no queue)");
         }
     }
 
@@ -147,6 +167,14 @@ public final class TransferSettings {
     }
 
     /**
+     * Receiver: bytes of the work directory's file system that received files must leave free; an offer that does not
+     * fit in the usable space less this (and less what accepted transfers still have to write) is declined.
+     */
+    public long freeSpaceReserve() {
+        return freeSpaceReserve;
+    }
+
+    /**
      * Where received files are written, and streams of unknown length spooled; one process at a time (see
      * {@link WorkDirectoryLock}). By default {@link #defaultWorkDir(SipAddress)}. Created owner-only; refused when
      * others could write it (see {@link WorkDirectory}).
@@ -157,6 +185,28 @@ public final class TransferSettings {
 
     public int maxConcurrentTransfers() {
         return maxConcurrentTransfers;
+    }
+
+    /**
+     * Receiver: offers that wait for a transfer slot when {@link #maxConcurrentTransfers()} are under way; each is
+     * answered when a slot frees, or declined with {@code CANCEL FAIL} after {@link #acceptTimeout()}. An offer that
+     * finds the queue full is declined at once. 0: no queue.
+     */
+    public int maxQueuedOffers() {
+        return maxQueuedOffers;
+    }
+
+    /**
+     * When the receiver tells the sender "delivered": after its handler delivered the file, or as soon as it has the
+     * bytes. Both sides must want {@link Acknowledgement#AFTER_ROUTE} for it to apply.
+     */
+    public Acknowledgement acknowledge() {
+        return acknowledge;
+    }
+
+    /** Sender: how long to wait for the receiver to say whether it delivered the file (it said it would). */
+    public Duration ackTimeout() {
+        return ackTimeout;
     }
 
     /** Told of each transfer made with these settings (besides the manager's own listeners). */
@@ -185,8 +235,12 @@ public final class TransferSettings {
         private Duration transferTimeout = Duration.ofSeconds(60);
         private long minTransferRate = DEFAULT_MIN_TRANSFER_RATE;
         private long maxFileSize;
+        private long freeSpaceReserve = DEFAULT_FREE_SPACE_RESERVE;
         private Path workDir;
         private int maxConcurrentTransfers = 16;
+        private int maxQueuedOffers = DEFAULT_MAX_QUEUED_OFFERS;
+        private Acknowledgement acknowledge = Acknowledgement.AFTER_ROUTE;
+        private Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
         private TransferListener listener = TransferListener.NONE;
 
         private Builder(String localUser) {
@@ -253,6 +307,11 @@ public final class TransferSettings {
             return this;
         }
 
+        public Builder freeSpaceReserve(long freeSpaceReserve) {
+            this.freeSpaceReserve = freeSpaceReserve;
+            return this;
+        }
+
         public Builder workDir(Path workDir) {
             this.workDir = workDir;
             return this;
@@ -260,6 +319,21 @@ public final class TransferSettings {
 
         public Builder maxConcurrentTransfers(int maxConcurrentTransfers) {
             this.maxConcurrentTransfers = maxConcurrentTransfers;
+            return this;
+        }
+
+        public Builder maxQueuedOffers(int maxQueuedOffers) {
+            this.maxQueuedOffers = maxQueuedOffers;
+            return this;
+        }
+
+        public Builder acknowledge(Acknowledgement acknowledge) {
+            this.acknowledge = acknowledge;
+            return this;
+        }
+
+        public Builder ackTimeout(Duration ackTimeout) {
+            this.ackTimeout = ackTimeout;
             return this;
         }
 

@@ -50,8 +50,8 @@ class MsnftpEndpointsTest extends MsnftpTestSupport {
                 // two consumers of bob on one SIP agent: one for carol only, one for anyone else
                 from(bobReceives("*", "")).routeId("bob-anyone").convertBodyTo(byte[].class).to("mock:anyone");
                 from(bobReceives("carol@corp.example", "")).routeId("bob-carol").to("mock:fromCarol");
-                // dave takes one file at a time, and is slow to route it
-                from(uri("*", "dave", DAVE_PORT, "maxConcurrentTransfers=1")).routeId("dave")
+                // dave takes one file at a time, lets none wait for his slot, and is slow to route it
+                from(uri("*", "dave", DAVE_PORT, "maxConcurrentTransfers=1&maxQueuedOffers=0")).routeId("dave")
                         .process(exchange -> {
                             daveIsBusy.countDown();
                             assertThat(daveMayFinish.await(30, TimeUnit.SECONDS)).isTrue();

@@ -131,7 +131,7 @@ class MsnftpFaultsTest extends MsnftpTestSupport {
     }
 
     @Test
-    void aRouteThatFailsAfterTheFileArrivedStillLosesTheTemporaryFile() throws Exception {
+    void aRouteThatFailsAfterTheFileArrivedFailsTheProducerAndKeepsTheFile() throws Exception {
         getMockEndpoint("mock:received").expectedMessageCount(0);
 
         Exchange sent = template.send(toBob(""), exchange -> {
@@ -139,10 +139,18 @@ class MsnftpFaultsTest extends MsnftpTestSupport {
             exchange.getIn().setHeader(Exchange.FILE_NAME, "fail-later.bin");
         });
 
-        assertThat(sent.getException()).as("the transfer itself succeeded").isNull();
+        assertThat(sent.getException()).as("acknowledge=afterRoute: the sender is told")
+                .isInstanceOfSatisfying(TransferFailedException.class, e -> assertThat(e.byeCode()).hasValue(2147500037L));
         assertThat(consumerFailures.poll(5, TimeUnit.SECONDS)).hasMessageContaining("the route failed");
-        await("the temporary file is deleted").atMost(Duration.ofSeconds(5)).until(() -> isEmptyDir(bobWorkDir()));
+        Path kept = bobWorkDir().resolve(".failed/fail-later.bin");
+        assertThat(kept).as("kept in moveFailed, not deleted").hasSize(10_000);
         MockEndpoint.assertIsSatisfied(context);
+        try (var failed = Files.list(kept.getParent())) {
+            for (Path path : failed.toList()) {
+                Files.delete(path);
+            }
+        }
+        Files.delete(kept.getParent());
     }
 
     @Test

@@ -84,7 +84,9 @@ class MsnftpFlowsTest extends MsnftpTestSupport {
         assertThat(cookie).isBetween(1L, 4294967295L);
         assertThat(sent.getIn().getHeader(MsnftpConstants.FILE_LENGTH, Long.class)).isEqualTo(size);
         assertThat(sent.getIn().getHeader(MsnftpConstants.BYE_CODE, Long.class)).isEqualTo(16777989L);
-        assertThat(sent.getIn().getHeader(MsnftpConstants.REMOTE_USER, String.class)).isEqualTo(target);
+        assertThat(sent.getIn().getHeader(MsnftpConstants.REMOTE_USER, String.class))
+                .as("user@host, no sip:, no port").isEqualTo((flow == Flow.C ? "carol" : "bob") + "@127.0.0.1");
+        assertThat(sent.getIn().getHeader(MsnftpConstants.FLOW)).isEqualTo(flow.name());
         assertThat(sent.getIn().getHeader(MsnftpConstants.ENCRYPTED, Boolean.class)).isEqualTo(encrypted);
 
         Exchange got = received.getReceivedExchanges().get(0);
@@ -95,6 +97,7 @@ class MsnftpFlowsTest extends MsnftpTestSupport {
         assertThat(got.getIn().getHeader(MsnftpConstants.FILE_LENGTH, Long.class)).isEqualTo(size);
         assertThat(got.getIn().getHeader(MsnftpConstants.BYE_CODE, Long.class)).isEqualTo(16777989L);
         assertThat(got.getIn().getHeader(MsnftpConstants.REMOTE_USER)).isEqualTo("alice@corp.example");
+        assertThat(got.getIn().getHeader(MsnftpConstants.FLOW)).isEqualTo(flow.name());
         assertThat(got.getIn().getHeader(MsnftpConstants.ENCRYPTED, Boolean.class)).isEqualTo(encrypted);
         assertThat(got.getFromRouteId()).isEqualTo(flow == Flow.C ? "carol" : "bob");
         await("both sides finished").atMost(Duration.ofSeconds(5)).until(() -> finished.size() == 2);

@@ -42,6 +42,7 @@ class MsnftpHostileSipTest extends MsnftpTestSupport {
     static final int BOB_TCP = FreePorts.udpAndTcp();
     static final int ALICE_TCP = FreePorts.udpAndTcp();
     static final int FLOOD_LIMIT = 4;
+    static final int FLOOD_QUEUE = 10;
     static final int FLOOD_BURST = 50;
 
     @Override
@@ -49,7 +50,8 @@ class MsnftpHostileSipTest extends MsnftpTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri("*", "bob", BOB_TCP, "sipTransport=tcp&acceptTimeout=30s&maxConcurrentTransfers=" + FLOOD_LIMIT))
+                from(uri("*", "bob", BOB_TCP, "sipTransport=tcp&acceptTimeout=30s&maxConcurrentTransfers=" + FLOOD_LIMIT
+                                                 + "&maxQueuedOffers=" + FLOOD_QUEUE))
                         .process(checksum()).to("mock:received");
             }
         };
@@ -164,8 +166,12 @@ class MsnftpHostileSipTest extends MsnftpTestSupport {
         }
     }
 
+    /**
+     * maxConcurrentTransfers offers run, maxQueuedOffers wait for a slot (holding no thread or port), the rest are
+     * declined at once: the queue is bounded too. As mallory gives up on each accepted offer, a waiting one is accepted.
+     */
     @Test
-    void aFloodOfInvitesIsBoundedByMaxConcurrentTransfersAndTheConsumerRecovers() throws Exception {
+    void aFloodOfInvitesIsBoundedByMaxConcurrentTransfersAndMaxQueuedOffersAndTheConsumerRecovers() throws Exception {
         int flood = 1000;
         MockEndpoint received = getMockEndpoint("mock:received");
         received.expectedMessageCount(1);
@@ -181,32 +187,56 @@ class MsnftpHostileSipTest extends MsnftpTestSupport {
                 CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             }
             List<Invitation> answers = new ArrayList<>();
-            await("an answer to every INVITE").atMost(Duration.ofSeconds(60)).pollInSameThread()
+            await("an answer to every INVITE but the queued ones").atMost(Duration.ofSeconds(60)).pollInSameThread()
                     .until(() -> {
                         answers.addAll(mallory.drain());
-                        return answers.size() >= flood;
+                        return answers.size() >= flood - FLOOD_QUEUE;
                     });
-            long accepted = answers.stream().filter(a -> a.command() == InvitationCommand.ACCEPT).count();
-            long busy = answers.stream().filter(a -> a.command() == InvitationCommand.CANCEL
-                                                       && a.cancelCode().equals(java.util.Optional.of(CancelCode.FAIL)))
-                    .count();
-            assertThat(accepted).as("accepted at most maxConcurrentTransfers").isEqualTo(FLOOD_LIMIT);
-            assertThat(busy).as("the rest declined with FAIL").isEqualTo(flood - FLOOD_LIMIT);
+            assertThat(count(answers, InvitationCommand.ACCEPT)).as("accepted at once: maxConcurrentTransfers")
+                    .isEqualTo(FLOOD_LIMIT);
+            assertThat(busy(answers)).as("declined at once with FAIL: the rest, beyond the queue")
+                    .isEqualTo(flood - FLOOD_LIMIT - FLOOD_QUEUE);
 
-            // mallory gives up on the accepted ones; their ports close and bob takes files again
-            for (Invitation accept : answers) {
-                if (accept.command() == InvitationCommand.ACCEPT) {
-                    mallory.send(bob(), Invitation.cancel(accept.cookie(), CancelCode.OUTBANDCANCEL).build());
-                    int port = accept.port().getAsInt();
-                    await("port " + port + " closed").atMost(Duration.ofSeconds(10)).pollInSameThread()
-                            .until(() -> !accepts(port));
+            // mallory gives up on each accepted offer; its slot goes to one that waited, which is accepted in turn
+            List<Integer> ports = new ArrayList<>();
+            int seen = 0;
+            while (ports.size() < FLOOD_LIMIT + FLOOD_QUEUE) {
+                for (; seen < answers.size(); seen++) {
+                    Invitation answer = answers.get(seen);
+                    if (answer.command() == InvitationCommand.ACCEPT) {
+                        mallory.send(bob(), Invitation.cancel(answer.cookie(), CancelCode.OUTBANDCANCEL).build());
+                        ports.add(answer.port().getAsInt());
+                    }
+                }
+                if (ports.size() < FLOOD_LIMIT + FLOOD_QUEUE) {
+                    int before = answers.size();
+                    await("a waiting offer accepted").atMost(Duration.ofSeconds(10)).pollInSameThread()
+                            .until(() -> {
+                                answers.addAll(mallory.drain());
+                                return answers.size() > before;
+                            });
                 }
             }
-            // a slot frees a moment after its port closed; until then a new offer is declined with FAIL
+            assertThat(answers).hasSize(flood);
+            assertThat(count(answers, InvitationCommand.ACCEPT)).isEqualTo(FLOOD_LIMIT + FLOOD_QUEUE);
+            for (int port : ports) {
+                await("port " + port + " closed").atMost(Duration.ofSeconds(10)).pollInSameThread()
+                        .until(() -> !accepts(port));
+            }
+            // a slot frees a moment after its port closed; until then a new offer waits for it
             await("bob takes files again").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                     .until(() -> template.send(aliceToBob(), exchange -> exchange.getIn().setBody("after the flood"))
                             .getException() == null);
             received.assertIsSatisfied(10_000);
         }
+    }
+
+    private static long count(List<Invitation> answers, InvitationCommand command) {
+        return answers.stream().filter(a -> a.command() == command).count();
+    }
+
+    private static long busy(List<Invitation> answers) {
+        return answers.stream().filter(a -> a.command() == InvitationCommand.CANCEL
+                                            && a.cancelCode().equals(java.util.Optional.of(CancelCode.FAIL))).count();
     }
 }

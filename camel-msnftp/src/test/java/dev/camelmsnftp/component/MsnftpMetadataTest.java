@@ -15,10 +15,11 @@ class MsnftpMetadataTest {
     static final Set<String> SPEC_OPTIONS = Set.of("identity", "localUser", "sipHost", "sipPort", "sipTransport", "registrar",
             "outboundProxy", "authUsername", "password", "ftpHost", "ftpPort", "advertisedAddress", "connectivity",
             "alwaysListen", "encryption", "sipMode", "acceptTimeout", "transferTimeout", "maxFileSize", "workDir",
-            "maxConcurrentTransfers", "fileName");
+            "maxConcurrentTransfers", "fileName", "acknowledge", "moveFailed", "allowedSenders", "include", "exclude",
+            "idempotent", "idempotentRepository", "idempotentKey");
     static final Set<String> SPEC_HEADERS = Set.of("CamelMsnftpInvitationCookie", "CamelFileName", "CamelFileLength",
             "CamelMsnftpByeCode", "CamelMsnftpRemoteUser", "CamelMsnftpCancelCode", "CamelMsnftpEncrypted",
-            "CamelMsnftpOriginalFileName");
+            "CamelMsnftpOriginalFileName", "CamelMsnftpFlow");
 
     @Test
     void catalogListsEverySpecOptionAndHeader() throws Exception {
@@ -41,6 +42,10 @@ class MsnftpMetadataTest {
         assertThat(object(properties, "encryption")).containsEntry("defaultValue", "auto");
         assertThat(object(properties, "sipMode")).containsEntry("defaultValue", "session");
         assertThat(object(properties, "maxConcurrentTransfers").get("defaultValue")).hasToString("16");
+        assertThat(object(properties, "acknowledge")).containsEntry("defaultValue", "afterRoute");
+        assertThat(object(properties, "ackTimeout")).containsEntry("defaultValue", "5m").containsEntry("type", "duration");
+        assertThat(object(properties, "moveFailed")).containsEntry("defaultValue", ".failed");
+        assertThat(object(properties, "maxFileSize")).containsEntry("type", "string");
     }
 
     private static JsonObject object(JsonObject json, String key) {

@@ -113,6 +113,7 @@ class MsnftpProxyTest extends MsnftpTestSupport {
         assertThat(got.getIn().getHeader(SHA256)).isEqualTo(sha256(source));
         assertThat(got.getIn().getHeader(MsnftpConstants.REMOTE_USER))
                 .isEqualTo("alice-" + transport + "@" + KamailioExtension.DOMAIN);
+        assertThat(sent.getIn().getHeader(MsnftpConstants.REMOTE_USER)).as("the same form on both sides").isEqualTo(bob);
         assertThat(got.getIn().getHeader(MsnftpConstants.ENCRYPTED)).isEqualTo(encryption.equals("auto"));
         assertThat(sent.getIn().getHeader(MsnftpConstants.BYE_CODE, Long.class)).isEqualTo(16777989L);
         assertThat(sent.getIn().getHeader(MsnftpConstants.INVITATION_COOKIE))

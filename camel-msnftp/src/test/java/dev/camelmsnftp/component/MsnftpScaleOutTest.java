@@ -44,10 +44,10 @@ import static org.awaitility.Awaitility.await;
  * with SIGKILL while it receives: its transfers fail at the producers, Camel's redelivery sends them again, they land
  * on the live instances, and Kamailio drops the dead contact. Prints how the files spread over the instances.
  * <p>
- * Two windows of a crash are allowed, each checked for what it is: a file the killed instance routed but whose success
- * its producer did not hear is delivered again (acknowledging after the route), and a file whose bytes the killed
- * instance had received and acknowledged (its BYE) but not routed is not delivered: it must then lie complete in that
- * instance's work directory under the cookie its producer reported.
+ * One window of a crash is allowed, and checked for what it is: a file the killed instance routed but whose success
+ * its producer did not hear is delivered again (acknowledge=afterRoute, the default: at least once). A file whose
+ * bytes the killed instance had but had not routed yet is not lost: its producer was not told "delivered" and sends it
+ * again, so it is delivered by a live instance.
  */
 class MsnftpScaleOutTest {
 
@@ -189,14 +189,13 @@ class MsnftpScaleOutTest {
 
         // nothing failed for good, nothing was lost
         assertThat(run.outcome.values()).as("what the producers reported").allMatch(text -> text.startsWith("SENT "));
-        // every file was delivered, but for one the killed instance had received completely (its producer was told
-        // "delivered", the BYE) and had not handed to its route yet: its bytes are in that instance's work directory
+        // every file was delivered, also one the killed instance had received completely but not routed yet: with
+        // acknowledge=afterRoute its producer was not told "delivered" and sent it again (its bytes may still lie in
+        // the dead instance's work directory, and nowhere else)
         assertThat(run.stranded).as("files received by the killed instance but not routed").allSatisfy(
                 (hash, part) -> assertThat(part.getParent()).isEqualTo(dir.resolve(victim.name())));
-        assertThat(Stream.concat(deliveries.keySet().stream(), run.stranded.keySet().stream()).toList())
-                .as("files delivered; not delivered: %s", run.missing())
+        assertThat(deliveries.keySet()).as("files delivered; not delivered: %s", run.missing())
                 .containsExactlyInAnyOrderElementsOf(hashOf.values());
-        assertThat(run.stranded.size()).as("files the kill caught between receipt and route").isLessThanOrEqualTo(2);
         // exactly once: a second delivery is only allowed for a file the killed instance delivered but could not
         // acknowledge before it died (its sender saw that attempt fail and sent the file again)
         Set<String> failedCookies = retries.stream().map(retry -> retry.split(" ")[2]).collect(Collectors.toSet());

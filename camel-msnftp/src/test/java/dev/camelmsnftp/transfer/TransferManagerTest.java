@@ -196,6 +196,74 @@ class TransferManagerTest {
     }
 
     @Test
+    void anOfferLargerThanTheUsableSpaceLessTheReserveIsDeclinedWithReject() throws Exception {
+        bob.space().probe(workDir -> 1_000_000);
+        bobReceives(settings("bob@corp.example").freeSpaceReserve(100_000), "*");
+
+        assertThatThrownBy(() -> alice.send(bobAddress(), FileSource.of(new byte[900_001], "too-big.bin"),
+                settings("alice@corp.example").build()))
+                .isInstanceOfSatisfying(TransferRejectedException.class, e -> {
+                    assertThat(e.cancelCode()).contains("REJECT");
+                    assertThat(e.phase()).isEqualTo(TransferException.Phase.ANSWER);
+                });
+        alice.send(bobAddress(), FileSource.of(new byte[900_000], "fits.bin"), settings("alice@corp.example").build());
+        received.poll(10, TimeUnit.SECONDS).delete();
+    }
+
+    /** Two files that each fit but not together: the second is declined while the first is still coming. */
+    @Test
+    void whatTransfersUnderWayStillHaveToWriteCountAgainstTheSpace() throws Exception {
+        bob.space().probe(workDir -> 1_000_000);
+        bobReceives(settings("bob@corp.example").freeSpaceReserve(0).transferTimeout(Duration.ofSeconds(20)), "*");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FileSource stalling = FileSource.of("first.bin", 600_000, () -> new java.io.InputStream() {
+            private int served;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (served >= 100_000) {
+                    try {
+                        if (!release.await(20, TimeUnit.SECONDS)) {
+                            throw new java.io.IOException("never released");
+                        }
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                int n = Math.min(len, 600_000 - served);
+                served += n;
+                return n == 0 ? -1 : n;
+            }
+        });
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return alice.send(bobAddress(), stalling, settings("alice@corp.example").build());
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, transfers);
+        org.awaitility.Awaitility.await("the first file is under way").atMost(Duration.ofSeconds(10))
+                .until(() -> bob.space().committed(dir.resolve("inbox-work")) > 0
+                             && bob.space().committed(dir.resolve("inbox-work")) < 600_000);
+
+        assertThatThrownBy(() -> alice.send(bobAddress(), FileSource.of(new byte[500_000], "second.bin"),
+                settings("alice@corp.example").build()))
+                .isInstanceOfSatisfying(TransferRejectedException.class, e -> assertThat(e.cancelCode()).contains("REJECT"));
+
+        release.countDown();
+        assertThat(first.get(20, TimeUnit.SECONDS).bytes()).isEqualTo(600_000);
+        received.poll(10, TimeUnit.SECONDS).delete();
+        assertThat(bob.space().committed(dir.resolve("inbox-work"))).as("released when done").isZero();
+        alice.send(bobAddress(), FileSource.of(new byte[500_000], "second.bin"), settings("alice@corp.example").build());
+        received.poll(10, TimeUnit.SECONDS).delete();
+    }
+
+    @Test
     void aSenderNobodyReceivesFromIsDeclined() throws Exception {
         bobReceives(settings("bob@corp.example"), "carol@corp.example");
         assertThatThrownBy(() -> alice.send(bobAddress(), FileSource.of(new byte[1], "a.bin"),
