@@ -9,12 +9,14 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import dev.camelmsnftp.testsupport.FreePorts;
 import org.apache.camel.Exchange;
@@ -22,6 +24,9 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The archive route ({@link ArchiveRoutes}) with the example's own {@code application.properties}, on loopback, fed by
@@ -94,17 +99,11 @@ public abstract class ArchiveTestSupport extends CamelTestSupport {
                 SampleFile.random("scan 4711.tiff", 5 * 1024 * 1024 + 3, 2));
     }
 
-    /** A file to send, written under {@link #work}. */
+    /** A file to send. */
     public record SampleFile(String name, Path path, String sha256) {
 
         static SampleFile of(String name, byte[] content) {
-            try {
-                Path dir = Files.createDirectories(work.resolve("outbox"));
-                Path path = Files.write(dir.resolve(name), content);
-                return new SampleFile(name, path, ArchiveTestSupport.sha256(path));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return in(work.resolve("outbox"), name, content);
         }
 
         static SampleFile random(String name, int size, long seed) {
@@ -112,13 +111,51 @@ public abstract class ArchiveTestSupport extends CamelTestSupport {
             new Random(seed).nextBytes(content);
             return of(name, content);
         }
+
+        /** Writes {@code size} random bytes (from {@code seed}) to {@code dir/name}. */
+        public static SampleFile random(Path dir, String name, int size, long seed) {
+            byte[] content = new byte[size];
+            new Random(seed).nextBytes(content);
+            return in(dir, name, content);
+        }
+
+        private static SampleFile in(Path dir, String name, byte[] content) {
+            try {
+                Path path = Files.write(Files.createDirectories(dir).resolve(name), content);
+                return new SampleFile(name, path, ArchiveTestSupport.sha256(path));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * Waits until the component has kept a received file whose exchange failed in {@code failedDir} (SPEC 5:
+     * {@code moveFailed}, by default {@code <workDir>/.failed}): a file with the bytes sent, and beside it a sidecar
+     * that names it ({@code offeredName} in the sidecar's name or text; give each case a name of its own, in ASCII).
+     */
+    public static void assertKeptAsFailed(Path failedDir, String offeredName, String sha256) {
+        await("%s kept in %s".formatted(offeredName, failedDir)).atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(failedDir).isDirectory();
+            List<Path> files;
+            try (Stream<Path> listed = Files.list(failedDir)) {
+                files = listed.filter(Files::isRegularFile).toList();
+            }
+            List<Path> kept = files.stream().filter(file -> sha256(file).equals(sha256)).toList();
+            assertThat(kept).as("the received bytes, kept").hasSize(1);
+            assertThat(files).as("a sidecar naming %s", offeredName).anySatisfy(sidecar -> {
+                assertThat(sidecar).isNotEqualTo(kept.get(0));
+                assertThat(sidecar.getFileName().toString().contains(offeredName)
+                        || Files.readString(sidecar, StandardCharsets.ISO_8859_1).contains(offeredName)).isTrue();
+            });
+        });
     }
 
     /**
      * Where the route files a name received today from alice: {@code <sender>/<yyyy>/<MM>/<dd>/<name>}. Both days are
      * returned when the test may have run across midnight.
      */
-    protected static List<String> archivedNames(LocalDate before, String name) {
+    public static List<String> archivedNames(LocalDate before, String name) {
         LocalDate after = LocalDate.now();
         DateTimeFormatter day = DateTimeFormatter.ofPattern("yyyy/MM/dd");
         String first = SENDER + "/" + before.format(day) + "/" + name;

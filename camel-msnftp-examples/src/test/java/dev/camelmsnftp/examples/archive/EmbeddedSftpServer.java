@@ -31,7 +31,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 
 /**
  * A real SFTP server (Apache MINA SSHD) on 127.0.0.1, as camel-ftp's own tests embed one: every user's root is
- * {@link #root()}; {@link #USER} may write, {@link #READ_ONLY_USER} gets "permission denied" for any write. Users log in
+ * {@link #root()}; {@link #USER} may write, {@link #READ_ONLY_USER} may create folders but gets "permission denied" when
+ * it opens a file for writing or renames one. Users log in
  * with {@link #PASSWORD} or with the private key in {@link #clientKey()}. The host key stays the same across
  * {@link #stop()} and {@link #start()}, and so does the port.
  */
@@ -138,7 +139,7 @@ public final class EmbeddedSftpServer implements AutoCloseable {
         Files.writeString(knownHosts, lines);
     }
 
-    /** The file system as it is, except that the read-only user may change nothing. */
+    /** The file system as it is, except that the read-only user may neither write nor rename a file. */
     private static final class ReadOnlyForReader implements SftpFileSystemAccessor {
 
         private static void refuseReader(SftpSubsystemProxy subsystem, Path path) throws AccessDeniedException {
@@ -155,12 +156,6 @@ public final class EmbeddedSftpServer implements AutoCloseable {
                 refuseReader(subsystem, file);
             }
             return SftpFileSystemAccessor.super.openFile(subsystem, fileHandle, file, handle, options, attrs);
-        }
-
-        @Override
-        public void createDirectory(SftpSubsystemProxy subsystem, Path path) throws IOException {
-            refuseReader(subsystem, path);
-            SftpFileSystemAccessor.super.createDirectory(subsystem, path);
         }
 
         @Override
