@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.function.Consumer;
 
+import dev.camelmsnftp.testsupport.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -30,13 +31,13 @@ public final class RunningArchive implements AutoCloseable {
         this.context = context;
         this.template = context.createProducerTemplate();
         this.archivePort = archivePort;
-        this.alicePort = ArchiveTestSupport.freePort();
+        this.alicePort = FreePorts.udpAndTcp();
         this.workDir = workDir;
     }
 
     /** Starts the route with work folder {@code workDir} and the settings {@code archive} adds. */
     public static RunningArchive start(Path workDir, Consumer<Properties> archive) throws Exception {
-        int archivePort = ArchiveTestSupport.freePort();
+        int archivePort = FreePorts.udpAndTcp();
         Properties properties = new Properties();
         try (InputStream in = ArchiveRoutes.class.getResourceAsStream("/application.properties")) {
             properties.load(in);
