@@ -7,19 +7,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.sip.SipAgent;
-import dev.camelmsnftp.sip.SipAgentConfig;
-import dev.camelmsnftp.testsupport.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,34 +43,28 @@ class TransferEventsTest {
 
     @TempDir
     Path dir;
+    private ManagersOnLoopback managers;
     private SipAgent aliceAgent;
     private SipAgent bobAgent;
     private TransferManager alice;
     private TransferManager bob;
     private ExecutorService threads;
-    private Set<Thread> baseline;
     private final BlockingQueue<ReceivedFile> received = new LinkedBlockingQueue<>();
     private final BlockingQueue<TransferException> failures = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void start() throws Exception {
-        baseline = Threads.snapshot();
-        aliceAgent = SipAgent.start(SipAgentConfig.builder("alice@corp.example").sipHost("127.0.0.1").sipPort(0).build());
-        bobAgent = SipAgent.start(SipAgentConfig.builder("bob@corp.example").sipHost("127.0.0.1").sipPort(0).build());
-        threads = Executors.newCachedThreadPool();
-        alice = new TransferManager(aliceAgent, threads);
-        bob = new TransferManager(bobAgent, threads);
+        managers = new ManagersOnLoopback();
+        aliceAgent = managers.aliceAgent;
+        bobAgent = managers.bobAgent;
+        alice = managers.alice;
+        bob = managers.bob;
+        threads = managers.threads;
     }
 
     @AfterEach
     void stop() throws Exception {
-        alice.close();
-        bob.close();
-        aliceAgent.close();
-        bobAgent.close();
-        threads.shutdown();
-        assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        Threads.awaitNoNewThreads(baseline, Duration.ofSeconds(10));
+        managers.stop(() -> { });
     }
 
     /** Every event, as "event state bytes", and the transfer it was about. */

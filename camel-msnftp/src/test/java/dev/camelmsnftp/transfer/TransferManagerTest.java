@@ -1,7 +1,9 @@
 package dev.camelmsnftp.transfer;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,11 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,7 +27,6 @@ import dev.camelmsnftp.sip.SipAgentConfig;
 import dev.camelmsnftp.sip.SipAgentException;
 import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.testsupport.Sha256;
-import dev.camelmsnftp.testsupport.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,39 +45,36 @@ class TransferManagerTest {
 
     @TempDir
     Path dir;
+    private ManagersOnLoopback managers;
     private SipAgent aliceAgent;
     private SipAgent bobAgent;
     private TransferManager alice;
     private TransferManager bob;
     private ExecutorService transfers;
-    private Set<Thread> baseline;
     private final BlockingQueue<ReceivedFile> received = new LinkedBlockingQueue<>();
     private final BlockingQueue<TransferException> failures = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void start() throws Exception {
-        baseline = Threads.snapshot();
-        aliceAgent = SipAgent.start(SipAgentConfig.builder("alice@corp.example").sipHost("127.0.0.1").sipPort(0).build());
-        bobAgent = SipAgent.start(SipAgentConfig.builder("bob@corp.example").sipHost("127.0.0.1").sipPort(0).build());
-        transfers = Executors.newCachedThreadPool();
-        alice = new TransferManager(aliceAgent, transfers);
-        bob = new TransferManager(bobAgent, transfers);
+        managers = new ManagersOnLoopback();
+        aliceAgent = managers.aliceAgent;
+        bobAgent = managers.bobAgent;
+        alice = managers.alice;
+        bob = managers.bob;
+        transfers = managers.threads;
     }
 
     @AfterEach
     void stop() throws Exception {
-        alice.close();
-        bob.close();
-        aliceAgent.close();
-        bobAgent.close();
-        transfers.shutdown();
-        assertThat(transfers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        try (Stream<Path> left = Files.list(dir.resolve("inbox-work"))) {
-            assertThat(left).as("no temporary file left in the work directory").isEmpty();
-        } catch (NoSuchFileException none) {
-            // nothing was ever received
-        }
-        Threads.awaitNoNewThreads(baseline, Duration.ofSeconds(10));
+        managers.stop(() -> {
+            try (Stream<Path> left = Files.list(dir.resolve("inbox-work"))) {
+                assertThat(left).as("no temporary file left in the work directory").isEmpty();
+            } catch (NoSuchFileException none) {
+                // nothing was ever received
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     private String bobAddress() {
