@@ -26,6 +26,8 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     private final AgentRuntime runtime;
     private final String description;
+    /** Whether the request is an INVITE (read once: JAIN-SIP may release a finished transaction's request). */
+    private final boolean invite;
     private final Dialog dialog;
     private final Consumer<ResponseEvent> onSuccess;
     private final Consumer<ResponseEvent> onLaterSuccess;
@@ -58,6 +60,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
         this.onSuccess = onSuccess;
         this.onLaterSuccess = onLaterSuccess;
         this.description = transaction.getRequest().getMethod() + " to " + transaction.getRequest().getRequestURI();
+        this.invite = javax.sip.message.Request.INVITE.equals(transaction.getRequest().getMethod());
         this.cseq = cseqOf(transaction);
         transaction.setApplicationData(this);
     }
@@ -190,8 +193,11 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     void complete(SipResponse response) {
         finish();
-        endTransaction(false);
-        runtime.completeLater(future, response, null);
+        try {
+            endTransaction(false);
+        } finally {
+            runtime.completeLater(future, response, null);
+        }
     }
 
     void fail(SipAgentException failure) {
@@ -200,8 +206,11 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     private void fail(SipAgentException failure, boolean givenUp) {
         finish();
-        endTransaction(givenUp);
-        runtime.completeLater(future, null, failure);
+        try {
+            endTransaction(givenUp);
+        } finally {
+            runtime.completeLater(future, null, failure);
+        }
     }
 
     /**
@@ -218,14 +227,15 @@ final class Outgoing implements SharedStack.ResponseHandler {
      */
     private void endTransaction(boolean gaveUp) {
         ClientTransaction done = transaction;
-        done.setApplicationData(null);
-        if (!gaveUp && (javax.sip.message.Request.INVITE.equals(done.getRequest().getMethod()) || reliable(done))) {
-            return;
-        }
         try {
+            done.setApplicationData(null);
+            if (!gaveUp && (invite || reliable(done))) {
+                return;
+            }
             done.terminate();
             runtime.forget(done);
         } catch (SipException | RuntimeException e) {
+            // whatever JAIN-SIP's state, the outcome is still reported (the callers complete the future after this)
             LOG.debug("Could not end the transaction of {}: {}", description, e.toString());
         }
     }

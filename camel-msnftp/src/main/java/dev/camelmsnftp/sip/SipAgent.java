@@ -40,6 +40,11 @@ public final class SipAgent implements AutoCloseable {
     private final IncomingSessions incoming;
     private final InboundDispatcher inbound;
 
+    /** The agent's runtime; for tests of this package. */
+    AgentRuntime runtime() {
+        return runtime;
+    }
+
     private SipAgent(AgentRuntime runtime) {
         this.runtime = runtime;
         this.requests = new RequestSender(runtime);
