@@ -1,10 +1,6 @@
 package dev.camelmsnftp.examples.cli;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import dev.camelmsnftp.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,21 +58,6 @@ class MsnftpCliIT {
         return new Run(process, output);
     }
 
-    private static int freePort() throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
-                int port = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
-                    return port;
-                } catch (IOException inUseForUdp) {
-                    // another
-                }
-            }
-        }
-        throw new IOException("no free port");
-    }
-
     private Run receiver(int port, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("receive", dir.resolve("inbox").toString(), "--identity",
                 "bob@corp.example", "--sipHost", "127.0.0.1", "--sipPort", Integer.toString(port), "--ftpHost", "127.0.0.1",
@@ -104,7 +86,7 @@ class MsnftpCliIT {
 
     @Test
     void aFileGoesFromOneProcessToTheOtherWithASummaryOnEachSide() throws Exception {
-        int port = freePort();
+        int port = FreePorts.udpAndTcp();
         Run receiver = receiver(port);
         Path file = file("report 2026.pdf", 2_000_000);
 
@@ -121,7 +103,7 @@ class MsnftpCliIT {
 
     @Test
     void aDeclinedFileEndsBothWithExitCode3() throws Exception {
-        int port = freePort();
+        int port = FreePorts.udpAndTcp();
         Run receiver = receiver(port, "--maxFileSize", "1000");
         Run sender = sender(file("big.bin", 5000), "sip:bob@127.0.0.1:" + port);
 
@@ -133,10 +115,10 @@ class MsnftpCliIT {
 
     @Test
     void nobodyAnsweringIsATimeOutWithExitCode4OnBothSides() throws Exception {
-        int silent = freePort();
+        int silent = FreePorts.udpAndTcp();
         Run sender = sender(file("a.bin", 100), "sip:bob@127.0.0.1:" + silent, "--acceptTimeout", "2s");
         Run receiver = msnftp("receive-alone", "receive", dir.resolve("inbox").toString(), "--identity",
-                "bob@corp.example", "--sipHost", "127.0.0.1", "--sipPort", Integer.toString(freePort()), "--timeout", "3s");
+                "bob@corp.example", "--sipHost", "127.0.0.1", "--sipPort", Integer.toString(FreePorts.udpAndTcp()), "--timeout", "3s");
 
         assertThat(sender.exitCode()).as(sender.text()).isEqualTo(MsnftpCli.TIMED_OUT);
         assertThat(sender.text()).contains("no answer over UDP within 2 s from 127.0.0.1:" + silent);
@@ -146,7 +128,7 @@ class MsnftpCliIT {
 
     @Test
     void aFailureIsExitCode1AndABadCommandLine2() throws Exception {
-        int closed = freePort();
+        int closed = FreePorts.udpAndTcp();
         Run refused = sender(file("a.bin", 100), "sip:bob@127.0.0.1:" + closed, "--sipTransport", "tcp");
         Run usage = msnftp("usage", "send", "a.bin");
 
