@@ -1,7 +1,6 @@
 package dev.camelmsnftp.examples.archive;
 
 import java.io.InputStream;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,15 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.NotifyBuilder;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -39,49 +32,27 @@ import static org.awaitility.Awaitility.await;
 class ArchiveToS3Test extends ArchiveTestSupport {
 
     static final String BUCKET = "msnftp-archive";
-    static final String ACCESS_KEY = "archive-access-key";
-    static final String SECRET_KEY = "archive/secret+key";
 
-    static S3Proxy server;
-    static URI endpoint;
+    static EmbeddedS3 server;
     static S3Client s3;
 
     @BeforeAll
     static void startS3Server() throws Exception {
-        server = S3Proxy.builder().blobStore(new TransientNio2BlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
-        server.start();
-        await("s3proxy started").atMost(Duration.ofSeconds(30)).until(() -> "STARTED".equals(server.getState()));
-        endpoint = URI.create("http://127.0.0.1:" + server.getPort());
-        s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build();
+        server = EmbeddedS3.start();
+        s3 = server.client();
         s3.createBucket(bucket -> bucket.bucket(BUCKET));
-        // what AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY would give the route through the default provider chain
-        System.setProperty("aws.accessKeyId", ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", SECRET_KEY);
     }
 
     @AfterAll
     static void stopS3Server() throws Exception {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-        if (s3 != null) {
-            s3.close();
-        }
         if (server != null) {
-            server.stop();
+            server.close();
         }
     }
 
     @Override
     protected void archiveProperties(Properties properties) {
-        properties.put("archive.to", "s3");
-        properties.put("archive.s3.bucket", BUCKET);
-        properties.put("archive.s3.region", "us-east-1");
-        properties.put("archive.s3.endpoint", endpoint.toString());
-        properties.put("archive.s3.overrideEndpoint", "true");
-        properties.put("archive.s3.forcePathStyle", "true");
+        server.configureArchive(properties, BUCKET);
     }
 
     @Test
