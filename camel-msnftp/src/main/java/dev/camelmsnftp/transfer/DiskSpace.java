@@ -1,11 +1,13 @@
 package dev.camelmsnftp.transfer;
 
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 
 import org.slf4j.Logger;
@@ -19,6 +21,13 @@ import org.slf4j.LoggerFactory;
 final class DiskSpace {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiskSpace.class);
+    /**
+     * The file store of each directory asked about: finding it reads the whole mount table (tens of microseconds, twice
+     * per offer), its usable space is one {@code statvfs}. Few entries (one per work directory); forgotten when asking
+     * it fails.
+     */
+    private static final Map<Path, FileStore> STORES = new ConcurrentHashMap<>();
+    private static final int MAX_STORES = 256;
 
     /** Bytes still to be written by accepted transfers, per work directory; guarded by {@code this}. */
     private final Map<Path, Long> committed = new HashMap<>();
@@ -97,8 +106,22 @@ final class DiskSpace {
         if (existing == null) {
             return Long.MAX_VALUE;
         }
+        FileStore known = STORES.get(existing);
+        if (known != null) {
+            try {
+                return known.getUsableSpace();
+            } catch (IOException | SecurityException e) {
+                STORES.remove(existing, known);
+            }
+        }
         try {
-            return Files.getFileStore(existing).getUsableSpace();
+            FileStore store = Files.getFileStore(existing);
+            long usable = store.getUsableSpace();
+            if (STORES.size() >= MAX_STORES) {
+                STORES.clear();
+            }
+            STORES.put(existing, store);
+            return usable;
         } catch (IOException | SecurityException e) {
             LOG.debug("Cannot tell the usable space of {}: {}", existing, e.getMessage());
             return Long.MAX_VALUE;

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -276,7 +278,11 @@ final class InboundTransfer {
         }
     }
 
-    /** Flows B and C: listen, send the listening ACCEPT (Sender-Connect: TRUE), take one connection, stop listening. */
+    /**
+     * Flows B and C: listen, send the listening ACCEPT (Sender-Connect: TRUE), take one connection, stop listening. The
+     * sender connects as soon as it has our ACCEPT, so the connection is taken while the SIP answer to the ACCEPT is
+     * still on its way (see {@link Answer}).
+     */
     private SocketChannel listen(TransferKeys keys) throws TransferException, InterruptedException {
         try (Listening listener = listening()) {
             long authCookie = Cookies.next();
@@ -288,15 +294,17 @@ final class InboundTransfer {
             if (keys != null) {
                 accept.keys(keys);
             }
-            answer(accept.build());
+            Answer answer = answer(accept.build());
             this.authCookie = authCookie;
             phase = Phase.CONNECTION;
             try {
                 return connections.acceptFrom(listener.channel(), deadline(),
                         from -> settings.ftpPeerAddresses().allows(from, peerAddresses), cookie);
             } catch (CancellationException e) {
+                answer.throwIfFailed();
                 throw e;
             } catch (IOException e) {
+                answer.throwIfFailed();
                 cancelQuietly(CancelCode.FTTIMEOUT);
                 throw Failures.ofConnection(e, cookie, sender.toString(),
                         "The sender did not connect to port " + listener.port());
@@ -322,22 +330,26 @@ final class InboundTransfer {
         if (keys != null) {
             accept.keys(keys);
         }
-        answer(accept.build());
+        Answer answer = answer(accept.build());
         phase = Phase.CONNECTION;
         Invitation address;
         try {
             address = control.next().get(settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            answer.throwIfFailed();
             // as in flows B and C, where the same sender would not have connected: no connection within the time-out
             cancelQuietly(CancelCode.FTTIMEOUT);
             throw new TransferTimeoutException("The sender did not send its address (so no connection came) within "
                                                + settings.acceptTimeout(), cookie, sender.toString(), Phase.CONNECTION, e);
         } catch (ExecutionException | CancellationException e) {
+            answer.throwIfFailed();
             throw cancelled();
         }
         if (address.command() == InvitationCommand.CANCEL) {
             throw cancelled();
         }
+        // forked to every instance of our address: act on it only once the sender took our ACCEPT, not another's
+        answer.await();
         if (!address.offersToListen()) {
             cancelQuietly(CancelCode.FAIL);
             throw new TransferProtocolException("The sender's ACCEPT has no address, port and AuthCookie", cookie,
@@ -378,31 +390,82 @@ final class InboundTransfer {
     }
 
     /**
-     * Sends our ACCEPT back the way the INVITE came and waits for its SIP answer: nothing more happens before the sender
-     * took it. An out-of-dialog 481 says it did not: another instance of our address answered first (the proxy forked
-     * the invitation to each), or the sender no longer offers the file; we drop the offer without a word. The SIP agent
-     * gives up on a request after its request time-out and ends the SIP transaction then (no retransmission can deliver
-     * it later), so the wait is that time-out and a little more, whatever acceptTimeout is; an ACCEPT still queued behind
-     * another request of the same IM session then is given up (never sent). When the ACCEPT does not get through, the
-     * sender is told with CANCEL TIMEOUT rather than left waiting its whole acceptTimeout for an answer.
+     * Sends our ACCEPT back the way the INVITE came. The transfer goes on at once (the sender acts on the ACCEPT before
+     * its SIP answer reaches us); should the ACCEPT not get through, the waits for the sender's connection or address
+     * end, and {@link Answer#throwIfFailed()} says why.
      */
-    private void answer(Invitation accept) throws TransferException, InterruptedException {
-        long limit = manager.agent().config().requestTimeout().plus(ANSWER_MARGIN).toMillis();
-        CompletableFuture<?> reply = TransferManager.reply(invite, accept);
-        try {
-            reply.get(limit, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            if (e instanceof ExecutionException && TransferManager.notHeldBySender(invite, e)) {
+    private Answer answer(Invitation accept) {
+        return new Answer(TransferManager.reply(invite, accept));
+    }
+
+    /**
+     * Our ACCEPT on its way. An out-of-dialog 481 says the sender did not take it: another instance of our address
+     * answered first (the proxy forked the invitation to each), or the sender no longer offers the file; we drop the
+     * offer without a word. The SIP agent gives up on a request after its request time-out and ends the SIP transaction
+     * then (no retransmission can deliver it later), so an ACCEPT without an answer by that time-out and a little more,
+     * whatever acceptTimeout is, counts as not delivered; one still queued behind another request of the same IM session
+     * is then given up (never sent). When the ACCEPT does not get through, the sender is told with CANCEL TIMEOUT rather
+     * than left waiting its whole acceptTimeout for an answer. Once the sender connected, the answer no longer matters:
+     * the MSNFTP session proves it took the ACCEPT.
+     */
+    private final class Answer {
+        private final CompletableFuture<?> reply;
+        private final Duration limit = manager.agent().config().requestTimeout().plus(ANSWER_MARGIN);
+        private volatile boolean timedOut;
+
+        Answer(CompletableFuture<?> reply) {
+            this.reply = reply;
+            Future<?> giveUp = manager.later(() -> {
+                timedOut = true;
+                reply.cancel(false);
+            }, limit);
+            reply.whenComplete((response, error) -> {
+                if (giveUp != null) {
+                    giveUp.cancel(false);
+                }
+                if (error != null) {
+                    // ends the wait for the sender's connection (flows B, C) or address (flow A); nothing after it
+                    connections.cancel();
+                    control.next().cancel(false);
+                }
+            });
+        }
+
+        /** Waits until the ACCEPT got through, or throws why it did not. */
+        void await() throws TransferException, InterruptedException {
+            try {
+                reply.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | CancellationException e) {
+                // told below
+            } catch (TimeoutException e) {
+                timedOut = true;
+                reply.cancel(false);
+            }
+            throwIfFailed();
+        }
+
+        /** Throws why the ACCEPT did not get through, if it did not; returns when it did or is still on its way. */
+        void throwIfFailed() throws TransferException {
+            Throwable cause;
+            try {
+                reply.getNow(null);
+                return;
+            } catch (CancellationException e) {
+                cause = timedOut ? new TimeoutException("No answer") : e;
+            } catch (CompletionException e) {
+                cause = e.getCause();
+            }
+            if (TransferManager.notHeldBySender(invite, cause)) {
                 notTaken = true;
                 throw new TransferCancelledException("The sender did not take our ACCEPT (SIP 481): another instance of "
                                                      + settings.localUser().addressOfRecord() + " answered first, or the "
                                                      + "offer is over", cookie, sender.toString(), Phase.SIGNALLING, true,
-                        -1, e.getCause());
+                        -1, cause);
             }
-            // still waiting its turn in the IM session (behind another request nobody answers): never sent now
-            reply.cancel(false);
+            if (cause instanceof CancellationException && !timedOut) {
+                return;
+            }
             cancelQuietly(CancelCode.TIMEOUT);
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             if (cause instanceof TimeoutException
                 || cause instanceof SipAgentException sip && sip.kind() == SipAgentException.Kind.TIMEOUT) {
                 throw new TransferTimeoutException("The sender did not answer our ACCEPT within "

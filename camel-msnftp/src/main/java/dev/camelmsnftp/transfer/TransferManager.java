@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -577,6 +578,15 @@ public final class TransferManager implements AutoCloseable {
         senderDirectories.clear();
         if (ownTimer) {
             timer.shutdownNow();
+        }
+    }
+
+    /** Runs {@code task} on the manager's timer after {@code delay}; null once the timer stopped. */
+    Future<?> later(Runnable task, Duration delay) {
+        try {
+            return timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopped) {
+            return null;
         }
     }
 

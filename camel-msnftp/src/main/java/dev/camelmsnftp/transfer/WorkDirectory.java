@@ -10,7 +10,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The work directory where received files are written before the route gets them (option {@code workDir}): created
@@ -23,6 +25,9 @@ public final class WorkDirectory {
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
             PosixFilePermissions.fromString("rwx------"));
     private static final int STICKY = 01000;
+    /** Directories that passed {@link #prepare}, with what they looked like then (few: one per consumer identity). */
+    private static final Map<Path, Stamp> PREPARED = new ConcurrentHashMap<>();
+    private static final int MAX_PREPARED = 256;
 
     private WorkDirectory() {
     }
@@ -40,13 +45,47 @@ public final class WorkDirectory {
      * @throws IOException when it cannot be created, or others could write it ({@link InsecureWorkDirectoryException})
      */
     public static Path prepare(Path dir) throws IOException {
+        Path key = dir.toAbsolutePath().normalize();
+        Stamp before = Stamp.of(key);
+        if (before != null && before.equals(PREPARED.get(key))) {
+            // exactly as it was when it passed: same directory and parent, same owners and modes
+            return dir;
+        }
         if (posix(dir)) {
             Files.createDirectories(dir, OWNER_ONLY);
         } else {
             Files.createDirectories(dir);
         }
         check(dir);
+        Stamp passed = Stamp.of(key);
+        if (passed != null) {
+            if (PREPARED.size() >= MAX_PREPARED) {
+                PREPARED.clear();
+            }
+            PREPARED.put(key, passed);
+        }
         return dir;
+    }
+
+    /**
+     * What {@link #check} decides on, for a directory and its parent, read with one {@code stat} each: their identity
+     * (device and inode), owner and mode. A directory prepared once is prepared again (each received file) at the cost
+     * of these two calls instead of the user look-ups of a full check, for as long as none of it changed.
+     */
+    private record Stamp(Object dir, Object parent) {
+
+        static Stamp of(Path dir) {
+            Path parent = dir.getParent();
+            if (parent == null) {
+                return null;
+            }
+            try {
+                return new Stamp(Files.readAttributes(dir, "unix:dev,ino,uid,mode", LinkOption.NOFOLLOW_LINKS),
+                        Files.readAttributes(parent, "unix:dev,ino,uid,mode", LinkOption.NOFOLLOW_LINKS));
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return null;
+            }
+        }
     }
 
     /**

@@ -85,6 +85,36 @@ class WorkDirectoryTest {
         assertThatThrownBy(() -> WorkDirectory.check(work)).hasMessageContaining("it belongs to nobody");
     }
 
+    /** Preparing a folder again (every received file) skips the full check only while nothing it looks at changed. */
+    @Test
+    void aFolderThatPassedIsRefusedOnceItChanges() throws Exception {
+        Path parent = Files.createDirectory(dir.resolve("parent"));
+        Path work = parent.resolve("work");
+        WorkDirectory.prepare(work);
+        WorkDirectory.prepare(work);
+
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwx---"));
+        assertThatThrownBy(() -> WorkDirectory.prepare(work)).hasMessageContaining("others can write it");
+
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx------"));
+        WorkDirectory.prepare(work);
+        Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> WorkDirectory.prepare(work)).hasMessageContaining("others could replace it");
+
+        // replaced by another folder (as someone able to write the parent could): checked anew, and created owner-only
+        Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx------"));
+        WorkDirectory.prepare(work);
+        Files.delete(work);
+        Files.createDirectory(work);
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx---rwx"));
+        assertThatThrownBy(() -> WorkDirectory.prepare(work)).hasMessageContaining("others can write it");
+
+        // and a folder removed after it passed is made again
+        Files.delete(work);
+        assertThat(WorkDirectory.prepare(work)).isDirectory();
+        assertThat(mode(work)).isEqualTo("rwx------");
+    }
+
     @Test
     void aMissingFolderPassesTheCheckAndIsCreatedWhenNeeded() throws Exception {
         WorkDirectory.check(dir.resolve("not-yet"));
