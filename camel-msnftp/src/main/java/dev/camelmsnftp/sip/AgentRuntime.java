@@ -212,17 +212,6 @@ final class AgentRuntime {
         pending.remove(outgoing);
     }
 
-    /** Completes a future on the executor, so that what callers chain to it never runs on the event thread. */
-    void completeLater(CompletableFuture<SipResponse> future, SipResponse response, SipAgentException failure) {
-        executeOrRun(() -> {
-            if (failure == null) {
-                future.complete(response);
-            } else {
-                future.completeExceptionally(failure);
-            }
-        });
-    }
-
     /** Fails what still waits for an answer and ends the timer and the agent's own threads (bounded wait). */
     void shutdown() {
         for (Outgoing outgoing : List.copyOf(pending)) {

@@ -191,26 +191,36 @@ final class Outgoing implements SharedStack.ResponseHandler {
         fail(new SipAgentException(Kind.TIMEOUT, "The SIP transaction of " + description + " timed out"));
     }
 
+    /**
+     * Reports the answer, then ends the transaction; both on the agent's executor, not on JAIN-SIP's event thread, which
+     * would otherwise wait there for the transaction's lock while the thread that received the response still holds it
+     * (0.4 ms, for one response in five on loopback, during which no other SIP event of the JVM is delivered).
+     */
     void complete(SipResponse response) {
         finish();
-        try {
-            endTransaction(false);
-        } finally {
-            runtime.completeLater(future, response, null);
-        }
+        runtime.executeOrRun(() -> {
+            try {
+                future.complete(response);
+            } finally {
+                endTransaction(false);
+            }
+        });
     }
 
     void fail(SipAgentException failure) {
         fail(failure, false);
     }
 
+    /** Ends the transaction, then reports the failure: no retransmission of the request goes out after that. */
     private void fail(SipAgentException failure, boolean givenUp) {
         finish();
-        try {
-            endTransaction(givenUp);
-        } finally {
-            runtime.completeLater(future, null, failure);
-        }
+        runtime.executeOrRun(() -> {
+            try {
+                endTransaction(givenUp);
+            } finally {
+                future.completeExceptionally(failure);
+            }
+        });
     }
 
     /**
@@ -235,7 +245,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
             done.terminate();
             runtime.forget(done);
         } catch (SipException | RuntimeException e) {
-            // whatever JAIN-SIP's state, the outcome is still reported (the callers complete the future after this)
+            // whatever JAIN-SIP's state, the outcome is still reported (it is completed whatever happens here)
             LOG.debug("Could not end the transaction of {}: {}", description, e.toString());
         }
     }
