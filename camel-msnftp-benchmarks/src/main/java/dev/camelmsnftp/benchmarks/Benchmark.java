@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import dev.camelmsnftp.benchmarks.Measurements.HeapWatch;
 import dev.camelmsnftp.benchmarks.Measurements.Latency;
 import dev.camelmsnftp.benchmarks.Measurements.Stats;
+import dev.camelmsnftp.benchmarks.SessionLayerCopier.Variant;
 import dev.camelmsnftp.sip.SipMode;
 
 /**
@@ -25,13 +26,15 @@ import dev.camelmsnftp.sip.SipMode;
  * CRC-32C. Settings are system properties:
  * <ul>
  * <li>{@code bench.dir} (target/bench): where the files go;</li>
- * <li>{@code bench.largeMiB} (1024): the large file; {@code bench.runs} (5): runs per copier;</li>
- * <li>{@code bench.smallCount} (1000), {@code bench.smallKiB} (4), {@code bench.smallRuns} (3): the small files, sent
- * one after the other, and 8 at a time through one route;</li>
+ * <li>{@code bench.largeMiB} (1024): the large file; {@code bench.runs} (5; 0 skips): runs per copier;</li>
+ * <li>{@code bench.smallCount} (1000), {@code bench.smallKiB} (4), {@code bench.smallRuns} (3; 0 skips): the small
+ * files, sent one after the other, and 8 at a time through one route;</li>
  * <li>{@code bench.sustainedCount} (10000; 0 skips): small files sent one after the other through the component,
  * watching the heap;</li>
  * <li>{@code bench.hugeMiB} (4096; 0 skips; the largest size MSNFTP can announce is 4 GiB - 1 byte): one more large-file
- * run of the baseline and the component, when the disk has room for three copies.</li>
+ * run of the baseline and the component, when the disk has room for three copies;</li>
+ * <li>{@code bench.only} (all): only the rows whose key contains one of these comma-separated words, with the
+ * baseline (for example {@code encrypted} or {@code producer,camel-ftp}; {@code sustained} for the sustained run).</li>
  * </ul>
  */
 public final class Benchmark {
@@ -80,9 +83,13 @@ public final class Benchmark {
     void run() throws Exception {
         Measurements.deleteContents(dir);
         machine();
-        largeFile("Large file", largeBytes, runs, largeCopiers());
-        smallFiles();
-        if (sustainedCount > 0) {
+        if (runs > 0) {
+            largeFile("Large file", largeBytes, runs, selected(largeCopiers()));
+        }
+        if (smallRuns > 0) {
+            smallFiles();
+        }
+        if (sustainedCount > 0 && selected(Map.of("sustained", 0)).containsKey("sustained")) {
             sustained();
         }
         if (hugeBytes > 0) {
@@ -102,6 +109,25 @@ public final class Benchmark {
         Measurements.deleteContents(dir);
     }
 
+    /**
+     * The copiers named (in part) by {@code bench.only}, a comma-separated list, and the baseline; all when it is not
+     * set. For looking at a few rows without the whole run; the published figures come from a whole run.
+     */
+    private static <T> Map<String, T> selected(Map<String, T> all) {
+        String only = System.getProperty("bench.only", "").trim();
+        if (only.isEmpty()) {
+            return all;
+        }
+        List<String> wanted = List.of(only.split(","));
+        Map<String, T> kept = new LinkedHashMap<>();
+        all.forEach((key, value) -> {
+            if (key.equals(BASELINE) || key.equals("raw") || wanted.stream().anyMatch(w -> key.contains(w.trim()))) {
+                kept.put(key, value);
+            }
+        });
+        return kept;
+    }
+
     interface CopierFactory {
         Copier create() throws Exception;
     }
@@ -114,9 +140,10 @@ public final class Benchmark {
         Map<String, CopierFactory> copiers = new LinkedHashMap<>();
         copiers.put(BASELINE, () -> new RawSocketCopier(true, executor));
         copiers.put("streams", () -> new RawSocketCopier(false, executor));
-        copiers.put("session plain", () -> new SessionLayerCopier(false, executor));
-        copiers.put("session encrypted as before", () -> new SessionLayerCopier(true, true, executor));
-        copiers.put("session encrypted", () -> new SessionLayerCopier(true, executor));
+        copiers.put("session plain", () -> new SessionLayerCopier(Variant.PLAIN, executor));
+        copiers.put("session encrypted as before", () -> new SessionLayerCopier(Variant.ENCRYPTED_AS_BEFORE, executor));
+        copiers.put("session encrypted one thread", () -> new SessionLayerCopier(Variant.ENCRYPTED_ONE_THREAD, executor));
+        copiers.put("session encrypted", () -> new SessionLayerCopier(Variant.ENCRYPTED, executor));
         copiers.put("component plain", () -> new ComponentCopier("disabled", "session", dir.resolve("component-plain"), 1));
         copiers.put("component encrypted",
                 () -> new ComponentCopier("auto", "session", dir.resolve("component-encrypted"), 1));
@@ -188,6 +215,7 @@ public final class Benchmark {
                         held[1] / (double) MIB);
             }
             ratio(rates, "session encrypted", "session encrypted as before");
+            ratio(rates, "session encrypted one thread", "session encrypted as before");
             ratio(rates, "component encrypted", "session encrypted as before");
             ratio(rates, "component encrypted", "camel-sftp");
             ratio(rates, "component plain", "camel-ftp");
@@ -220,7 +248,7 @@ public final class Benchmark {
 
         Map<String, SenderFactory> factories = new LinkedHashMap<>();
         factories.put("raw", () -> new CopierSender(new RawSocketCopier(false, executor), copies));
-        factories.put("session", () -> new CopierSender(new SessionLayerCopier(false, executor), copies));
+        factories.put("session", () -> new CopierSender(new SessionLayerCopier(Variant.PLAIN, executor), copies));
         factories.put("producer session", () -> new ComponentCopier("disabled", "session", dir.resolve("c-session"),
                 list.size()));
         factories.put("producer pager", () -> new ComponentCopier("disabled", "pager", dir.resolve("c-pager"),
@@ -245,7 +273,7 @@ public final class Benchmark {
                 "heap+", "direct+");
         Map<String, FileSender> senders = new LinkedHashMap<>();
         try {
-            for (Map.Entry<String, SenderFactory> factory : factories.entrySet()) {
+            for (Map.Entry<String, SenderFactory> factory : selected(factories).entrySet()) {
                 FileSender sender = factory.getValue().create();
                 senders.put(factory.getKey(), sender);
                 for (int i = 0; i < warmups(list); i++) {
@@ -303,6 +331,9 @@ public final class Benchmark {
                 }
             }
             for (Map.Entry<String, String> row : names.entrySet()) {
+                if (rates.get(row.getKey()).isEmpty()) {
+                    continue;
+                }
                 Stats stats = Stats.of(rates.get(row.getKey()));
                 long[] held = memory.get(row.getKey());
                 List<long[]> all = latencies.get(row.getKey());
@@ -351,6 +382,9 @@ public final class Benchmark {
                         .medianMillis());
             }
         });
+        if (!medians.keySet().containsAll(List.of("raw", "session", "producer pager", "producer session"))) {
+            return;
+        }
         for (SipMode mode : SipMode.values()) {
             SipRoundTrip.measure(mode, warmups(list));
             Latency sip = SipRoundTrip.measure(mode, list.size());

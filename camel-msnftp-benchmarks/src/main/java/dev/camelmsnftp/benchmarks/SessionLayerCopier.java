@@ -18,37 +18,47 @@ import dev.camelmsnftp.protocol.MsnftpReceiver;
 import dev.camelmsnftp.protocol.MsnftpSender;
 
 /**
- * The MSNFTP session layer alone: {@link MsnftpSender} to {@link MsnftpReceiver} over loopback, file to file. The
- * encrypted one as it is, or {@code asBefore}: one thread and the JDK's ARCFOUR, as before the pipelining.
+ * The MSNFTP session layer alone: {@link MsnftpSender} to {@link MsnftpReceiver} over loopback, file to file, in one
+ * of its {@link Variant}s.
  */
 final class SessionLayerCopier implements Copier {
 
     private static final long AUTH_COOKIE = 1_234_567L;
 
-    private final boolean encrypted;
-    private final boolean asBefore;
-    private final ExecutorService executor;
+    /** How the session runs. */
+    enum Variant {
+        PLAIN("plain"),
+        /** As the component runs it: our RC4, the MAC on a second thread for files of 1 MiB and more. */
+        ENCRYPTED("encrypted"),
+        /** Our RC4, everything on the session's thread. */
+        ENCRYPTED_ONE_THREAD("encrypted, one thread (our RC4, no second thread)"),
+        /** As before the pipelining: the JDK's ARCFOUR, one thread. */
+        ENCRYPTED_AS_BEFORE("encrypted as before (JDK ARCFOUR, one thread)");
 
-    SessionLayerCopier(boolean encrypted, ExecutorService executor) {
-        this(encrypted, false, executor);
+        private final String label;
+
+        Variant(String label) {
+            this.label = label;
+        }
     }
 
-    SessionLayerCopier(boolean encrypted, boolean asBefore, ExecutorService executor) {
-        this.encrypted = encrypted;
-        this.asBefore = asBefore;
+    private final Variant variant;
+    private final ExecutorService executor;
+
+    SessionLayerCopier(Variant variant, ExecutorService executor) {
+        this.variant = variant;
         this.executor = executor;
     }
 
     @Override
     public String name() {
-        return "MSNFTP session layer, " + (!encrypted ? "plain"
-                : asBefore ? "encrypted as before (JDK ARCFOUR, one thread)" : "encrypted");
+        return "MSNFTP session layer, " + variant.label;
     }
 
     @Override
     public void copy(Path source, Path target) throws Exception {
         long size = Files.size(source);
-        TransferKeys keys = encrypted ? TransferKeys.random() : null;
+        TransferKeys keys = variant != Variant.PLAIN ? TransferKeys.random() : null;
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             Future<?> sending = executor.submit(() -> {
@@ -58,8 +68,10 @@ final class SessionLayerCopier implements Copier {
                     if (keys != null) {
                         sender.keys(keys);
                     }
-                    if (asBefore) {
+                    if (variant == Variant.ENCRYPTED_AS_BEFORE) {
                         AsBefore.sender(sender);
+                    } else if (variant == Variant.ENCRYPTED_ONE_THREAD) {
+                        AsBefore.oneThread(sender);
                     }
                     return sender.build().run(SocketChannel.open(server.getLocalAddress()));
                 }
@@ -72,8 +84,10 @@ final class SessionLayerCopier implements Copier {
                 if (keys != null) {
                     receiver.keys(keys);
                 }
-                if (asBefore) {
+                if (variant == Variant.ENCRYPTED_AS_BEFORE) {
                     AsBefore.receiver(receiver);
+                } else if (variant == Variant.ENCRYPTED_ONE_THREAD) {
+                    AsBefore.oneThread(receiver);
                 }
                 receiver.build().run(socket);
             }

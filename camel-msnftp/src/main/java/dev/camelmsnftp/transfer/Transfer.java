@@ -286,7 +286,7 @@ public final class Transfer {
     }
 
     private void logSummary() {
-        if (state == State.REJECTED && direction == Direction.RECEIVE) {
+        if (!LOG.isInfoEnabled() || state == State.REJECTED && direction == Direction.RECEIVE) {
             return; // declined offers are logged where they are declined, with a bound on what a peer can cause
         }
         String who = peer.addressOfRecord();
