@@ -271,6 +271,11 @@ final class SharedStack implements SipListener {
         return ((SipNetworkLayer) stack.getNetworkLayer()).openConnections();
     }
 
+    /** The TCP or TLS connections open now, for tests. */
+    java.util.List<java.net.Socket> connections() {
+        return ((SipNetworkLayer) stack.getNetworkLayer()).connections();
+    }
+
     /** The server transactions JAIN-SIP holds on this stack. */
     int serverTransactions() {
         return stack.getServerTransactionTableSize();

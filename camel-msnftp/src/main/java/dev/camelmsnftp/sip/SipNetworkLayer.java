@@ -101,6 +101,11 @@ public final class SipNetworkLayer implements NetworkLayer {
         return (int) live.stream().filter(Socket.class::isInstance).count();
     }
 
+    /** Connections (TCP or TLS, either direction) open now, for tests. */
+    List<Socket> connections() {
+        return live.stream().filter(Socket.class::isInstance).map(Socket.class::cast).toList();
+    }
+
     /**
      * Closes every socket the stack still holds, its listeners and connections, and every one made from now on (a
      * connection JAIN-SIP accepts or opens while it stops, which its stop() does not see and whose reader threads
@@ -197,6 +202,7 @@ public final class SipNetworkLayer implements NetworkLayer {
             }
             socket.connect(new InetSocketAddress(address, port), CONNECT_TIMEOUT_MILLIS);
             socket.setSoTimeout(idleMillis);
+            socket.setTcpNoDelay(true);
             return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -283,6 +289,7 @@ public final class SipNetworkLayer implements NetworkLayer {
             }
             record(socket);
             socket.setSoTimeout(idleMillis);
+            socket.setTcpNoDelay(true);
             return socket;
         }
 
