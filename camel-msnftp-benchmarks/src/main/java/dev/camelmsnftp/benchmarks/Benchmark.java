@@ -230,7 +230,8 @@ public final class Benchmark {
     }
 
     private void ratio(Map<String, List<Double>> values, String what, String against) {
-        if (values.containsKey(what) && values.containsKey(against)) {
+        if (values.containsKey(what) && values.containsKey(against) && !values.get(what).isEmpty()
+            && !values.get(against).isEmpty()) {
             out.printf("  %s / %s: %.2fx (medians)%n", what, against,
                     Stats.of(values.get(what)).median() / Stats.of(values.get(against)).median());
         }
@@ -253,6 +254,8 @@ public final class Benchmark {
                 list.size()));
         factories.put("producer pager", () -> new ComponentCopier("disabled", "pager", dir.resolve("c-pager"),
                 list.size()));
+        factories.put("producer tcp", () -> new ComponentCopier("disabled", "session", "tcp", dir.resolve("c-tcp"),
+                list.size()));
         factories.put("route", () -> new ComponentCopier("disabled", "session", dir.resolve("c-route"), list.size()));
         factories.put("camel-ftp", () -> new ServerCopier(ServerCopier.Kind.FTP, dir.resolve("s-ftp")));
         factories.put("camel-sftp", () -> new ServerCopier(ServerCopier.Kind.SFTP, dir.resolve("s-sftp")));
@@ -261,6 +264,7 @@ public final class Benchmark {
         names.put("session", "MSNFTP session layer (connect, handshake, file, BYE)");
         names.put("producer session", "msnftp producer (template -> msnftp: ... -> file:), session mode");
         names.put("producer pager", "msnftp producer, pager mode");
+        names.put("producer tcp", "msnftp producer, session mode, SIP over TCP");
         names.put("route", "full route (file: -> msnftp: -> msnftp:* -> file:), session mode");
         names.put("concurrent", "msnftp, " + ComponentCopier.CONCURRENT + " in flight from one route (seda -> msnftp:)");
         names.put("camel-ftp", "camel-ftp producer to Apache FtpServer");

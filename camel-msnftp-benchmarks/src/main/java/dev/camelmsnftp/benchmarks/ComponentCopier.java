@@ -39,8 +39,12 @@ final class ComponentCopier implements Copier, FileSender {
     private int produced;
 
     ComponentCopier(String encryption, String sipMode, Path dir, int maxFiles) throws Exception {
+        this(encryption, sipMode, "udp", dir, maxFiles);
+    }
+
+    ComponentCopier(String encryption, String sipMode, String sipTransport, Path dir, int maxFiles) throws Exception {
         this.name = "component, file: -> msnftp: -> msnftp:* -> file:, " + (encryption.equals("disabled") ? "plain"
-                : "encrypted") + ", " + sipMode + " mode";
+                : "encrypted") + ", " + sipMode + " mode" + (sipTransport.equals("udp") ? "" : ", SIP over " + sipTransport);
         Measurements.deleteContents(dir);
         this.outbox = Files.createDirectories(dir.resolve("outbox"));
         this.inbox = Files.createDirectories(dir.resolve("inbox"));
@@ -48,7 +52,7 @@ final class ComponentCopier implements Copier, FileSender {
         int alicePort = Measurements.freePort();
         int bobPort = Measurements.freePort();
         String common = "&sipHost=127.0.0.1&ftpHost=127.0.0.1&encryption=" + encryption + "&sipMode=" + sipMode
-                + "&maxConcurrentTransfers=64";
+                + "&sipTransport=" + sipTransport + "&maxConcurrentTransfers=64";
         this.aliceUri = "msnftp:sip:bob@127.0.0.1:" + bobPort + "?localUser=alice@bench.example&sipPort=" + alicePort
                 + "&workDir=" + dir.resolve("work/alice") + common;
         String bobUri = "msnftp:*?localUser=bob@bench.example&sipPort=" + bobPort + "&workDir=" + dir.resolve("work/bob")

@@ -34,11 +34,13 @@ class BenchmarkSmokeTest {
         assertThat(output).contains("raw socket, transferTo out, direct 1 MiB buffer in (baseline)",
                 "raw socket, 64 KiB streams", "MSNFTP session layer, plain",
                 "MSNFTP session layer, encrypted as before (JDK ARCFOUR, one thread)", "MSNFTP session layer, encrypted",
+                "MSNFTP session layer, encrypted, one thread (our RC4, no second thread)",
                 "component, file: -> msnftp: -> msnftp:* -> file:, plain",
                 "component, file: -> msnftp: -> msnftp:* -> file:, encrypted",
                 "camel-ftp to Apache FtpServer", "camel-sftp to Apache MINA SSHD",
                 "session encrypted / session encrypted as before", "component encrypted / camel-sftp",
                 "msnftp producer (template -> msnftp: ... -> file:), session mode", "msnftp producer, pager mode",
+                "msnftp producer, session mode, SIP over TCP",
                 "full route", "8 in flight from one route", "camel-ftp producer", "camel-sftp producer",
                 "producer session / camel-ftp", "one SIP MESSAGE and its 200", "Where the time of one small file goes",
                 "Sustained: 40 small files", "largest after any collection", "direct memory", "load average");
