@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -45,10 +46,29 @@ final class ScriptedPeer implements AutoCloseable {
     }
 
     ScriptedPeer(String user, SipTransport transport) throws Exception {
+        this(user, transport, null);
+    }
+
+    /**
+     * A peer that holds its SIP answer to every invitation it receives until {@code answers} is counted down (at most
+     * 20 s); the invitation is there for {@link #next} at once.
+     */
+    ScriptedPeer(String user, CountDownLatch answers) throws Exception {
+        this(user, SipTransport.UDP, answers);
+    }
+
+    private ScriptedPeer(String user, SipTransport transport, CountDownLatch answers) throws Exception {
         agent = SipAgent.start(SipAgentConfig.builder(user + "@corp.example").sipHost("127.0.0.1")
                 .sipPort(FreePorts.udpAndTcp()).transport(transport).build());
         agent.addMessageListener("text/x-msmsgsinvite", message -> {
             messages.add(message);
+            if (answers != null) {
+                try {
+                    answers.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return 200;
         });
     }
