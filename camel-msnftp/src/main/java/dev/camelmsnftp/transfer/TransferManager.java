@@ -12,10 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.camelmsnftp.invite.CancelCode;
@@ -66,7 +66,10 @@ public final class TransferManager implements AutoCloseable {
      * @param agent    the SIP agent the invitations travel through; the manager listens for
      *                 {@code text/x-msmsgsinvite} on it
      * @param executor runs received transfers (one task each, for the whole transfer)
-     * @param timer    ends the wait of offers queued for a transfer slot ({@code maxQueuedOffers}); not shut down here
+     * @param timer    ends the wait of offers queued for a transfer slot ({@code maxQueuedOffers}) and of each received
+     *                 file's ACCEPT for its SIP answer; its tasks are mostly cancelled early, so it should drop
+     *                 cancelled tasks at once (as Camel's scheduled pools and the manager's own timer do); not shut down
+     *                 here
      */
     public TransferManager(SipAgent agent, Executor executor, ScheduledExecutorService timer) {
         this(agent, executor, timer, false);
@@ -74,11 +77,23 @@ public final class TransferManager implements AutoCloseable {
 
     /** As {@link #TransferManager(SipAgent, Executor, ScheduledExecutorService)} with a timer thread of its own. */
     public TransferManager(SipAgent agent, Executor executor) {
-        this(agent, executor, Executors.newSingleThreadScheduledExecutor(task -> {
+        this(agent, executor, ownTimer(agent), true);
+    }
+
+    /** One thread that forgets a cancelled task at once: a task per received file is cancelled within milliseconds. */
+    private static ScheduledExecutorService ownTimer(SipAgent agent) {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "MsnftpOfferQueue[" + agent.config().localUser() + "]");
             thread.setDaemon(true);
             return thread;
-        }), true);
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
+    /** Tasks waiting on the timer, for tests. */
+    int scheduledTasks() {
+        return timer instanceof ScheduledThreadPoolExecutor pool ? pool.getQueue().size() : -1;
     }
 
     private TransferManager(SipAgent agent, Executor executor, ScheduledExecutorService timer, boolean ownTimer) {

@@ -130,6 +130,24 @@ class TransferManagerTest {
         return cases.stream();
     }
 
+    /**
+     * Each received file arms a give-up for the SIP answer to its ACCEPT, cancelled as soon as the answer comes: the
+     * timer keeps none of them (nor the transfer each holds) once the files are in.
+     */
+    @Test
+    void noTimerTaskOutlivesTheTransfersItWasFor() throws Exception {
+        bobReceives(settings("bob@corp.example").alwaysListen(true), "*");
+        for (int i = 0; i < 10; i++) {
+            alice.send(bobAddress(), FileSource.of(new byte[100], "small-" + i + ".bin"), settings("alice@corp.example")
+                    .build());
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(received).hasSize(10));
+        for (ReceivedFile file : received) {
+            Files.delete(file.path());
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(bob.scheduledTasks()).isZero());
+    }
+
     @ParameterizedTest(name = "flow {0}, encryption {1}, {2}")
     @MethodSource("flows")
     void fileArrivesIntactInEveryFlow(Flow flow, EncryptionPolicy encryption, SipMode mode) throws Exception {
