@@ -2,6 +2,7 @@ package dev.camelmsnftp.component;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import dev.camelmsnftp.testsupport.KamailioExtension;
@@ -69,14 +70,21 @@ class MsnftpHealthKamailioTest extends MsnftpTestSupport {
 
         KAMAILIO.stop();
         // the next refresh (within 4 s) goes unanswered for the SIP request time-out (10 s)
+        // the result that said DOWN is the one checked: a second look may already fall in the next attempt
+        AtomicReference<HealthCheck.Result> down = new AtomicReference<>();
         await("DOWN once the registrar is gone").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
-                .until(() -> bob().getState() == HealthCheck.State.DOWN);
-        HealthCheck.Result gone = bob();
+                .until(() -> {
+                    HealthCheck.Result now = bob();
+                    down.set(now);
+                    return now.getState() == HealthCheck.State.DOWN;
+                });
+        HealthCheck.Result gone = down.get();
         assertThat(gone.getMessage()).hasValueSatisfying(message -> assertThat(message)
                 .contains("bob@" + KamailioExtension.DOMAIN + " is not registered at " + KAMAILIO.address())
                 .contains("did not answer over UDP", "check the registrar option"));
-        assertThat(gone.getDetails()).containsEntry(MsnftpHealthCheck.REGISTRAR_ANSWER, "no answer")
-                .containsEntry(MsnftpHealthCheck.REGISTRATION, "FAILED");
+        // FAILED until the next attempt (1 s later, then 2 s...), REGISTERING during it: DOWN with the last answer
+        assertThat(gone.getDetails()).containsEntry(MsnftpHealthCheck.REGISTRAR_ANSWER, "no answer");
+        assertThat(gone.getDetails().get(MsnftpHealthCheck.REGISTRATION)).isIn("FAILED", "REGISTERING");
         assertThat(gone.getError()).isPresent();
 
         KAMAILIO.start();
