@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import dev.camelmsnftp.benchmarks.Measurements.HeapWatch;
 import dev.camelmsnftp.benchmarks.Measurements.Latency;
 import dev.camelmsnftp.benchmarks.Measurements.Stats;
+import dev.camelmsnftp.benchmarks.Measurements.Work;
 import dev.camelmsnftp.benchmarks.SessionLayerCopier.Variant;
 import dev.camelmsnftp.sip.SipMode;
 
@@ -272,24 +273,23 @@ public final class Benchmark {
 
         out.printf("%nSmall files: %d x %,d bytes, one after the other (concurrent: %d in flight), %d run(s) each, taking"
                    + " turns after %d warm-up files; live heap and direct memory after each run, minus before it%n",
-                smallCount, smallBytes, ComponentCopier.CONCURRENT, smallRuns, warmups(list));
-        out.printf("%-70s %6s %6s %6s %8s %8s %9s %9s%n", "files/s:", "min", "median", "max", "med ms", "p99 ms",
-                "heap+", "direct+");
+                smallCount, smallBytes, ComponentCopier.CONCURRENT, smallRuns,
+                Integer.getInteger("bench.warmupFiles", warmups(list)));
+        out.printf("%-70s %6s %6s %6s %8s %8s %7s %8s %9s %9s%n", "files/s:", "min", "median", "max", "med ms", "p99 ms",
+                "cpu ms", "switches", "heap+", "direct+");
         Map<String, FileSender> senders = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, SenderFactory> factory : selected(factories).entrySet()) {
                 FileSender sender = factory.getValue().create();
                 senders.put(factory.getKey(), sender);
-                for (int i = 0; i < warmups(list); i++) {
-                    sender.send(list.get(i));
-                }
-                sender.awaitArrivals(list.subList(0, warmups(list)));
-                Measurements.deleteContents(sender.received());
+                warmUp(sender, list);
             }
             Map<String, List<Double>> rates = new LinkedHashMap<>();
             Map<String, List<long[]>> latencies = new LinkedHashMap<>();
             Map<String, long[]> memory = new LinkedHashMap<>();
+            Map<String, List<double[]>> work = new LinkedHashMap<>();
             for (String key : names.keySet()) {
+                work.put(key, new ArrayList<>());
                 rates.put(key, new ArrayList<>());
                 latencies.put(key, new ArrayList<>());
                 memory.put(key, new long[2]);
@@ -303,6 +303,7 @@ public final class Benchmark {
                     long idleDirect = Measurements.directMemory();
                     long total;
                     long[] nanos;
+                    Work before = Work.now();
                     if (key.equals("route")) {
                         ComponentCopier route = (ComponentCopier) sender;
                         total = route.copyAll(list);
@@ -318,6 +319,7 @@ public final class Benchmark {
                         sender.awaitArrivals(list);
                         total = System.nanoTime() - start;
                     }
+                    work.get(key).add(perFile(before, list.size()));
                     record(key, list.size(), total, nanos, idle, idleDirect, rates, latencies, memory);
                     verifyAll(files, sender.received());
                     Measurements.deleteContents(sender.received());
@@ -326,7 +328,9 @@ public final class Benchmark {
                         ComponentCopier component = (ComponentCopier) sender;
                         long idleConcurrent = Measurements.liveHeap();
                         long idleConcurrentDirect = Measurements.directMemory();
+                        Work beforeBurst = Work.now();
                         long burst = component.burst(list);
+                        work.get("concurrent").add(perFile(beforeBurst, list.size()));
                         record("concurrent", list.size(), burst, null, idleConcurrent, idleConcurrentDirect, rates, latencies,
                                 memory);
                         verifyAll(files, sender.received());
@@ -348,8 +352,12 @@ public final class Benchmark {
                     median = String.format(Locale.ROOT, "%.2f", latency.medianMillis());
                     p99 = String.format(Locale.ROOT, "%.2f", latency.p99Millis());
                 }
-                out.printf("%-70s %6.0f %6.0f %6.0f %8s %8s %5.1f MiB %5.1f MiB%n", row.getValue(), stats.min(),
-                        stats.median(), stats.max(), median, p99, held[0] / (double) MIB, held[1] / (double) MIB);
+                Stats cpu = Stats.of(work.get(row.getKey()).stream().map(w -> w[0]).toList());
+                Stats switches = Stats.of(work.get(row.getKey()).stream().map(w -> w[1]).toList());
+                out.printf("%-70s %6.0f %6.0f %6.0f %8s %8s %7.2f %8s %5.1f MiB %5.1f MiB%n", row.getValue(), stats.min(),
+                        stats.median(), stats.max(), median, p99, cpu.median(),
+                        switches.median() < 0 ? "" : String.format(Locale.ROOT, "%.0f", switches.median()),
+                        held[0] / (double) MIB, held[1] / (double) MIB);
             }
             ratio(rates, "producer session", "camel-ftp");
             ratio(rates, "producer pager", "camel-ftp");
@@ -364,6 +372,12 @@ public final class Benchmark {
         }
         Measurements.deleteContents(sources);
         Measurements.deleteContents(copies);
+    }
+
+    /** CPU milliseconds and context switches per file since {@code before}, both ends together. */
+    private static double[] perFile(Work before, int files) {
+        Work after = Work.now();
+        return new double[] {after.cpuMillisPer(before, files), after.switchesPer(before, files)};
     }
 
     private static void record(String key, int count, long total, long[] nanos, long idle, long idleDirect,
@@ -457,6 +471,24 @@ public final class Benchmark {
     /** Copies before the measured ones, so that the JIT has compiled the path being measured. */
     private static int warmups(List<Path> files) {
         return Math.min(100, files.size());
+    }
+
+    /**
+     * Sends {@code bench.warmupFiles} files (default 100) through {@code sender} before anything is measured, the list
+     * over again as often as needed, and removes the copies.
+     */
+    private static void warmUp(FileSender sender, List<Path> list) throws Exception {
+        int left = Integer.getInteger("bench.warmupFiles", warmups(list));
+        while (left > 0) {
+            List<Path> chunk = list.subList(0, Math.min(left, list.size()));
+            for (Path file : chunk) {
+                sender.send(file);
+            }
+            sender.awaitArrivals(chunk);
+            sender.clearArrivals();
+            Measurements.deleteContents(sender.received());
+            left -= chunk.size();
+        }
     }
 
     private static void verifyAll(Map<Path, Long> files, Path copies) throws IOException {

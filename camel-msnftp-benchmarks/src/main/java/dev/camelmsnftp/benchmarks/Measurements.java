@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,10 +61,14 @@ final class Measurements {
         return file;
     }
 
+    /** One read buffer per thread for {@link #checksum}: a new direct MiB per small file cost more than the check. */
+    private static final ThreadLocal<ByteBuffer> CHECKSUM_BUFFERS =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
+
     /** CRC-32C of a file's content, read as a stream. */
     static long checksum(Path file) {
         CRC32C crc = new CRC32C();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        ByteBuffer buffer = CHECKSUM_BUFFERS.get();
         try (FileChannel in = FileChannel.open(file)) {
             while (in.read(buffer.clear()) >= 0) {
                 crc.update(buffer.flip());
@@ -145,6 +151,58 @@ final class Measurements {
     static long collections() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+    }
+
+    /**
+     * What the whole JVM spent so far: CPU time of all its threads (user and system, ended threads included), and the
+     * context switches of the threads alive now (Linux: {@code /proc/self/task/}; a thread that ended takes its count
+     * with it). Both ends of every benchmark run in this JVM, so the difference between two readings, per file, is the
+     * cost of one transfer on both sides; switches count the times a thread gave up or lost the CPU (a hand-over to
+     * another thread, a wait for the network).
+     */
+    record Work(long cpuNanos, Map<String, Long> switches) {
+
+        static Work now() {
+            long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+            Map<String, Long> switches = new HashMap<>();
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        long count = 0;
+                        for (String line : Files.readAllLines(task.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:")
+                                || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                                count += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            }
+                        }
+                        switches.put(task.getFileName().toString(), count);
+                    } catch (IOException | RuntimeException ended) {
+                        // the thread ended while we read
+                    }
+                }
+            } catch (IOException | RuntimeException notLinux) {
+                return new Work(cpu, null);
+            }
+            return new Work(cpu, switches);
+        }
+
+        /** CPU milliseconds per item since {@code before}. */
+        double cpuMillisPer(Work before, int items) {
+            return (cpuNanos - before.cpuNanos) / 1e6 / items;
+        }
+
+        /** Context switches per item since {@code before} (threads started since count from zero); -1 if unknown. */
+        double switchesPer(Work before, int items) {
+            if (switches == null || before.switches == null) {
+                return -1;
+            }
+            long total = 0;
+            for (Map.Entry<String, Long> thread : switches.entrySet()) {
+                total += Math.max(0, thread.getValue() - before.switches.getOrDefault(thread.getKey(), 0L));
+            }
+            return total / (double) items;
+        }
     }
 
     /** The 1, 5 and 15 minute load averages of the machine, where Linux tells them. */
