@@ -10,7 +10,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import dev.camelmsnftp.invite.MalformedInvitationException.Reason;
 
@@ -46,8 +45,6 @@ public final class InvitationCodec {
         }
     }
 
-    private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
-
     /** Parses a body received as text. */
     public static Invitation parse(String body) throws MalformedInvitationException {
         if (body.length() > MAX_BODY_BYTES) {
@@ -58,7 +55,9 @@ public final class InvitationCodec {
         List<Invitation.Field> unknown = new ArrayList<>();
         int lineNumber = 0;
         // CRLF, a bare LF or a bare CR ends a line: no value can carry a line break into what we format later
-        for (String line : LINE_BREAK.split(body, -1)) {
+        for (int start = 0, end; start <= body.length(); start = end + (body.startsWith("\r\n", end) ? 2 : 1)) {
+            end = lineEnd(body, start);
+            String line = body.substring(start, end);
             lineNumber++;
             if (line.isBlank()) {
                 continue;
@@ -82,6 +81,17 @@ public final class InvitationCodec {
             }
         }
         return build(known, unknown);
+    }
+
+    /** Where the line that starts at {@code from} ends: the index of its CR or LF, or the end of {@code text}. */
+    private static int lineEnd(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\r' || c == '\n') {
+                return i;
+            }
+        }
+        return text.length();
     }
 
     private static Invitation build(Map<InvitationField, String> known, List<Invitation.Field> unknown)

@@ -163,7 +163,9 @@ public final class MsnftpReceiver extends MsnftpSession {
      */
     private void receiveBlocks(MsnftpChannel ch, SecureBodies secure) throws MsnftpException {
         ByteBuffer in = ch.input();
-        ByteBuffer[] bodies = new ByteBuffer[Frames.INPUT_BUFFER / Frames.HEADER + 1];
+        // as many bodies as the input buffer can hold blocks (each at least a header and one byte): for a small file a
+        // few entries, not the 22 000 (90 KB to clear, per file) that the largest input buffer would need
+        ByteBuffer[] bodies = new ByteBuffer[in.capacity() / (Frames.HEADER + 1) + 1];
         Pace pace = new Pace(minRate, timeout);
         long received = 0;
         while (received < size) {

@@ -16,6 +16,8 @@ import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.HeaderFactory;
+import javax.sip.header.ServerHeader;
+import javax.sip.header.UserAgentHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Message;
 import javax.sip.message.MessageFactory;
@@ -54,11 +56,43 @@ final class SipMessages {
     private final SipAgentConfig config;
     private final String host;
     private final int port;
+    /*
+     * Parsed once, cloned for each message: JAIN-SIP parses a header made from text every time (the Server parser even
+     * throws and catches an exception on each), which showed in profiles of small files. Null when the configured text
+     * does not parse; each message then fails with the ParseException, as it did before.
+     */
+    private final Address localAddress;
+    private final UserAgentHeader userAgent;
+    private final ServerHeader server;
 
     SipMessages(SipAgentConfig config, String advertisedHost, int port) {
         this.config = config;
         this.host = advertisedHost;
         this.port = port;
+        this.localAddress = orNull(() -> addressOf(config.localUser()));
+        this.userAgent = orNull(() -> HEADERS.createUserAgentHeader(List.of(config.userAgent())));
+        this.server = orNull(() -> HEADERS.createServerHeader(List.of(config.userAgent())));
+    }
+
+    private interface Parse<T> {
+        T get() throws ParseException;
+    }
+
+    private static <T> T orNull(Parse<T> parse) {
+        try {
+            return parse.get();
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    private Address localAddress() throws ParseException {
+        return localAddress != null ? (Address) localAddress.clone() : addressOf(config.localUser());
+    }
+
+    private UserAgentHeader userAgentHeader() throws ParseException {
+        return userAgent != null ? (UserAgentHeader) userAgent.clone()
+                : HEADERS.createUserAgentHeader(List.of(config.userAgent()));
     }
 
     String host() {
@@ -100,7 +134,7 @@ final class SipMessages {
      */
     Request request(String method, SipURI requestUri, Address to, CallIdHeader callId, long cseq, SipProvider provider)
             throws ParseException, InvalidArgumentException {
-        Address from = addressOf(config.localUser());
+        Address from = localAddress();
         ViaHeader via = HEADERS.createViaHeader(host, port, config.transport().wireName(), null);
         via.setRPort();
         Request request = MESSAGES.createRequest(requestUri, method,
@@ -111,7 +145,7 @@ final class SipMessages {
                 List.of(via),
                 HEADERS.createMaxForwardsHeader(70));
         request.addHeader(contact());
-        request.addHeader(HEADERS.createUserAgentHeader(List.of(config.userAgent())));
+        request.addHeader(userAgentHeader());
         if (config.outboundProxy().isPresent()) {
             HostPort proxy = config.outboundProxy().get();
             SipURI route = ADDRESSES.createSipURI(null, proxy.host());
@@ -130,7 +164,7 @@ final class SipMessages {
     /** Adds User-Agent to a request made by a dialog. */
     void stamp(Request request) throws ParseException {
         if (request.getHeader("User-Agent") == null) {
-            request.addHeader(HEADERS.createUserAgentHeader(List.of(config.userAgent())));
+            request.addHeader(userAgentHeader());
         }
     }
 
@@ -157,7 +191,8 @@ final class SipMessages {
     /** A response with our Server header (and Contact for 2xx to dialog-creating requests). */
     Response response(int status, Request request) throws ParseException {
         Response response = MESSAGES.createResponse(status, request);
-        response.addHeader(HEADERS.createServerHeader(List.of(config.userAgent())));
+        response.addHeader(server != null ? (ServerHeader) server.clone()
+                : HEADERS.createServerHeader(List.of(config.userAgent())));
         return response;
     }
 

@@ -196,8 +196,11 @@ public final class TransferManager implements AutoCloseable {
     }
 
     private void untrack(Transfer transfer, String peer) {
-        transfer.ended(new TransferFailedException("The transfer ended without an outcome", transfer.cookie(), peer,
-                TransferException.Phase.TRANSFER, -1, null));
+        if (!transfer.isEnded()) {
+            // not built for a transfer that told its outcome (all but a few): an exception per file shows in profiles
+            transfer.ended(new TransferFailedException("The transfer ended without an outcome", transfer.cookie(), peer,
+                    TransferException.Phase.TRANSFER, -1, null));
+        }
         tracked.remove(transfer);
     }
 

@@ -159,6 +159,17 @@ class InvitationCodecTest {
         }
 
         @Test
+        void aMalformedLineIsNamedByItsNumberWhateverEndsTheLinesBeforeIt() {
+            // CRLF counts as one line end, a bare CR or LF as one each, and blank lines count
+            for (String before : List.of("Invitation-Command: INVITE\r\n\r\n", "Invitation-Command: INVITE\n\n",
+                    "Invitation-Command: INVITE\r\r", "Invitation-Command: INVITE\r\n\n")) {
+                assertThatThrownBy(() -> InvitationCodec.parse(before + "not a field\r\nInvitation-Cookie: 1\r\n"))
+                        .as(before.replace("\r", "CR").replace("\n", "LF"))
+                        .isInstanceOf(MalformedInvitationException.class).hasMessageContaining("Line 3 ");
+            }
+        }
+
+        @Test
         void acceptsBareLfBlankLinesMixedCaseNamesAndPaddedValues() throws Exception {
             Invitation invite = InvitationCodec.parse("""
 
