@@ -165,10 +165,12 @@ final class SharedStack implements SipListener {
         properties.setProperty("gov.nist.javax.sip.LINGER_TIMER", "0");
         // no congestion auditor: it drops queued requests, and its timer thread outlives a stack stopped early
         properties.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", "0");
-        // the stock processors, except that TCP/TLS ones say when a connection closes (see addConnectionListener)
+        // our processors (JainSipConnections): TCP/TLS ones say when a connection closes (see addConnectionListener);
+        // UDP threads receive the datagrams they process, with no hand-over between a receiving and a parsing thread
         properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", JainSipConnections.class.getName());
         // a fixed pool of UDP message threads: without it JAIN-SIP starts a thread for every datagram, which on its
-        // own made a MESSAGE round trip on loopback 2.5 times slower (3 ms against 1.2 ms median, see performance.md).
+        // own made a MESSAGE round trip on loopback 2.5 times slower (3 ms against 1.2 ms median, see performance.md);
+        // two, so that one thread held up in JAIN-SIP does not stop the next datagram from being taken.
         // UDP only: TCP and TLS have a thread per connection anyway, and keep JAIN-SIP's default there.
         if (key.transport() == SipTransport.UDP) {
             properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(UDP_THREADS));
@@ -269,6 +271,11 @@ final class SharedStack implements SipListener {
     /** The TCP/TLS connections of this stack open now, either direction. */
     int openConnections() {
         return ((SipNetworkLayer) stack.getNetworkLayer()).openConnections();
+    }
+
+    /** JAIN-SIP's name of this stack, which its UDP message threads' names begin with; for tests. */
+    String stackName() {
+        return stack.getStackName();
     }
 
     /** The TCP or TLS connections open now, for tests. */
