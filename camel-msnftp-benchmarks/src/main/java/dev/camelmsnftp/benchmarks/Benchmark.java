@@ -29,7 +29,8 @@ import dev.camelmsnftp.sip.SipMode;
  * <li>{@code bench.dir} (target/bench): where the files go;</li>
  * <li>{@code bench.largeMiB} (1024): the large file; {@code bench.runs} (5; 0 skips): runs per copier;</li>
  * <li>{@code bench.smallCount} (1000), {@code bench.smallKiB} (4), {@code bench.smallRuns} (3; 0 skips): the small
- * files, sent one after the other, and 8 at a time through one route;</li>
+ * files, sent one after the other, and 8 at a time through one route; {@code bench.warmupFiles} (1000): small files
+ * through each copier before those runs;</li>
  * <li>{@code bench.sustainedCount} (10000; 0 skips): small files sent one after the other through the component,
  * watching the heap;</li>
  * <li>{@code bench.hugeMiB} (4096; 0 skips; the largest size MSNFTP can announce is 4 GiB - 1 byte): one more large-file
@@ -274,7 +275,7 @@ public final class Benchmark {
         out.printf("%nSmall files: %d x %,d bytes, one after the other (concurrent: %d in flight), %d run(s) each, taking"
                    + " turns after %d warm-up files; live heap and direct memory after each run, minus before it%n",
                 smallCount, smallBytes, ComponentCopier.CONCURRENT, smallRuns,
-                Integer.getInteger("bench.warmupFiles", warmups(list)));
+                Integer.getInteger("bench.warmupFiles", WARM_UP_FILES));
         out.printf("%-70s %6s %6s %6s %8s %8s %7s %8s %9s %9s%n", "files/s:", "min", "median", "max", "med ms", "p99 ms",
                 "cpu ms", "switches", "heap+", "direct+");
         Map<String, FileSender> senders = new LinkedHashMap<>();
@@ -469,16 +470,22 @@ public final class Benchmark {
     }
 
     /** Copies before the measured ones, so that the JIT has compiled the path being measured. */
+    /**
+     * Small files through each copier before the small-files runs: JAIN-SIP, Camel and the component are much more code
+     * than a raw socket, and after 100 files the JIT was still compiling a fifth of the time; the same for every row.
+     */
+    private static final int WARM_UP_FILES = 1000;
+
     private static int warmups(List<Path> files) {
         return Math.min(100, files.size());
     }
 
     /**
-     * Sends {@code bench.warmupFiles} files (default 100) through {@code sender} before anything is measured, the list
-     * over again as often as needed, and removes the copies.
+     * Sends {@code bench.warmupFiles} files (default {@value #WARM_UP_FILES}) through {@code sender} before anything is
+     * measured, the list over again as often as needed, and removes the copies.
      */
     private static void warmUp(FileSender sender, List<Path> list) throws Exception {
-        int left = Integer.getInteger("bench.warmupFiles", warmups(list));
+        int left = Integer.getInteger("bench.warmupFiles", WARM_UP_FILES);
         while (left > 0) {
             List<Path> chunk = list.subList(0, Math.min(left, list.size()));
             for (Path file : chunk) {
