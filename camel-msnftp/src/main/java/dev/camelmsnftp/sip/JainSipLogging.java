@@ -46,12 +46,20 @@ public final class JainSipLogging implements StackLogger {
     }
 
     /**
-     * Errors with an exception; an interrupt of the event thread is how our own stop ends it, and a read that timed out
-     * is how an idle connection is closed (any peer can cause it, so it must not fill the log): neither is one.
+     * What JAIN-SIP logs when it cannot answer a keep-alive (a double CRLF, RFC 5626) on a TCP/TLS connection, which
+     * happens when the connection is closing, at every stop of a stack whose peer pinged it.
+     */
+    static final String KEEP_ALIVE_ANSWER_FAILED = "A problem occured while trying to send a single CLRF";
+
+    /**
+     * Errors with an exception; an interrupt of the event thread is how our own stop ends it, a read that timed out
+     * is how an idle connection is closed (any peer can cause it, so it must not fill the log), and a keep-alive answer
+     * that could not be written went to a connection already closing: none of them is one.
      */
     @Override
     public void logError(String message, Exception ex) {
-        if (ex instanceof InterruptedException || ex instanceof java.net.SocketTimeoutException) {
+        if (ex instanceof InterruptedException || ex instanceof java.net.SocketTimeoutException
+            || ex instanceof java.io.IOException && message != null && message.startsWith(KEEP_ALIVE_ANSWER_FAILED)) {
             LOG.debug("{} ({})", message, ex.toString());
         } else {
             LOG.warn(message, ex);
