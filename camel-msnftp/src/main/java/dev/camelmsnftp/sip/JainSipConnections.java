@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.AbstractQueue;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import gov.nist.javax.sip.SipStackImpl;
@@ -77,7 +79,8 @@ public final class JainSipConnections implements MessageProcessorFactory {
         String pool = stack instanceof SipStackImpl impl
                 ? impl.getConfigurationProperties().getProperty("gov.nist.javax.sip.THREAD_POOL_SIZE") : null;
         try {
-            return pool == null ? 0 : Math.max(0, Integer.parseInt(pool.trim()));
+            // parsed as JAIN-SIP parses it (no trimming): a value it cannot read leaves it without a pool
+            return pool == null ? 0 : Math.max(0, Integer.parseInt(pool));
         } catch (NumberFormatException e) {
             return 0;
         }
@@ -120,14 +123,16 @@ public final class JainSipConnections implements MessageProcessorFactory {
      * it for a pool of threads (THREAD_POOL_SIZE) that parse and process it: every datagram woke two threads, and on a
      * small virtual machine the second wake-up cost 0.1 to 0.3 ms, four times per file sent. Here the pool threads
      * receive themselves: the "queue" they take datagrams from is the socket ({@link Receiving}), so the thread that
-     * wakes for a datagram is the one that processes it. Each thread reuses its receive buffer: JAIN-SIP copies a
-     * datagram's bytes before parsing and is done with the packet when it asks for the next (the stock processor
-     * allocated 64 KiB per datagram). The threads keep JAIN-SIP's names ({@code <stack>-UDPMessageChannelThread-<n>}),
-     * by which the stack's stop finds them.
+     * wakes for a datagram is the one that processes it. Each thread reuses its receive buffer and hands on a copy of
+     * the datagram's own length (the stock processor allocated 64 KiB per datagram). The threads keep JAIN-SIP's names
+     * ({@code <stack>-UDPMessageChannelThread-<n>}), by which the stack's stop finds them.
      */
     private static final class Udp extends UDPMessageProcessor {
 
+        /** Failures in a row logged at WARN before the rest of the run goes to DEBUG. */
+        private static final int REPORTED_FAILURES = 10;
         private final int threads;
+        private final AtomicInteger failures = new AtomicInteger();
         /** The largest datagram taken, as JAIN-SIP's processor takes it: 64 KiB, or the stack's MAX_MESSAGE_SIZE if less. */
         private final int datagramSize;
 
@@ -159,10 +164,13 @@ public final class JainSipConnections implements MessageProcessorFactory {
         }
 
         /**
-         * The next datagram, into {@code buffer}. When the socket is closed (the stack stops) this throws
-         * {@link InterruptedException}, on which JAIN-SIP's loop ends because the processor no longer runs.
+         * The next datagram, received into {@code buffer} and handed on as a packet of its own length (JAIN-SIP logs a
+         * packet's whole array when processing fails, and the rest of a reused buffer holds earlier messages).
+         * {@code once}: after the socket's time-out (set only by JAIN-SIP's thread auditor) return {@code null}
+         * instead of waiting on. When the socket is closed (the stack stops) this throws {@link InterruptedException},
+         * on which JAIN-SIP's loop ends because the processor no longer runs.
          */
-        DatagramQueuedMessageDispatch receive(byte[] buffer) throws InterruptedException {
+        DatagramQueuedMessageDispatch receive(byte[] buffer, boolean once) throws InterruptedException {
             while (true) {
                 DatagramSocket socket = sock;
                 if (!isRunning || socket == null || socket.isClosed()) {
@@ -174,15 +182,25 @@ public final class JainSipConnections implements MessageProcessorFactory {
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 try {
                     socket.receive(packet);
-                    return new DatagramQueuedMessageDispatch(packet, System.currentTimeMillis());
+                    failures.set(0);
+                    byte[] datagram = Arrays.copyOf(buffer, packet.getLength());
+                    DatagramPacket own = new DatagramPacket(datagram, datagram.length, packet.getSocketAddress());
+                    return new DatagramQueuedMessageDispatch(own, System.currentTimeMillis());
                 } catch (SocketTimeoutException quiet) {
-                    // nothing came: look again
+                    if (once) {
+                        return null;
+                    }
                 } catch (IOException e) {
                     if (!isRunning || socket.isClosed()) {
                         isRunning = false;
                         throw new InterruptedException("The SIP stack stopped");
                     }
-                    LOG.debug("Receiving a SIP datagram failed: {}", e.toString());
+                    // as JAIN-SIP's own processor: the first few of a run of failures at WARN, then quieter
+                    if (failures.incrementAndGet() <= REPORTED_FAILURES) {
+                        LOG.warn("Receiving a SIP datagram on {} failed: {}", socket.getLocalSocketAddress(), e.toString());
+                    } else {
+                        LOG.debug("Receiving a SIP datagram failed: {}", e.toString());
+                    }
                 }
             }
         }
@@ -214,12 +232,16 @@ public final class JainSipConnections implements MessageProcessorFactory {
 
         @Override
         public DatagramQueuedMessageDispatch take() throws InterruptedException {
-            return processor.receive(buffers.get());
+            return processor.receive(buffers.get(), false);
         }
 
+        /**
+         * Only with JAIN-SIP's thread auditor (off in our stacks), which sets the socket's time-out to its ping
+         * interval and expects {@code null} when nothing came in that time.
+         */
         @Override
         public DatagramQueuedMessageDispatch poll(long timeout, TimeUnit unit) throws InterruptedException {
-            return take(); // only with JAIN-SIP's thread auditor, which is off
+            return processor.receive(buffers.get(), true);
         }
 
         @Override
