@@ -165,11 +165,9 @@ class SipAgentLoopbackTest {
         }
 
         for (SipAgent agent : List.of(alice, bob)) {
-            String pool = agent.sharedStack().stackName() + "-UDPMessageChannelThread-";
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
-                        .filter(thread -> thread.getName().startsWith(pool)).toList();
-                assertThat(threads).as("the UDP message threads of " + pool).isNotEmpty();
+                List<Thread> threads = udpMessageThreads(agent);
+                assertThat(threads).as("the UDP message threads of " + agent).isNotEmpty();
                 for (Thread thread : threads) {
                     assertThat(Stream.of(thread.getStackTrace()).map(frame -> frame.getClassName() + "." + frame.getMethodName()))
                             .as(thread.getName() + " waits for datagrams in the socket, not on a queue")
@@ -200,11 +198,9 @@ class SipAgentLoopbackTest {
         for (int i = 0; i < warmUp; i++) {
             alice.sendMessage(SipTesting.address(bob), INVITE_TYPE, body).get(10, TimeUnit.SECONDS);
         }
-        String pool = bob.sharedStack().stackName() + "-UDPMessageChannelThread-";
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        long[] ids = Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().startsWith(pool))
-                .mapToLong(Thread::getId).toArray();
+        long[] ids = udpMessageThreads(bob).stream().mapToLong(Thread::getId).toArray();
         assertThat(ids).as("bob's UDP message threads").isNotEmpty();
         long[] allocated = threads.getThreadAllocatedBytes(ids);
         assertThat(java.util.Arrays.stream(allocated).min().orElse(-1)).as("every thread is alive and measured").isNotNegative();
@@ -217,6 +213,12 @@ class SipAgentLoopbackTest {
         assertThat(java.util.Arrays.stream(allocated).min().orElse(-1)).as("every thread is alive and measured").isNotNegative();
         long perDatagram = (java.util.Arrays.stream(allocated).sum() - before) / count;
         assertThat(perDatagram).as("bytes allocated per datagram received").isLessThan(32 * 1024);
+    }
+
+    /** The UDP message threads of an agent's stack (JAIN-SIP names them after the stack). */
+    private static List<Thread> udpMessageThreads(SipAgent agent) {
+        String pool = agent.sharedStack().stackName() + "-UDPMessageChannelThread-";
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().startsWith(pool)).toList();
     }
 
     /**
