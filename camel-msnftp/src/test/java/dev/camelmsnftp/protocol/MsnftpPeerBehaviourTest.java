@@ -185,6 +185,26 @@ class MsnftpPeerBehaviourTest {
             assertThat(received.toByteArray()).isEqualTo(FILE);
         }
 
+        /**
+         * The smallest blocks a sender may send (one byte each, sent at once) fill the receiver's input buffer with as
+         * many blocks as it can hold: all arrive. The receiver gathers each buffer's bodies in an array sized for that.
+         */
+        @Test
+        void oneByteBlocksFillingTheInputBufferAllArrive() throws Exception {
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            RawPeer peer = connect(true);
+            Future<MsnftpResult> result = receive(receiver(Channels.newChannel(received)));
+            senderHandshake(peer, "MSNFTP");
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            for (byte b : FILE) {
+                wire.write(new byte[] { 0, 1, 0, b });
+            }
+            peer.send(wire.toByteArray());
+            assertThat(peer.readLine()).isEqualTo("BYE 16777989\r\n");
+            assertThat(result.get(10, TimeUnit.SECONDS).bytes()).isEqualTo(SIZE);
+            assertThat(received.toByteArray()).isEqualTo(FILE);
+        }
+
         @Test
         void encryptedReceiverFindsTheMacAfterATrailingAbortBlock() throws Exception {
             ByteArrayOutputStream received = new ByteArrayOutputStream();
