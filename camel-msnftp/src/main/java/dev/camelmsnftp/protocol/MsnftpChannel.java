@@ -326,6 +326,34 @@ final class MsnftpChannel implements Closeable {
         }
     }
 
+    /**
+     * After the session's last line: waits until {@code deadline} for the peer to close its end of the connection,
+     * discarding whatever it still sends. Returns whether it did (or reset the connection); never throws.
+     */
+    boolean awaitPeerClose(long deadline) {
+        in.clear();
+        try {
+            while (!cancelled) {
+                int n = channel.read(in);
+                if (n < 0) {
+                    return true;
+                }
+                if (n > 0) {
+                    in.clear();
+                } else {
+                    await(SelectionKey.OP_READ, deadline, Phase.BYE);
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return true;
+        } catch (MsnftpException | RuntimeException e) {
+            return false;
+        } finally {
+            in.clear().flip();
+        }
+    }
+
     /** Makes the session's current or next wait end with {@link Kind#CANCELLED}; safe from any thread. */
     void cancel() {
         cancelled = true;

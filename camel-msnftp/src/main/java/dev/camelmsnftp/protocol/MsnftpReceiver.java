@@ -90,7 +90,7 @@ public final class MsnftpReceiver extends MsnftpSession {
                 long code = deliver();
                 ch.writeLine("BYE " + code, deadline(byeTimeout), Phase.OUTCOME);
                 LOG.debug("Received {} bytes ({}), told the sender BYE {}", size, dialect(), code);
-                return new MsnftpResult(size, code, dialect(), code);
+                return completed(ch, new MsnftpResult(size, code, dialect(), code));
             }
             phase = Phase.BYE;
             ch.writeLine("BYE " + ByeCodes.SUCCESS, deadline(byeTimeout), Phase.BYE);
@@ -103,11 +103,11 @@ public final class MsnftpReceiver extends MsnftpSession {
                     long code = deliver();
                     ch.writeLine("ACK " + code, deadline(byeTimeout), Phase.OUTCOME);
                     LOG.debug("Received {} bytes ({}), told the sender ACK {}", size, dialect(), code);
-                    return new MsnftpResult(size, ByeCodes.SUCCESS, dialect(), code);
+                    return completed(ch, new MsnftpResult(size, ByeCodes.SUCCESS, dialect(), code));
                 }
             }
             LOG.debug("Received {} bytes ({})", size, dialect());
-            return new MsnftpResult(size, ByeCodes.SUCCESS, dialect());
+            return completed(ch, new MsnftpResult(size, ByeCodes.SUCCESS, dialect()));
         } catch (MsnftpException e) {
             if (e.kind() == Kind.CANCELLED && phase != Phase.MAC && phase != Phase.OUTCOME) {
                 ch.writeNow("CCL\r\n".getBytes(StandardCharsets.US_ASCII));

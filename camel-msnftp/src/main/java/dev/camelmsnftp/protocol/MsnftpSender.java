@@ -111,13 +111,13 @@ public final class MsnftpSender extends MsnftpSession {
                 phase = Phase.OUTCOME;
                 long bye = awaitBye(ch, outcomeTimeout, Phase.OUTCOME);
                 LOG.debug("Sent {} bytes ({}), receiver delivered it: BYE {}", size, dialect(), bye);
-                return new MsnftpResult(size, bye, dialect(), bye);
+                return completed(ch, new MsnftpResult(size, bye, dialect(), bye));
             }
             phase = Phase.BYE;
             long bye = size == 0 ? awaitByeForEmptyFile(ch) : awaitBye(ch, byeTimeout, Phase.BYE);
             if (bye == MsnftpResult.NO_BYE) {
                 LOG.debug("Sent an empty file; the receiver said TFR and no BYE, as aMSN does: complete all the same");
-                return new MsnftpResult(0, MsnftpResult.NO_BYE, dialect());
+                return completed(ch, new MsnftpResult(0, MsnftpResult.NO_BYE, dialect()));
             }
             if (secure != null) {
                 phase = Phase.MAC;
@@ -126,11 +126,11 @@ public final class MsnftpSender extends MsnftpSession {
                     phase = Phase.OUTCOME;
                     long ack = awaitAck(ch);
                     LOG.debug("Sent {} bytes ({}), receiver said BYE {} and delivered it: ACK {}", size, dialect(), bye, ack);
-                    return new MsnftpResult(size, bye, dialect(), ack);
+                    return completed(ch, new MsnftpResult(size, bye, dialect(), ack));
                 }
             }
             LOG.debug("Sent {} bytes ({}), receiver said BYE {}", size, dialect(), bye);
-            return new MsnftpResult(size, bye, dialect());
+            return completed(ch, new MsnftpResult(size, bye, dialect()));
         } catch (MsnftpException e) {
             if (phase == Phase.DATA && (e.kind() == Kind.CANCELLED || e.kind() == Kind.LOCAL_IO)) {
                 abort(ch, writing[0]);

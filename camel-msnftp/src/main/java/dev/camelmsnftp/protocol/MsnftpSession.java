@@ -9,12 +9,17 @@ import dev.camelmsnftp.invite.TransferKeys;
 import dev.camelmsnftp.protocol.MsnftpException.Kind;
 import dev.camelmsnftp.protocol.MsnftpException.Phase;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * What the two roles of an MSNFTP session, {@link MsnftpSender} and {@link MsnftpReceiver}, share: the dialect (the
  * keys), the time-outs and minimum rate, progress reporting, and the connection, which {@link #cancel()} may end from
  * any thread. One instance runs once.
  */
 public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MsnftpSession.class);
 
     final TransferKeys keys;
     final Duration timeout;
@@ -24,6 +29,7 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
     final long authCookie;
     final boolean pipelining;
     final boolean jdkRc4;
+    final Duration peerClosesFirst;
     private final Object lock = new Object();
     private MsnftpChannel channel;
     private boolean cancelled;
@@ -39,6 +45,7 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
         this.authCookie = b.authCookie;
         this.pipelining = b.pipelining;
         this.jdkRc4 = b.jdkRc4;
+        this.peerClosesFirst = b.peerClosesFirst;
     }
 
     /** The dialect this session speaks: encrypted when it has keys. */
@@ -101,6 +108,17 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
         }
     }
 
+    /**
+     * The session ended as it should, its last line written or read: when the peer is to close first (see
+     * {@link Builder#peerClosesFirst}), waits for that before {@link #run} closes our end. Returns {@code result}.
+     */
+    final MsnftpResult completed(MsnftpChannel ch, MsnftpResult result) {
+        if (peerClosesFirst != null && !ch.awaitPeerClose(MsnftpChannel.deadline(peerClosesFirst))) {
+            LOG.debug("The peer did not close the connection within {} of the end; closing it first", peerClosesFirst);
+        }
+        return result;
+    }
+
     /** The settings both roles take. */
     public abstract static sealed class Builder<B extends Builder<B>> permits MsnftpSender.Builder, MsnftpReceiver.Builder {
 
@@ -112,6 +130,7 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
         long authCookie;
         boolean pipelining = true;
         boolean jdkRc4;
+        Duration peerClosesFirst;
 
         Builder() {
         }
@@ -162,6 +181,18 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
          */
         public B authCookie(long authCookie) {
             this.authCookie = authCookie;
+            return self();
+        }
+
+        /**
+         * Let the peer close the connection first: once the session has ended as it should, wait up to {@code wait} for
+         * the peer's end of the connection (discarding anything more it sends) before closing ours; {@code null}, the
+         * default, closes at once. For the side that accepted the connection: whichever side closes first keeps the
+         * connection in TIME_WAIT for a minute, and on the accepting side that entry sits on the listening port, which
+         * every later listener's bind must step over. Failed sessions close at once.
+         */
+        public B peerClosesFirst(Duration wait) {
+            this.peerClosesFirst = wait;
             return self();
         }
 

@@ -122,7 +122,7 @@ final class InboundTransfer {
                 SocketChannel channel = flow.receiverListens() ? listen(keys) : connect(keys);
                 phase = Phase.TRANSFER;
                 DeliveryOutcome outcome = reportDelivery ? () -> deliverHeld(out, path, keys != null) : null;
-                result = receiver(keys, out, size, room, outcome).run(channel);
+                result = receiver(keys, out, size, room, outcome, flow.receiverListens()).run(channel);
             }
             if (reportDelivery) {
                 LOG.debug("Told {} that file {} was {}", sender, name, result.delivered() ? "delivered" : "not delivered");
@@ -377,7 +377,7 @@ final class InboundTransfer {
     private long authCookie;
 
     private MsnftpReceiver receiver(TransferKeys keys, FileChannel out, long size, DiskSpace.Reservation room,
-                                    DeliveryOutcome outcome) {
+                                    DeliveryOutcome outcome, boolean weListened) {
         MsnftpReceiver built = MsnftpReceiver.builder().localUser(settings.localUser().addressOfRecord())
                 .authCookie(authCookie).keys(keys).sink(out, size).progress((written, total) -> {
                     room.written(written);
@@ -385,7 +385,8 @@ final class InboundTransfer {
                 })
                 .outcome(outcome)
                 .timeout(settings.transferTimeout()).minRate(settings.minTransferRate())
-                .byeTimeout(settings.transferTimeout()).build();
+                .byeTimeout(settings.transferTimeout())
+                .peerClosesFirst(weListened ? Listening.PEER_CLOSE_WAIT : null).build();
         return control.running(built);
     }
 

@@ -184,7 +184,7 @@ final class OutboundTransfer {
                                                                       + accept.ipAddress().orElse("?") + ":"
                                                                       + accept.port().orElse(0));
         }
-        return sender(accept.authCookie().orElse(0), keys, in, settings.transferTimeout()).run(channel);
+        return sender(accept.authCookie().orElse(0), keys, in, settings.transferTimeout(), null).run(channel);
     }
 
     /**
@@ -216,7 +216,8 @@ final class OutboundTransfer {
                     throw Failures.ofConnection(e, cookie, peer.toString(),
                             "The receiver did not connect to port " + listener.port());
                 }
-                MsnftpSender sender = sender(authCookie, keys, in, min(settings.transferTimeout(), AUTHENTICATION_WAIT));
+                MsnftpSender sender = sender(authCookie, keys, in, min(settings.transferTimeout(), AUTHENTICATION_WAIT),
+                        Listening.PEER_CLOSE_WAIT);
                 try {
                     return sender.run(channel);
                 } catch (MsnftpException e) {
@@ -231,13 +232,15 @@ final class OutboundTransfer {
         }
     }
 
-    private MsnftpSender sender(long authCookie, TransferKeys keys, ReadableByteChannel in, Duration authentication) {
+    /** {@code peerClosesFirst}: when we accepted the connection (see {@link Listening#PEER_CLOSE_WAIT}). */
+    private MsnftpSender sender(long authCookie, TransferKeys keys, ReadableByteChannel in, Duration authentication,
+                                Duration peerClosesFirst) {
         MsnftpSender.Builder builder = MsnftpSender.builder()
                 .peerUser(peer.port().isPresent() ? peer.user() : peer.addressOfRecord())
                 .authCookie(authCookie).keys(keys).source(in, source.size())
                 .timeout(settings.transferTimeout()).minRate(settings.minTransferRate())
                 .authenticationTimeout(authentication)
-                .byeTimeout(settings.transferTimeout()).progress(view::progress);
+                .byeTimeout(settings.transferTimeout()).progress(view::progress).peerClosesFirst(peerClosesFirst);
         if (awaitDelivery) {
             builder.awaitOutcome(settings.ackTimeout());
         }

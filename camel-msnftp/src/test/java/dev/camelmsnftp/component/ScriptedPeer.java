@@ -6,14 +6,22 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
@@ -179,6 +187,7 @@ final class ScriptedPeer implements AutoCloseable {
         wire.line("USR " + agent.config().localUser().addressOfRecord() + " " + authCookie);
         expect(wire.readLine(), "FIL " + offer.fileSize().getAsLong());
         wire.line("TFR");
+        wire.keys = keys;
         return wire;
     }
 
@@ -225,6 +234,7 @@ final class ScriptedPeer implements AutoCloseable {
         wire.line("FIL " + size);
         expect(wire.readLine(), "TFR");
         wire.cookie = accept.cookie();
+        wire.keys = accept.keys().orElse(null);
         return wire;
     }
 
@@ -251,6 +261,8 @@ final class ScriptedPeer implements AutoCloseable {
         final OutputStream out;
         /** The Invitation-Cookie of the transfer, when this peer offered it. */
         long cookie;
+        /** The keys of the encrypted dialect (from the receiver's ACCEPT), or null for plain. */
+        TransferKeys keys;
 
         Wire(Socket socket) throws IOException {
             this.socket = socket;
@@ -297,6 +309,56 @@ final class ScriptedPeer implements AutoCloseable {
                 data.write(in.readNBytes(length));
             }
             return data.toByteArray();
+        }
+
+        /**
+         * Sends {@code content} as the sender does: blocks of 2045 bytes, the bodies encrypted with RC4 (the JDK's
+         * ARCFOUR, keyed as SPEC 4.2 says) when the transfer has keys.
+         */
+        void sendFile(byte[] content) throws Exception {
+            byte[] bodies = content;
+            if (keys != null) {
+                Cipher rc4 = Cipher.getInstance("ARCFOUR");
+                rc4.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(
+                        firstSixteenOfSha1(keys.encryptionKey()), "ARCFOUR"));
+                bodies = rc4.doFinal(content);
+            }
+            java.io.ByteArrayOutputStream blocks = new java.io.ByteArrayOutputStream();
+            for (int at = 0; at < bodies.length; at += 2045) {
+                int length = Math.min(2045, bodies.length - at);
+                blocks.write(new byte[] { 0, (byte) length, (byte) (length >> 8) });
+                blocks.write(bodies, at, length);
+            }
+            write(blocks.toByteArray());
+        }
+
+        /** The encrypted dialect's {@code MAC} line for {@code content} (HMAC-SHA1 keyed as SPEC 4.2 says). */
+        byte[] macLine(byte[] content) throws Exception {
+            Mac hmac = Mac.getInstance("HmacSHA1");
+            hmac.init(new SecretKeySpec(firstSixteenOfSha1(keys.hashKey()), "HmacSHA1"));
+            String mac = Base64.getEncoder().encodeToString(hmac.doFinal(content));
+            return ("MAC " + mac + "\u0000\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+
+        private static byte[] firstSixteenOfSha1(byte[] key) throws Exception {
+            return Arrays.copyOf(MessageDigest.getInstance("SHA-1").digest(key), 16);
+        }
+
+        /**
+         * Whether the other side neither sends a byte nor closes its end for {@code period}: a window we watch, not a
+         * wait for something to happen.
+         */
+        boolean silentFor(Duration period) throws IOException {
+            int before = socket.getSoTimeout();
+            socket.setSoTimeout((int) period.toMillis());
+            try {
+                in.read();
+                return false;
+            } catch (SocketTimeoutException e) {
+                return true;
+            } finally {
+                socket.setSoTimeout(before);
+            }
         }
 
         /** A data block (flag 0) with {@code length} bytes of body. */

@@ -275,6 +275,46 @@ class MsnftpPeerBehaviourTest {
         }
     }
 
+    /**
+     * The side that accepted the connection lets the peer close first ({@code peerClosesFirst}): it waits for the peer's
+     * end after the last line, but a peer that never closes holds it only for that wait. (That our end stays open until
+     * the peer closes, in every flow and dialect, is MsnftpConnectionCloseTest's.)
+     */
+    @Nested
+    class Closing {
+
+        @Test
+        void aSenderThatNeverClosesHoldsTheReceiverOnlyForTheWait() throws Exception {
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            RawPeer peer = connect(false);
+            Future<MsnftpResult> result = receive(receiver(Channels.newChannel(received)).peerClosesFirst(SHORT));
+            senderHandshake(peer, "MSNFTP");
+            peer.send(framed(FILE));
+            assertThat(peer.readLine()).isEqualTo("BYE 16777989\r\n");
+            peer.send("anything after the end is read and dropped\r\n");
+            assertThat(result.get(10, TimeUnit.SECONDS).bytes()).as("complete, though the sender kept its end open")
+                    .isEqualTo(SIZE);
+            assertThat(received.toByteArray()).isEqualTo(FILE);
+            assertThat(peer.closedWithoutMoreBytes()).as("then the receiver closed").isTrue();
+        }
+
+        @Test
+        void aReceiverThatNeverClosesHoldsTheSenderOnlyForTheWait() throws Exception {
+            RawPeer peer = connect(false);
+            Future<MsnftpResult> result = send(sender().peerClosesFirst(SHORT));
+            peer.send("VER MSNFTP\r\n");
+            assertThat(peer.readLine()).isEqualTo("VER MSNFTP\r\n");
+            peer.send("USR " + USER + " " + COOKIE + "\r\n");
+            assertThat(peer.readLine()).isEqualTo("FIL 5000\r\n");
+            peer.send("TFR\r\n");
+            assertThat(peer.read(SIZE + 9)).isEqualTo(framed(FILE));
+            peer.send("BYE 16777989\r\n");
+            assertThat(result.get(10, TimeUnit.SECONDS).byeCode()).as("complete, though the receiver kept its end open")
+                    .isEqualTo(ByeCodes.SUCCESS);
+            assertThat(peer.closedWithoutMoreBytes()).as("then the sender closed").isTrue();
+        }
+    }
+
     @Nested
     class SenderFailures {
 
