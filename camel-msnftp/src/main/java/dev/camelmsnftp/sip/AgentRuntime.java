@@ -38,7 +38,7 @@ import gov.nist.javax.sip.clientauthutils.UserCredentials;
 /**
  * What the parts of one agent share: its settings, stack and message builder, its timer and listener executor, its
  * digest credentials, the requests waiting for their final response, the CSeq of out-of-dialog requests, and whether
- * it runs. Futures complete on the executor, never on JAIN-SIP's event thread.
+ * it runs. Futures complete on the executor, never on the JAIN-SIP thread that received the answer.
  */
 final class AgentRuntime {
 
@@ -170,14 +170,15 @@ final class AgentRuntime {
     }
 
     /**
-     * Drops a terminated client transaction from the stack's table and lets go of its messages now; JAIN-SIP would do
-     * it on the transaction's next timer tick, which lags far behind under load (one timer thread ticks every
-     * transaction every 500 ms). The tick still comes, finds it terminated and ends the timer.
+     * Drops a terminated client transaction from the stack's table now; JAIN-SIP would do it on the transaction's next
+     * timer tick, which lags far behind under load (one timer thread ticks every transaction every 500 ms). The tick
+     * still comes, finds it terminated and ends the timer. Its messages JAIN-SIP lets go of itself when it terminates
+     * (reentrant listener, {@code RELEASE_REFERENCES_STRATEGY=Normal}); doing that here as well raced JAIN-SIP's own
+     * clean-up on the thread that received the answer.
      */
     void forget(ClientTransaction transaction) {
         if (transaction instanceof SIPClientTransaction terminated) {
             stack.stack().removeTransaction(terminated);
-            terminated.cleanUp();
         }
     }
 

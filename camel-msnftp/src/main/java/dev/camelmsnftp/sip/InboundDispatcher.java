@@ -38,7 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What an agent does with the requests its stack routes to it, on JAIN-SIP's event thread: MESSAGEs to the listener
+ * What an agent does with the requests its stack routes to it, on the JAIN-SIP thread that received each (several at
+ * once: the UDP threads, a reader thread per TCP/TLS connection): MESSAGEs to the listener
  * of their content type (on the agent's executor), INVITEs answered 200 and kept as incoming IM sessions, BYE, OPTIONS,
  * CANCEL, 405 to the rest. Counts what it received.
  */
@@ -176,13 +177,16 @@ final class InboundDispatcher implements SharedStack.Agent {
         if (transaction != null) {
             return transaction;
         }
-        if (runtime.stack().serverTransactions() >= runtime.config().maxServerTransactions()) {
-            // JAIN-SIP's own bound is loose under a burst (it counts before our thread adds to the table): this is exact
+        try {
+            // JAIN-SIP's own bound is loose under a burst (it counts before a thread adds to the table), and requests
+            // come on several threads at once: counting and adding under one lock per stack makes this one exact
+            synchronized (runtime.stack()) {
+                if (runtime.stack().serverTransactions() < runtime.config().maxServerTransactions()) {
+                    return runtime.provider().getNewServerTransaction(event.getRequest());
+                }
+            }
             SipMessages.respondStatelessly(runtime.provider(), event.getRequest(), Response.SERVICE_UNAVAILABLE);
             return null;
-        }
-        try {
-            return runtime.provider().getNewServerTransaction(event.getRequest());
         } catch (TransactionAlreadyExistsException retransmission) {
             return null;
         } catch (SipException | RuntimeException e) {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One request we sent, until its final response: retries once with digest credentials on 401/407, fails on a
  * 3xx-6xx, a transaction time-out or our own time-out. Completes its future on the agent's executor, never on the
- * JAIN-SIP event thread.
+ * JAIN-SIP thread that received the answer.
  */
 final class Outgoing implements SharedStack.ResponseHandler {
 
@@ -42,14 +42,14 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     /**
      * @param dialog    the dialog to send in, or null out of dialog
-     * @param onSuccess run on the event thread for a 2xx before the future completes (an INVITE's ACK), or null
+     * @param onSuccess run on the JAIN-SIP thread that received a 2xx, before the future completes (an INVITE's ACK), or null
      */
     Outgoing(AgentRuntime runtime, ClientTransaction transaction, Dialog dialog, Consumer<ResponseEvent> onSuccess) {
         this(runtime, transaction, dialog, onSuccess, null);
     }
 
     /**
-     * @param onLaterSuccess run on the event thread for every 2xx that comes after the outcome was decided: a forking
+     * @param onLaterSuccess run on the JAIN-SIP thread that received it, for every 2xx that comes after the outcome was decided: a forking
      *                       proxy's further answers to an INVITE, or an answer after our time-out; or null to ignore them
      */
     Outgoing(AgentRuntime runtime, ClientTransaction transaction, Dialog dialog, Consumer<ResponseEvent> onSuccess,
@@ -194,9 +194,9 @@ final class Outgoing implements SharedStack.ResponseHandler {
     }
 
     /**
-     * Reports the answer, then ends the transaction; both on the agent's executor, not on JAIN-SIP's event thread, which
-     * would otherwise wait there for the transaction's lock while the thread that received the response still holds it
-     * (0.4 ms, for one response in five on loopback, during which no other SIP event of the JVM is delivered).
+     * Reports the answer, then ends the transaction; both on the agent's executor, not on the JAIN-SIP thread that
+     * received the answer, which holds the transaction's lock while it calls us (with JAIN-SIP's single event thread,
+     * before the reentrant listener, that thread waited 0.4 ms for the lock for one response in five on loopback).
      */
     void complete(SipResponse response) {
         finish();

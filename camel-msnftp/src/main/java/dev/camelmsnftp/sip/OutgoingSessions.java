@@ -149,13 +149,17 @@ final class OutgoingSessions {
         }
     }
 
-    /** The INVITE was answered 2xx: ACK it at once (on the event thread), then let messages flow. */
+    /**
+     * The INVITE was answered 2xx: ACK it at once (on the JAIN-SIP thread that received the answer), then let messages
+     * flow. The dialog knows its session before the ACK leaves: the peer's BYE or MESSAGE in it may be handled on another
+     * thread as soon as the ACK is out.
+     */
     private void confirm(ResponseEvent event, ImSession session) {
         Dialog dialog = event.getDialog();
         try {
             long number = ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber();
-            dialog.sendAck(dialog.createAck(number));
             dialog.setApplicationData(session);
+            dialog.sendAck(dialog.createAck(number));
             runtime.executeOrRun(() -> session.established().complete(dialog));
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
             runtime.executeOrRun(() -> session.established().completeExceptionally(
@@ -166,16 +170,22 @@ final class OutgoingSessions {
     /**
      * A 2xx to one of our INVITEs for a dialog we do not keep: a forking proxy sent the INVITE to several instances of
      * the peer and more than one answered (or one answered after we gave up). RFC 3261 13.2.2.4: ACK it, then end it
-     * with BYE, so that the instance does not hold a session nobody uses. Runs on the event thread; JAIN-SIP answers
+     * with BYE, so that the instance does not hold a session nobody uses. Runs on the JAIN-SIP thread that received it
+     * (two copies of such a 2xx, which belong to no transaction, may come on two threads at once); JAIN-SIP answers
      * retransmissions of an ACKed 2xx itself.
      */
     void endExtraDialog(ResponseEvent event) {
         Dialog dialog = event.getDialog();
-        if (dialog == null || dialog.getApplicationData() != null) {
-            // ours (the session's dialog), one already being ended, or none to answer in
+        if (dialog == null) {
             return;
         }
-        dialog.setApplicationData(EXTRA_DIALOG);
+        synchronized (dialog) {
+            if (dialog.getApplicationData() != null) {
+                // ours (the session's dialog), or one already being ended
+                return;
+            }
+            dialog.setApplicationData(EXTRA_DIALOG);
+        }
         try {
             long number = ((CSeqHeader) event.getResponse().getHeader(CSeqHeader.NAME)).getSeqNumber();
             dialog.sendAck(dialog.createAck(number));

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * from either, answers OPTIONS, and keeps itself registered. Start with {@link #start(SipAgentConfig)}, stop with
  * {@link #close()}. Thread-safe.
  * <p>
- * Listeners run on the agent's executor; JAIN-SIP's event thread only routes. Futures complete on the executor too.
+ * Listeners run on the agent's executor; JAIN-SIP's threads only route. Futures complete on the executor too.
  * <p>
  * This class puts together the parts that do the work: {@link Registration}, {@link OutgoingSessions} and
  * {@link RequestSender} for what we send, {@link InboundDispatcher} and {@link IncomingSessions} for what we receive,
