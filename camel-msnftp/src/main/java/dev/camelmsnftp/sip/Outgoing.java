@@ -42,15 +42,17 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     /**
      * @param dialog    the dialog to send in, or null out of dialog
-     * @param onSuccess run on the JAIN-SIP thread that received a 2xx, before the future completes (an INVITE's ACK), or null
+     * @param onSuccess run on the JAIN-SIP thread that received a 2xx, before the future completes (an INVITE's ACK),
+     *                  or null
      */
     Outgoing(AgentRuntime runtime, ClientTransaction transaction, Dialog dialog, Consumer<ResponseEvent> onSuccess) {
         this(runtime, transaction, dialog, onSuccess, null);
     }
 
     /**
-     * @param onLaterSuccess run on the JAIN-SIP thread that received it, for every 2xx that comes after the outcome was decided: a forking
-     *                       proxy's further answers to an INVITE, or an answer after our time-out; or null to ignore them
+     * @param onLaterSuccess run on the JAIN-SIP thread that received it, for every 2xx that comes after the outcome
+     *                       was decided: a forking proxy's further answers to an INVITE, or an answer after our
+     *                       time-out; or null to ignore them
      */
     Outgoing(AgentRuntime runtime, ClientTransaction transaction, Dialog dialog, Consumer<ResponseEvent> onSuccess,
              Consumer<ResponseEvent> onLaterSuccess) {

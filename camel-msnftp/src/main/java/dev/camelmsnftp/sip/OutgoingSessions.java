@@ -151,8 +151,8 @@ final class OutgoingSessions {
 
     /**
      * The INVITE was answered 2xx: ACK it at once (on the JAIN-SIP thread that received the answer), then let messages
-     * flow. The dialog knows its session before the ACK leaves: the peer's BYE or MESSAGE in it may be handled on another
-     * thread as soon as the ACK is out.
+     * flow. The dialog knows its session before the ACK leaves: the peer's BYE or MESSAGE in it may be handled on
+     * another thread as soon as the ACK is out.
      */
     private void confirm(ResponseEvent event, ImSession session) {
         Dialog dialog = event.getDialog();

@@ -276,9 +276,9 @@ class MsnftpPeerBehaviourTest {
     }
 
     /**
-     * The side that accepted the connection lets the peer close first ({@code peerClosesFirst}): it waits for the peer's
-     * end after the last line, but a peer that never closes holds it only for that wait. (That our end stays open until
-     * the peer closes, in every flow and dialect, is MsnftpConnectionCloseTest's.)
+     * The side that accepted the connection lets the peer close first ({@code peerClosesFirst}): it waits for the
+     * peer's end after the last line, but a peer that never closes holds it only for that wait. (That our end stays
+     * open until the peer closes, in every flow and dialect, is MsnftpConnectionCloseTest's.)
      */
     @Nested
     class Closing {
