@@ -51,6 +51,8 @@ public final class TransferManager implements AutoCloseable {
     private final Executor executor;
     private final Map<Long, OutboundTransfer> outbound = new ConcurrentHashMap<>();
     private final Map<String, InboundTransfer> inbound = new ConcurrentHashMap<>();
+    /** Inbound transfers that ended lately: a late copy of one's INVITE is not a new offer. */
+    private final RecentlyEnded recentlyEnded = new RecentlyEnded();
     private final List<InboundHandler> handlers = new CopyOnWriteArrayList<>();
     private final Map<InboundHandler, Slots> slots = new ConcurrentHashMap<>();
     private final DiskSpace space = new DiskSpace();
@@ -338,6 +340,11 @@ public final class TransferManager implements AutoCloseable {
         if (inbound.containsKey(key)) {
             return 200;
         }
+        if (recentlyEnded.contains(key)) {
+            LOG.debug("INVITE from {} for cookie {} again after its transfer ended: a late copy, ignored", sender,
+                    invite.cookie());
+            return 200;
+        }
         String name = invite.fileName().get();
         Optional<InboundHandler> chosen = handlerFor(sender);
         if (closed || chosen.isEmpty()) {
@@ -445,6 +452,7 @@ public final class TransferManager implements AutoCloseable {
     }
 
     private void ended(InboundTransfer transfer, Slots of) {
+        recentlyEnded.add(transfer.key());
         inbound.remove(transfer.key(), transfer);
         untrack(transfer.view(), transfer.offer().sender().toString());
         signalActivity();

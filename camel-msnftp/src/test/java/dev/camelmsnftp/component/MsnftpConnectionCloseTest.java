@@ -1,12 +1,9 @@
 package dev.camelmsnftp.component;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.sip.SipMode;
@@ -16,7 +13,6 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,18 +47,8 @@ class MsnftpConnectionCloseTest extends MsnftpTestSupport {
         };
     }
 
-    static Stream<Arguments> flowsAndDialects() {
-        List<Arguments> rows = new ArrayList<>();
-        for (Flow flow : Flow.values()) {
-            for (Dialect dialect : Dialect.values()) {
-                rows.add(Arguments.of(flow, dialect));
-            }
-        }
-        return rows.stream();
-    }
-
     @ParameterizedTest(name = "flow {0}, {1}")
-    @MethodSource("flowsAndDialects")
+    @MethodSource("flowsAndDialects") // MsnftpTestSupport's
     void theReceiverLetsASenderThatConnectedCloseFirst(Flow flow, Dialect dialect) throws Exception {
         byte[] content = content(flow, dialect);
         MockEndpoint received = getMockEndpoint("mock:received");
@@ -83,7 +69,7 @@ class MsnftpConnectionCloseTest extends MsnftpTestSupport {
     }
 
     @ParameterizedTest(name = "flow {0}, {1}")
-    @MethodSource("flowsAndDialects")
+    @MethodSource("flowsAndDialects") // MsnftpTestSupport's
     void theSenderLetsAReceiverThatConnectedCloseFirst(Flow flow, Dialect dialect) throws Exception {
         byte[] content = content(flow, dialect);
         boolean weListen = flow == Flow.A;

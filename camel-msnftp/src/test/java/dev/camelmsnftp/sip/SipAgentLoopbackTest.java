@@ -135,10 +135,7 @@ class SipAgentLoopbackTest {
         bob.addMessageListener("text/x-msmsgsinvite", message -> 200);
         alice.addMessageListener("text/x-msmsgsinvite", message -> 200);
         byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
-        assertThat(alice.sendMessage(SipTesting.address(bob), INVITE_TYPE, body).get(10, TimeUnit.SECONDS).status())
-                .isEqualTo(200);
-        assertThat(bob.sendMessage(SipTesting.address(alice), INVITE_TYPE, body).get(10, TimeUnit.SECONDS).status())
-                .isEqualTo(200);
+        oneMessageEachWay(alice, bob, body);
 
         List<java.net.Socket> connections = new ArrayList<>(alice.sharedStack().connections());
         connections.addAll(bob.sharedStack().connections());
@@ -163,23 +160,25 @@ class SipAgentLoopbackTest {
         alice.addMessageListener("text/x-msmsgsinvite", message -> 200);
         byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
         // the first exchange sets up what is set up once (connections, IM sessions)
-        assertThat(alice.sendMessage(SipTesting.address(bob), INVITE_TYPE, body).get(10, TimeUnit.SECONDS).status())
-                .isEqualTo(200);
-        assertThat(bob.sendMessage(SipTesting.address(alice), INVITE_TYPE, body).get(10, TimeUnit.SECONDS).status())
-                .isEqualTo(200);
+        oneMessageEachWay(alice, bob, body);
         Map<Long, Long> before = eventThreadWaits();
         assertThat(before).as("JAIN-SIP's event threads").isNotEmpty();
 
         for (int i = 0; i < 20; i++) {
-            assertThat(alice.sendMessage(SipTesting.address(bob), INVITE_TYPE, body).get(10, TimeUnit.SECONDS).status())
-                    .isEqualTo(200);
-            assertThat(bob.sendMessage(SipTesting.address(alice), INVITE_TYPE, body).get(10, TimeUnit.SECONDS).status())
-                    .isEqualTo(200);
+            oneMessageEachWay(alice, bob, body);
         }
 
         Map<Long, Long> after = eventThreadWaits();
         before.forEach((thread, waits) -> assertThat(after.getOrDefault(thread, waits))
                 .as("times event thread %d waited for an event during 80 messages", thread).isEqualTo(waits));
+    }
+
+    /** alice sends bob one MESSAGE, then bob alice; both are answered 200. */
+    private static void oneMessageEachWay(SipAgent alice, SipAgent bob, byte[] body) throws Exception {
+        assertThat(alice.sendMessage(SipTesting.address(bob), INVITE_TYPE, body).get(10, TimeUnit.SECONDS).status())
+                .isEqualTo(200);
+        assertThat(bob.sendMessage(SipTesting.address(alice), INVITE_TYPE, body).get(10, TimeUnit.SECONDS).status())
+                .isEqualTo(200);
     }
 
     /** How often each of JAIN-SIP's event threads in this JVM has waited so far, by thread id. */
@@ -212,10 +211,7 @@ class SipAgentLoopbackTest {
         alice.addMessageListener("text/x-msmsgsinvite", message -> 200);
         byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < 20; i++) {
-            assertThat(alice.sendMessage(SipTesting.address(bob), INVITE_TYPE, body).get(10, TimeUnit.SECONDS).status())
-                    .isEqualTo(200);
-            assertThat(bob.sendMessage(SipTesting.address(alice), INVITE_TYPE, body).get(10, TimeUnit.SECONDS).status())
-                    .isEqualTo(200);
+            oneMessageEachWay(alice, bob, body);
         }
 
         for (SipAgent agent : List.of(alice, bob)) {

@@ -20,6 +20,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCodec;
 import dev.camelmsnftp.sip.IncomingMessage;
 import dev.camelmsnftp.sip.SipAgent;
@@ -172,6 +173,39 @@ class TransferManagerTest {
         } finally {
             file.delete();
         }
+    }
+
+    /**
+     * A late copy of a File Transfer INVITE (a proxy retrying, as a new transaction, a MESSAGE whose answer it missed)
+     * that comes after the transfer ended is not a new offer: it is answered 200 and nothing starts. Taken as new, it got
+     * a second ACCEPT the sender ignored and held a slot and a temporary file until the accept time-out.
+     */
+    @ParameterizedTest(name = "flow {0}, {1}")
+    @MethodSource("flowsAndModes")
+    void aLateCopyOfAnInviteAfterItsTransferEndedStartsNothing(Flow flow, SipMode mode) throws Exception {
+        bobReceives(settings("bob@corp.example").alwaysListen(flow == Flow.C), "*");
+        Path source = file("late.bin", 5_000);
+        TransferResult result = alice.send(bobAddress(), FileSource.of(source, "late.bin"),
+                settings("alice@corp.example").connectivity(flow != Flow.B).sipMode(mode).build());
+        assertThat(result.flow()).isEqualTo(flow);
+        ReceivedFile file = received.poll(10, TimeUnit.SECONDS);
+        assertThat(file).isNotNull();
+        file.delete();
+        await("bob's transfer ended").atMost(Duration.ofSeconds(5)).until(() -> bob.activeTransfers() == 0);
+
+        Invitation.Builder copy = Invitation.invite(result.cookie(), "late.bin", 5_000);
+        if (flow == Flow.B) {
+            copy.connectivityN();
+        }
+        assertThat(aliceAgent.sendMessage(bobAddress(), TransferManager.CONTENT_TYPE,
+                InvitationCodec.formatBytes(copy.build()), mode).get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+
+        assertThat(bob.activeTransfers()).as("no transfer started for the copy").isZero();
+        assertThat(bob.transfers()).isEmpty();
+    }
+
+    static Stream<Arguments> flowsAndModes() {
+        return Stream.of(Flow.values()).flatMap(flow -> Stream.of(SipMode.values()).map(mode -> Arguments.of(flow, mode)));
     }
 
     @Test
