@@ -10,7 +10,6 @@ import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.transfer.Flow;
 import org.apache.camel.RoutesBuilder;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,15 +29,7 @@ class MsnftpAcceptAnswerTest extends MsnftpTestSupport {
 
     @Override
     protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(bobReceives("*", "exceptionHandler=#failures")).routeId("bob").convertBodyTo(byte[].class)
-                        .to("mock:received");
-                from(carolReceives("alwaysListen=true&exceptionHandler=#failures")).routeId("carol")
-                        .convertBodyTo(byte[].class).to("mock:received");
-            }
-        };
+        return receiversToMock();
     }
 
     static Stream<Arguments> listeningFlowsDialectsAndModes() {

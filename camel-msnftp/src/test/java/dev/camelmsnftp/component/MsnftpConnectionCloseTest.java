@@ -10,7 +10,6 @@ import dev.camelmsnftp.sip.SipMode;
 import dev.camelmsnftp.transfer.Flow;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,15 +35,7 @@ class MsnftpConnectionCloseTest extends MsnftpTestSupport {
 
     @Override
     protected RoutesBuilder createRouteBuilder() {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(bobReceives("*", "exceptionHandler=#failures")).routeId("bob").convertBodyTo(byte[].class)
-                        .to("mock:received");
-                from(carolReceives("alwaysListen=true&exceptionHandler=#failures")).routeId("carol")
-                        .convertBodyTo(byte[].class).to("mock:received");
-            }
-        };
+        return receiversToMock();
     }
 
     @ParameterizedTest(name = "flow {0}, {1}")

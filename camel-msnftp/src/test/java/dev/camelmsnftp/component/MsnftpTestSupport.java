@@ -19,6 +19,8 @@ import dev.camelmsnftp.transfer.Flow;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,6 +133,22 @@ abstract class MsnftpTestSupport extends CamelTestSupport {
     static String sending(Flow flow, Dialect dialect, SipMode mode) {
         return "connectivity=" + (flow != Flow.B) + "&encryption=" + (dialect.encrypted() ? "required" : "disabled")
                + "&sipMode=" + mode.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The consumers {@link #receiverFor} offers to, bob (flows A and B) and carol (alwaysListen, flow C), each handing
+     * its files as bytes to {@code mock:received}; their failures go to {@link #consumerFailures}.
+     */
+    static RoutesBuilder receiversToMock() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(bobReceives("*", "exceptionHandler=#failures")).routeId("bob").convertBodyTo(byte[].class)
+                        .to("mock:received");
+                from(carolReceives("alwaysListen=true&exceptionHandler=#failures")).routeId("carol")
+                        .convertBodyTo(byte[].class).to("mock:received");
+            }
+        };
     }
 
     /** Sets header {@code sha256} to the SHA-256 of the received file, read as a stream (the body stays a File). */
