@@ -32,7 +32,7 @@ import dev.camelmsnftp.sip.SipMode;
  * files, sent one after the other, and 8 at a time through one route; {@code bench.warmupFiles} (1000): small files
  * through each copier before those runs;</li>
  * <li>{@code bench.sustainedCount} (10000; 0 skips): small files sent one after the other through the component,
- * watching the heap;</li>
+ * watching the heap, then through camel-ftp: the two rates nearest a steady state that this run gets;</li>
  * <li>{@code bench.hugeMiB} (4096; 0 skips; the largest size MSNFTP can announce is 4 GiB - 1 byte): one more large-file
  * run of the baseline and the component, when the disk has room for three copies;</li>
  * <li>{@code bench.only} (all): only the rows whose key contains one of these comma-separated words, with the
@@ -433,7 +433,9 @@ public final class Benchmark {
 
     /**
      * Sends {@code sustainedCount} small files one after the other through the component and watches the heap: the
-     * largest live heap after any collection, the collections, and the live heap when they are done.
+     * largest live heap after any collection, the collections, and the live heap when they are done. Then the same
+     * files through camel-ftp: by then the JVM has run every small-file row, so the two rates are the nearest this
+     * benchmark comes to a steady state (the small-file rows' 1000 files are too few for the JIT to be done).
      */
     private void sustained() throws Exception {
         Path sources = Files.createDirectories(dir.resolve("sustained"));
@@ -444,40 +446,58 @@ public final class Benchmark {
             files.put(file, Measurements.checksum(file));
         }
         List<Path> list = List.copyOf(files.keySet());
-        try (ComponentCopier component = new ComponentCopier("disabled", "session", dir.resolve("c-sustained"),
+        double component;
+        try (ComponentCopier copier = new ComponentCopier("disabled", "session", dir.resolve("c-sustained"),
                 sustainedCount)) {
-            for (int i = 0; i < warmups(list); i++) {
-                component.send(list.get(i));
-            }
-            component.awaitArrivals(list.subList(0, warmups(list)));
+            warmUp(copier, list);
             long idle = heap.reset();
             long idleDirect = Measurements.directMemory();
             long collections = Measurements.collections();
-            long start = System.nanoTime();
-            for (int sent = 0; sent < sustainedCount; sent += list.size()) {
-                List<Path> pass = list.subList(0, Math.min(list.size(), sustainedCount - sent));
-                component.clearArrivals();
-                for (Path file : pass) {
-                    component.send(file);
-                }
-                component.awaitArrivals(pass);
-            }
-            long nanos = System.nanoTime() - start;
+            Work before = Work.now();
+            long nanos = sendAll(copier, list);
+            double[] work = perFile(before, sustainedCount);
             long peak = heap.peakAfterGc();
             long gcs = Measurements.collections() - collections;
             long live = Measurements.liveHeap();
-            out.printf("%nSustained: %,d small files one after the other through the component (session mode), %.0f"
-                       + " files/s%n", sustainedCount, sustainedCount / (nanos / 1e9));
+            component = sustainedCount / (nanos / 1e9);
+            out.printf("%nSustained: %,d small files one after the other, each path after %d warm-up files%n",
+                    sustainedCount, Integer.getInteger("bench.warmupFiles", WARM_UP_FILES));
+            out.printf("  %-48s %6.0f files/s, %5.2f cpu ms and %3.0f switches per file%n",
+                    "msnftp producer (session mode):", component, work[0], work[1]);
             out.printf("  heap: idle %.1f MiB, largest after any collection %.1f MiB of %d MiB, %d collections,"
                        + " live when done %.1f MiB (%+.1f MiB); direct memory %+.1f MiB%n", idle / (double) MIB,
                     peak / (double) MIB, Runtime.getRuntime().maxMemory() / MIB, gcs, live / (double) MIB,
                     (live - idle) / (double) MIB, (Measurements.directMemory() - idleDirect) / (double) MIB);
-            verifyAll(files, component.inbox());
+            verifyAll(files, copier.inbox());
+        }
+        try (ServerCopier ftp = new ServerCopier(ServerCopier.Kind.FTP, dir.resolve("s-sustained"))) {
+            warmUp(ftp, list);
+            Work before = Work.now();
+            long nanos = sendAll(ftp, list);
+            double[] work = perFile(before, sustainedCount);
+            double rate = sustainedCount / (nanos / 1e9);
+            out.printf("  %-48s %6.0f files/s, %5.2f cpu ms and %3.0f switches per file%n",
+                    "camel-ftp producer, the same files after it:", rate, work[0], work[1]);
+            out.printf("  sustained msnftp / camel-ftp: %.2fx%n", component / rate);
+            verifyAll(files, ftp.received());
         }
         Measurements.deleteContents(sources);
     }
 
-    /** Copies before the measured ones, so that the JIT has compiled the path being measured. */
+    /** Sends {@code sustainedCount} files one after the other, the list over again as often as needed; nanoseconds. */
+    private long sendAll(FileSender sender, List<Path> list) throws Exception {
+        long start = System.nanoTime();
+        for (int sent = 0; sent < sustainedCount; sent += list.size()) {
+            List<Path> pass = list.subList(0, Math.min(list.size(), sustainedCount - sent));
+            sender.clearArrivals();
+            for (Path file : pass) {
+                sender.send(file);
+            }
+            sender.awaitArrivals(pass);
+        }
+        return System.nanoTime() - start;
+    }
+
     /**
      * Small files through each copier before the small-files runs: JAIN-SIP, Camel and the component are much more code
      * than a raw socket, and after 100 files the JIT was still compiling a fifth of the time; the same for every row.

@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,9 @@ final class SessionLayerCopier implements Copier {
             this.label = label;
         }
     }
+
+    /** As the component's {@code Listening.PEER_CLOSE_WAIT}. */
+    private static final Duration PEER_CLOSE_WAIT = Duration.ofSeconds(1);
 
     private final Variant variant;
     private final ExecutorService executor;
@@ -79,8 +83,10 @@ final class SessionLayerCopier implements Copier {
             try (SocketChannel socket = server.accept();
                     FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                             StandardOpenOption.TRUNCATE_EXISTING)) {
+                // as the component's receiver that listened: the sender closes first, so that no TIME_WAIT stays on
+                // the listening port (thousands of them slow every later bind, and run out the ephemeral ports)
                 MsnftpReceiver.Builder receiver = MsnftpReceiver.builder().localUser("bob@bench.example")
-                        .authCookie(AUTH_COOKIE).sink(out, size);
+                        .authCookie(AUTH_COOKIE).sink(out, size).peerClosesFirst(PEER_CLOSE_WAIT);
                 if (keys != null) {
                     receiver.keys(keys);
                 }
