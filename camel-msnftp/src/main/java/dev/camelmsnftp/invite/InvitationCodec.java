@@ -83,6 +83,28 @@ public final class InvitationCodec {
         return build(known, unknown);
     }
 
+    /**
+     * Whether {@code body} has an {@code Invitation-Command} line with {@code command}, without parsing the rest: a
+     * look before deciding where to parse it. Lines, names and values are taken as {@link #parse} takes them, so when
+     * this says yes, {@code parse} gives that command or refuses the body (two different commands), never another.
+     */
+    public static boolean commandIs(byte[] body, InvitationCommand command) {
+        if (body.length > MAX_BODY_BYTES) {
+            return false;
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        for (int start = 0, end; start <= text.length(); start = end + (text.startsWith("\r\n", end) ? 2 : 1)) {
+            end = lineEnd(text, start);
+            int colon = text.indexOf(':', start);
+            if (colon >= 0 && colon < end
+                && InvitationField.byName(text.substring(start, colon).trim())
+                        .filter(field -> field == InvitationField.INVITATION_COMMAND).isPresent()) {
+                return InvitationCommand.fromWire(text.substring(colon + 1, end)).filter(command::equals).isPresent();
+            }
+        }
+        return false;
+    }
+
     /** Where the line that starts at {@code from} ends: the index of its CR or LF, or the end of {@code text}. */
     private static int lineEnd(String text, int from) {
         for (int i = from; i < text.length(); i++) {

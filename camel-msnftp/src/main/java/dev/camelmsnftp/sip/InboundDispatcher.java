@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What an agent does with the requests its stack routes to it, on the JAIN-SIP thread that received each (several at
  * once: the UDP threads, a reader thread per TCP/TLS connection): MESSAGEs to the listener
- * of their content type (on the agent's executor), INVITEs answered 200 and kept as incoming IM sessions, BYE, OPTIONS,
+ * of their content type (on the agent's executor, or on that thread for a message the listener calls quick), INVITEs
+ * answered 200 and kept as incoming IM sessions, BYE, OPTIONS,
  * CANCEL, 405 to the rest. Counts what it received.
  */
 final class InboundDispatcher implements SharedStack.Agent {
@@ -219,26 +220,40 @@ final class InboundDispatcher implements SharedStack.Agent {
     }
 
     private void deliver(MessageListener listener, IncomingMessage message, ServerTransaction transaction) {
+        Runnable handling = () -> {
+            int status;
+            try {
+                status = listener.onMessage(message);
+            } catch (RuntimeException e) {
+                LOG.warn("Message listener failed on {}", message, e);
+                status = Response.SERVER_INTERNAL_ERROR;
+            }
+            if (transaction != null) {
+                respond(transaction, status < 200 || status > 699 ? Response.SERVER_INTERNAL_ERROR : status, null);
+            } else if (status >= 300) {
+                LOG.debug("Listener answered {} to a message carried in an INVITE", status);
+            }
+        };
+        if (quick(listener, message)) {
+            handling.run();
+            return;
+        }
         try {
-            runtime.execute(() -> {
-                int status;
-                try {
-                    status = listener.onMessage(message);
-                } catch (RuntimeException e) {
-                    LOG.warn("Message listener failed on {}", message, e);
-                    status = Response.SERVER_INTERNAL_ERROR;
-                }
-                if (transaction != null) {
-                    respond(transaction, status < 200 || status > 699 ? Response.SERVER_INTERNAL_ERROR : status, null);
-                } else if (status >= 300) {
-                    LOG.debug("Listener answered {} to a message carried in an INVITE", status);
-                }
-            });
+            runtime.execute(handling);
         } catch (RejectedExecutionException e) {
             LOG.warn("Too many messages waiting; answering 503 to {}", message);
             if (transaction != null) {
                 respond(transaction, Response.SERVICE_UNAVAILABLE, null);
             }
+        }
+    }
+
+    private static boolean quick(MessageListener listener, IncomingMessage message) {
+        try {
+            return listener.quick(message);
+        } catch (RuntimeException e) {
+            LOG.debug("Message listener could not tell whether {} is quick", message, e);
+            return false;
         }
     }
 

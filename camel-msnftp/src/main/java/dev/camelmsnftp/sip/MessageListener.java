@@ -1,12 +1,23 @@
 package dev.camelmsnftp.sip;
 
 /**
- * Receives MESSAGE requests of the content types it was registered for. Runs on the agent's executor, never on a
- * JAIN-SIP thread; the status it returns is the response the agent sends (200 when it took the message, 400
- * for a body it found malformed, 415 for one it cannot read).
+ * Receives MESSAGE requests of the content types it was registered for. Runs on the agent's executor, so that a slow
+ * listener cannot hold up SIP reception, unless it calls a message {@link #quick}; the status it returns is the
+ * response the agent sends (200 when it took the message, 400 for a body it found malformed, 415 for one it cannot
+ * read).
  */
 @FunctionalInterface
 public interface MessageListener {
 
     int onMessage(IncomingMessage message);
+
+    /**
+     * Whether {@link #onMessage} may handle this message on the thread that received it (a JAIN-SIP thread) instead
+     * of the agent's executor: one hand-over between threads less. Only for messages whose handling never blocks,
+     * never waits for a lock that is held during I/O and calls no user code. Asked on the receiving thread, so it must
+     * be as quick itself; a wrong {@code true} must still be safe to handle there. Never, unless overridden.
+     */
+    default boolean quick(IncomingMessage message) {
+        return false;
+    }
 }

@@ -25,6 +25,7 @@ import dev.camelmsnftp.invite.InvitationCodec;
 import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.invite.MalformedInvitationException;
 import dev.camelmsnftp.sip.IncomingMessage;
+import dev.camelmsnftp.sip.MessageListener;
 import dev.camelmsnftp.sip.SipAddress;
 import dev.camelmsnftp.sip.SipAgent;
 import dev.camelmsnftp.sip.SipAgentException;
@@ -103,7 +104,27 @@ public final class TransferManager implements AutoCloseable {
         this.executor = executor;
         this.timer = timer;
         this.ownTimer = ownTimer;
-        agent.addMessageListener(MEDIA_TYPE, this::onMessage);
+        agent.addMessageListener(MEDIA_TYPE, new MessageListener() {
+            @Override
+            public int onMessage(IncomingMessage message) {
+                return TransferManager.this.onMessage(message);
+            }
+
+            @Override
+            public boolean quick(IncomingMessage message) {
+                return TransferManager.quick(message);
+            }
+        });
+    }
+
+    /**
+     * An {@code ACCEPT} is handled on the SIP thread that received it: it only hands the peer's answer to the transfer
+     * that waits for it (a map look-up, a short lock, a future completed), and the waiting thread is then woken
+     * directly, without going through the agent's executor first. {@code INVITE}s (the handler decides, which may be
+     * user code) and {@code CANCEL}s (a withdrawn offer tells the listeners) stay on the executor.
+     */
+    static boolean quick(IncomingMessage message) {
+        return InvitationCodec.commandIs(message.body(), InvitationCommand.ACCEPT);
     }
 
     public SipAgent agent() {

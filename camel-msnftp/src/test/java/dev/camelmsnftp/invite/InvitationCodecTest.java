@@ -428,4 +428,59 @@ class InvitationCodecTest {
             assertThat(keys.encryptionKey()).isNotEqualTo(copy);
         }
     }
+
+    /**
+     * {@link InvitationCodec#commandIs}: the look at the command before a body is parsed, which decides where it is
+     * handled. It takes lines, names and values as {@code parse} does; when it says yes, {@code parse} gives that
+     * command or refuses the body (the fuzz test checks this on every input it has).
+     */
+    @Nested
+    class CommandPeek {
+
+        @Test
+        void seesTheCommandOfEveryKindOfInvitationAndNoOther() {
+            List<Invitation> invitations = List.of(Invitation.invite(1, "a.txt", 10).build(), Invitation.accept(2).build(),
+                    Invitation.listeningAccept(3, "10.0.0.1", 6891, 4).build(), Invitation.cancel(5, CancelCode.REJECT).build());
+            for (Invitation invitation : invitations) {
+                byte[] body = InvitationCodec.formatBytes(invitation);
+                for (InvitationCommand command : InvitationCommand.values()) {
+                    assertThat(InvitationCodec.commandIs(body, command)).as("%s in %s", command, invitation.command())
+                            .isEqualTo(command == invitation.command());
+                }
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"invitation-command:accept\nInvitation-Cookie: 9",
+            "Application-Name: File Transfer\rInvitation-Command :  ACCEPT \r\n", "\n\nINVITATION-COMMAND: Accept"})
+        void readsTheLineAsParsingDoes(String text) throws Exception {
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+
+            assertThat(InvitationCodec.commandIs(body, InvitationCommand.ACCEPT)).isTrue();
+            assertThat(InvitationCodec.commandIs(body, InvitationCommand.INVITE)).isFalse();
+        }
+
+        @Test
+        void takesTheFirstCommandLineAndParsingRefusesASecondOneThatDiffers() {
+            byte[] body = "Invitation-Command: ACCEPT\r\nInvitation-Command: INVITE\r\nInvitation-Cookie: 1\r\n"
+                    .getBytes(StandardCharsets.UTF_8);
+
+            assertThat(InvitationCodec.commandIs(body, InvitationCommand.ACCEPT)).isTrue();
+            assertThat(InvitationCodec.commandIs(body, InvitationCommand.INVITE)).isFalse();
+            assertThatThrownBy(() -> InvitationCodec.parse(body)).isInstanceOf(MalformedInvitationException.class)
+                    .extracting(e -> ((MalformedInvitationException) e).reason()).isEqualTo(Reason.CONFLICTING_FIELD);
+        }
+
+        @Test
+        void aCommandHiddenInAnotherLineOrNoneAtAllIsNotSeen() {
+            for (String text : List.of("Invitation-Cookie: 1", "X-Note: Invitation-Command: ACCEPT", "Invitation-Command",
+                    "Invitation-Command: ACCEPTED", "")) {
+                assertThat(InvitationCodec.commandIs(text.getBytes(StandardCharsets.UTF_8), InvitationCommand.ACCEPT))
+                        .as(text).isFalse();
+            }
+            byte[] huge = ("Invitation-Command: ACCEPT\r\n" + "X: y\r\n".repeat(InvitationCodec.MAX_BODY_BYTES / 4))
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(InvitationCodec.commandIs(huge, InvitationCommand.ACCEPT)).as("a body parse refuses unread").isFalse();
+        }
+    }
 }

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -171,6 +174,53 @@ class SipAgentLoopbackTest {
         Map<Long, Long> after = eventThreadWaits();
         before.forEach((thread, waits) -> assertThat(after.getOrDefault(thread, waits))
                 .as("times event thread %d waited for an event during 80 messages", thread).isEqualTo(waits));
+    }
+
+    /**
+     * A listener runs on the agent's executor, so that a slow one cannot hold up SIP reception, except for the messages
+     * it calls quick: those it handles on the SIP thread that received them, one thread woken less per message (the
+     * transfer layer's ACCEPTs). Both answered all the same, in each transport and mode.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("transportsAndModes")
+    void quickMessagesAreHandledWhereTheyArriveTheOthersOnTheExecutor(SipTransport transport, SipMode mode)
+            throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(2, task -> new Thread(task, "test-listener-executor"));
+        try {
+            SipAgentConfig.Builder config = SipTesting.onLoopback("bob", transport).mode(mode).listenerExecutor(executor);
+            if (transport == SipTransport.TLS) {
+                config.tls(TlsSettings.of(keyStore, SelfSignedCertificate.PASSWORD));
+            }
+            SipAgent bob = SipAgent.start(config.build());
+            agents.add(bob);
+            SipAgent alice = agent("alice", transport, mode);
+            Map<String, String> handledOn = new ConcurrentHashMap<>();
+            bob.addMessageListener("text/x-msmsgsinvite", new MessageListener() {
+                @Override
+                public int onMessage(IncomingMessage message) {
+                    handledOn.put(new String(message.body(), StandardCharsets.UTF_8), Thread.currentThread().getName());
+                    return 202;
+                }
+
+                @Override
+                public boolean quick(IncomingMessage message) {
+                    return new String(message.body(), StandardCharsets.UTF_8).startsWith("quick");
+                }
+            });
+
+            for (String body : List.of("quick 1", "slow 1", "quick 2", "slow 2")) {
+                assertThat(alice.sendMessage(SipTesting.address(bob), INVITE_TYPE, body.getBytes(StandardCharsets.UTF_8))
+                        .get(10, TimeUnit.SECONDS).status()).as(body).isEqualTo(202);
+            }
+
+            assertThat(handledOn).containsOnlyKeys("quick 1", "slow 1", "quick 2", "slow 2");
+            assertThat(handledOn.get("slow 1")).isEqualTo("test-listener-executor");
+            assertThat(handledOn.get("slow 2")).isEqualTo("test-listener-executor");
+            assertThat(handledOn.get("quick 1")).isNotEqualTo("test-listener-executor").doesNotStartWith("msnftp-sip-");
+            assertThat(handledOn.get("quick 2")).isNotEqualTo("test-listener-executor").doesNotStartWith("msnftp-sip-");
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     /** alice sends bob one MESSAGE, then bob alice; both are answered 200. */

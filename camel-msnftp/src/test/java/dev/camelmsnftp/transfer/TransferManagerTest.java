@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -364,6 +365,51 @@ class TransferManagerTest {
                             e -> assertThat(e.status()).hasValue(481));
         }
         assertThat(alice.activeTransfers()).isZero();
+    }
+
+    /**
+     * An ACCEPT is handled on the SIP thread that received it (it only hands the answer to the transfer that waits for
+     * it), so it is answered even while the agent's executor is busy; an INVITE or CANCEL, whose handling may call user
+     * code, waits for the executor. Here carol's executor is held by another task: bob's ACCEPT for a cookie she does
+     * not hold is answered 481 at once, his CANCEL only once the executor is free.
+     */
+    @Test
+    void anAcceptIsAnsweredWhileTheExecutorIsBusyACancelWaitsForIt() throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        try (SipAgent carolAgent = SipAgent.start(SipAgentConfig.builder("carol@corp.example").sipHost("127.0.0.1")
+                .sipPort(0).listenerExecutor(executor).build());
+                TransferManager carol = new TransferManager(carolAgent, transfers)) {
+            CountDownLatch held = new CountDownLatch(1);
+            executor.execute(() -> {
+                held.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+            String to = "sip:carol@127.0.0.1:" + carolAgent.localPort();
+
+            var cancel = bobAgent.sendMessage(to, TransferManager.CONTENT_TYPE,
+                    "Invitation-Command: CANCEL\r\nInvitation-Cookie: 12345\r\nCancel-Code: REJECT\r\n"
+                            .getBytes(StandardCharsets.UTF_8), SipMode.PAGER);
+            var accept = bobAgent.sendMessage(to, TransferManager.CONTENT_TYPE,
+                    "Invitation-Command: ACCEPT\r\nInvitation-Cookie: 12346\r\n".getBytes(StandardCharsets.UTF_8),
+                    SipMode.PAGER);
+
+            assertThatThrownBy(() -> accept.get(5, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(SipAgentException.class, e -> assertThat(e.status()).hasValue(481));
+            assertThat(cancel).as("the CANCEL waits for the executor").isNotDone();
+            release.countDown();
+            assertThatThrownBy(() -> cancel.get(5, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(SipAgentException.class, e -> assertThat(e.status()).hasValue(481));
+        } finally {
+            release.countDown();
+            executor.shutdown();
+            assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     /**
