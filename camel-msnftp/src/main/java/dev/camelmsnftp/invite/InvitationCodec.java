@@ -95,14 +95,24 @@ public final class InvitationCodec {
         String text = new String(body, StandardCharsets.UTF_8);
         for (int start = 0, end; start <= text.length(); start = end + (text.startsWith("\r\n", end) ? 2 : 1)) {
             end = lineEnd(text, start);
-            int colon = text.indexOf(':', start);
-            if (colon >= 0 && colon < end
+            int colon = colonIn(text, start, end);
+            if (colon >= 0
                 && InvitationField.byName(text.substring(start, colon).trim())
                         .filter(field -> field == InvitationField.INVITATION_COMMAND).isPresent()) {
                 return InvitationCommand.fromWire(text.substring(colon + 1, end)).filter(command::equals).isPresent();
             }
         }
         return false;
+    }
+
+    /** The first ':' in {@code text[from, to)}, or -1: looked for within the line only, so that a look stays linear. */
+    private static int colonIn(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == ':') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Where the line that starts at {@code from} ends: the index of its CR or LF, or the end of {@code text}. */

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * from either, answers OPTIONS, and keeps itself registered. Start with {@link #start(SipAgentConfig)}, stop with
  * {@link #close()}. Thread-safe.
  * <p>
- * Listeners run on the agent's executor; JAIN-SIP's threads only route. Futures complete on the executor too.
+ * Listeners run on the agent's executor, except for messages a listener calls {@link MessageListener#quick quick},
+ * which are handled on the JAIN-SIP thread that received them; otherwise JAIN-SIP's threads only route and send
+ * answers that must not wait. Futures complete on the executor.
  * <p>
  * This class puts together the parts that do the work: {@link Registration}, {@link OutgoingSessions} and
  * {@link RequestSender} for what we send, {@link InboundDispatcher} and {@link IncomingSessions} for what we receive,

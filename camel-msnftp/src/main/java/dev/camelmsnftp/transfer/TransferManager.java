@@ -273,7 +273,10 @@ public final class TransferManager implements AutoCloseable {
 
     // ---------------------------------------------------------------- SIP in
 
-    /** Runs on the SIP agent's executor: decides quickly, never waits for a transfer. */
+    /**
+     * Runs on the SIP agent's executor, an ACCEPT on the SIP thread that received it ({@link #quick}): decides quickly,
+     * never waits for a transfer.
+     */
     private int onMessage(IncomingMessage message) {
         Invitation invitation;
         try {
