@@ -53,6 +53,9 @@ final class AgentRuntime {
     private final Executor executor;
     private final AuthenticationHelper authentication;
     private final Set<Outgoing> pending = ConcurrentHashMap.newKeySet();
+    /** The one task that looks for requests past their deadline, and when it runs; null when none is armed. */
+    private ScheduledFuture<?> deadlineCheck;
+    private long deadlineCheckAt;
     private final AtomicLong cseq = new AtomicLong(1);
     private volatile boolean running = true;
 
@@ -205,8 +208,53 @@ final class AgentRuntime {
         }
     }
 
+    /**
+     * Tracks a request until it finishes, and makes sure a check runs by its deadline. One check is armed at a time, at
+     * the earliest deadline, instead of a timer task per request: with the same time-out for every request, a new
+     * request's deadline is never earlier than the armed check, so sending one costs no timer task and no wake-up of
+     * the timer thread (a task per request put itself at the head of the timer's queue and woke it, once per MESSAGE).
+     */
     void track(Outgoing outgoing) {
         pending.add(outgoing);
+        armDeadlineCheck(outgoing.deadline());
+    }
+
+    private synchronized void armDeadlineCheck(long deadline) {
+        if (deadlineCheck != null) {
+            if (deadlineCheckAt - deadline <= 0) {
+                return;
+            }
+            deadlineCheck.cancel(false);
+        }
+        deadlineCheckAt = deadline;
+        deadlineCheck = schedule(this::checkDeadlines, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    /** Times out every request past its deadline, then arms the next check at the earliest deadline left, if any. */
+    private void checkDeadlines() {
+        synchronized (this) {
+            deadlineCheck = null;
+        }
+        long now = System.nanoTime();
+        long earliest = 0;
+        boolean waiting = false;
+        for (Outgoing outgoing : pending) {
+            long deadline = outgoing.deadline();
+            if (deadline - now <= 0) {
+                outgoing.timedOut();
+            } else if (!waiting || deadline - earliest < 0) {
+                earliest = deadline;
+                waiting = true;
+            }
+        }
+        if (waiting) {
+            armDeadlineCheck(earliest);
+        }
+    }
+
+    /** The tasks waiting on the agent's timer (request deadlines, session idle checks, registration). */
+    int scheduledTasks() {
+        return timer.getQueue().size();
     }
 
     void untrack(Outgoing outgoing) {

@@ -1,7 +1,6 @@
 package dev.camelmsnftp.sip;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
 import javax.sip.ClientTransaction;
@@ -35,7 +34,8 @@ final class Outgoing implements SharedStack.ResponseHandler {
     /** Set by the first final outcome (response, time-out, failure to send); everything after it is late. */
     private volatile boolean finished;
     private volatile ClientTransaction transaction;
-    private volatile ScheduledFuture<?> timeout;
+    /** When our time-out ends the request ({@link System#nanoTime()}), set as it is sent. */
+    private volatile long deadline;
     private volatile Response finalResponse;
     private volatile long cseq;
     private boolean retried;
@@ -81,6 +81,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
      * ended, so nothing more of it is sent.
      */
     CompletableFuture<SipResponse> send() {
+        deadline = System.nanoTime() + runtime.config().requestTimeout().toNanos();
         runtime.track(this);
         future.whenComplete((response, error) -> {
             if (future.isCancelled()) {
@@ -88,7 +89,6 @@ final class Outgoing implements SharedStack.ResponseHandler {
                 endTransaction(true);
             }
         });
-        timeout = runtime.schedule(this::timedOut, runtime.config().requestTimeout());
         try {
             if (dialog != null) {
                 dialog.sendRequest(transaction);
@@ -99,6 +99,11 @@ final class Outgoing implements SharedStack.ResponseHandler {
             fail(new SipAgentException(Kind.TRANSPORT, 0, "Cannot send " + description + ": " + e.getMessage(), e));
         }
         return future;
+    }
+
+    /** When our time-out ends the request, on the {@link System#nanoTime()} scale. */
+    long deadline() {
+        return deadline;
     }
 
     /** The CSeq number of the request as last sent (a digest retry takes the next one). */
@@ -185,7 +190,10 @@ final class Outgoing implements SharedStack.ResponseHandler {
      * s): when we give up, the transaction is ended too, so that no retransmission delivers the request after we
      * reported it failed (a receiver that gave up on its ACCEPT must not have the sender act on it later).
      */
-    private void timedOut() {
+    void timedOut() {
+        if (finished) {
+            return;
+        }
         fail(new SipAgentException(Kind.TIMEOUT, "No final response to " + description + " within "
                                                  + runtime.config().requestTimeout()), true);
     }
@@ -275,10 +283,6 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     private void finish() {
         finished = true;
-        ScheduledFuture<?> armed = timeout;
-        if (armed != null) {
-            armed.cancel(false);
-        }
         runtime.untrack(this);
     }
 }

@@ -55,6 +55,50 @@ class SipAgentRobustnessTest {
         }
     }
 
+    /**
+     * Requests that get no answer all time out on time, whether they were sent together or after an answered one (the
+     * check armed for that one's deadline finds the later request still waiting and arms itself again), and however
+     * many wait, the agent's timer holds one task for their deadlines, not one per request.
+     */
+    @ParameterizedTest
+    @EnumSource(value = SipTransport.class, names = { "UDP", "TCP" })
+    void unansweredRequestsTimeOutOnTimeWithOneTimerTaskForAll(SipTransport transport) throws Exception {
+        Duration timeout = Duration.ofMillis(1500);
+        try (DatagramSocket silentUdp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             ServerSocket silentTcp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             SipAgent alice = SipAgent.start(config("alice", transport).requestTimeout(timeout).build());
+             SipAgent bob = SipAgent.start(config("bob", transport).build())) {
+            bob.addMessageListener(TYPE, message -> 200);
+            int silentPort = transport == SipTransport.UDP ? silentUdp.getLocalPort() : silentTcp.getLocalPort();
+            String silent = "sip:carol@127.0.0.1:" + silentPort;
+            byte[] body = "x: y".getBytes(StandardCharsets.UTF_8);
+            int idleTasks = alice.runtime().scheduledTasks();
+
+            long answeredAt = System.nanoTime();
+            assertThat(alice.sendMessage(SipTesting.address(bob), TYPE, body, SipMode.PAGER).get(5, TimeUnit.SECONDS)
+                    .status()).isEqualTo(200);
+            List<CompletableFuture<SipResponse>> unanswered = new ArrayList<>();
+            List<Long> sentAt = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                sentAt.add(System.nanoTime());
+                unanswered.add(alice.sendMessage(silent, TYPE, body, SipMode.PAGER));
+            }
+            assertThat(alice.pendingRequests()).isEqualTo(40);
+            assertThat(alice.runtime().scheduledTasks()).as("timer tasks while 40 requests wait")
+                    .isLessThanOrEqualTo(idleTasks + 1);
+            for (int i = 0; i < unanswered.size(); i++) {
+                CompletableFuture<SipResponse> result = unanswered.get(i);
+                assertThatThrownBy(() -> result.get(timeout.toMillis() + 3000, TimeUnit.MILLISECONDS))
+                        .isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(SipAgentException.class,
+                                e -> assertThat(e.kind()).isEqualTo(SipAgentException.Kind.TIMEOUT));
+                Duration waited = Duration.ofNanos(System.nanoTime() - sentAt.get(i));
+                assertThat(waited).as("request %d", i).isLessThan(timeout.plusMillis(1000));
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - answeredAt)).isGreaterThanOrEqualTo(timeout);
+            assertThat(alice.pendingRequests()).isZero();
+        }
+    }
+
     @Test
     void twoHundredInARowAndTwentyConcurrentlyNoneLostThreadsBackToBaseline() throws Exception {
         Set<Thread> baseline = Threads.snapshot();
