@@ -19,6 +19,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRepository;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.BridgeExceptionHandlerToErrorHandler;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
@@ -191,7 +192,15 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
         // as camel-ftp does with its localWorkDirectory: a file: producer may then move the file instead of copying it
         in.setHeader(Exchange.FILE_LOCAL_WORK_PATH, file.path().toString());
         IdempotentOffers seen = idempotent;
-        IdempotentOffers.Received key = seen == null ? null : seen.received(exchange, transfer(file.sender(), file.cookie()));
+        IdempotentOffers.Received key;
+        try {
+            key = seen == null ? null : seen.received(exchange, transfer(file.sender(), file.cookie()));
+        } catch (RuntimeException e) {
+            // no exchange will own the file (the idempotent repository or key failed): keep it, as for a failed exchange
+            failedFiles.keep(file, e, getRouteId());
+            releaseExchange(exchange, false);
+            throw e;
+        }
         if (key != null && key.duplicate()) {
             LOG.info("File {} from {} dropped: received before (idempotent key {}); acknowledged as delivered",
                     file.fileName(), file.sender().addressOfRecord(), key.key());
@@ -223,7 +232,9 @@ public class MsnftpConsumer extends DefaultConsumer implements InboundHandler {
         }
         Exception failure = exchange.getException();
         try {
-            if (failure != null) {
+            // with bridgeErrorHandler the route's error handler has already had this exchange: bridging it would run it
+            // a second time (camel-file does not hand a failed exchange to the consumer's exception handler either)
+            if (failure != null && !(getExceptionHandler() instanceof BridgeExceptionHandlerToErrorHandler)) {
                 getExceptionHandler().handleException("Error processing the file " + file.fileName() + " from "
                                                       + file.sender().addressOfRecord(), exchange, failure);
             }

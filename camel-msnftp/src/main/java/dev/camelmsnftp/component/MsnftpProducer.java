@@ -6,11 +6,14 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 
 import dev.camelmsnftp.sip.SipAddress;
 import dev.camelmsnftp.transfer.FileSource;
+import dev.camelmsnftp.transfer.TransferCancelledException;
 import dev.camelmsnftp.transfer.TransferException;
+import dev.camelmsnftp.transfer.TransferFailedException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import dev.camelmsnftp.transfer.TransferResult;
 import dev.camelmsnftp.transfer.TransferSettings;
@@ -135,6 +138,10 @@ public class MsnftpProducer extends DefaultProducer {
             if (e instanceof TransferRejectedException rejected && rejected.cancelCode().isPresent()) {
                 in.setHeader(MsnftpConstants.CANCEL_CODE, rejected.cancelCode().get());
             }
+            // the receiver's failure BYE code (e.g. 2147500037 not delivered, 2147942405 disk full), as after a success
+            OptionalLong byeCode = e instanceof TransferFailedException failed ? failed.byeCode()
+                    : e instanceof TransferCancelledException cancelled ? cancelled.byeCode() : OptionalLong.empty();
+            byeCode.ifPresent(code -> in.setHeader(MsnftpConstants.BYE_CODE, code));
             throw e;
         } finally {
             slots.release();
