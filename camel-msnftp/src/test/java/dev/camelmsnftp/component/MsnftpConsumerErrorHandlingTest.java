@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Review findings (r2): each test states what a camel-file / camel-ftp user expects. */
-class MsnftpReviewR2Test extends MsnftpTestSupport {
+/**
+ * What a failing receiving route leads to, as camel-file and camel-ftp users expect it: the route's error handler sees
+ * the exchange once, the sender learns the receiver's BYE code, and a file no exchange could own is not left behind.
+ */
+class MsnftpConsumerErrorHandlingTest extends MsnftpTestSupport {
 
     /** An idempotent repository that is down (a JDBC one whose database is unreachable). */
     static final class BrokenRepository extends MemoryIdempotentRepository {
@@ -53,8 +56,8 @@ class MsnftpReviewR2Test extends MsnftpTestSupport {
     }
 
     /**
-     * camel-file hands a failed exchange to its error handler once; with bridgeErrorHandler=true the msnftp consumer
-     * also hands the already failed exchange to getExceptionHandler(), which bridges it through the route's error
+     * camel-file hands a failed exchange to the route's error handler once; with bridgeErrorHandler=true, handing the
+     * already failed exchange to the consumer's exception handler as well would bridge it through the route's error
      * handler a second time (with the body replaced by a text).
      */
     @Test
@@ -84,11 +87,12 @@ class MsnftpReviewR2Test extends MsnftpTestSupport {
     }
 
     /**
-     * A received file is deleted when its exchange completes or kept in moveFailed; when onFile fails before the
-     * exchange exists (the idempotent repository is down), the .part file stays in workDir, neither routed nor kept.
+     * A received file is deleted when its exchange completes or kept as a failed file (moveFailed); also when the
+     * consumer fails before the exchange is routed (the idempotent repository is down): not left as a .part file in
+     * workDir, which the next start would delete as an orphan.
      */
     @Test
-    void aFileIsNotLeftInWorkDirWhenTheIdempotentRepositoryFails() throws Exception {
+    void aFileIsKeptAsFailedWhenTheIdempotentRepositoryFails() throws Exception {
         Exchange sent = template.send(alice("sip:carol@127.0.0.1:" + CAROL_PORT, ""), exchange -> {
             exchange.getIn().setBody("some content");
             exchange.getIn().setHeader(Exchange.FILE_NAME, "dedup.txt");
@@ -100,5 +104,11 @@ class MsnftpReviewR2Test extends MsnftpTestSupport {
             left = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".part")).toList();
         }
         assertThat(left).as("partial/temporary files left in carol's workDir").isEmpty();
+        List<Path> kept;
+        try (Stream<Path> files = Files.walk(carol)) {
+            kept = files.filter(p -> p.getFileName().toString().equals("dedup.txt")).toList();
+        }
+        assertThat(kept).as("the file kept as a failed one, under its own name").hasSize(1);
+        assertThat(Files.readString(kept.get(0))).isEqualTo("some content");
     }
 }
