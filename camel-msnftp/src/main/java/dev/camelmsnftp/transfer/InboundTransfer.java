@@ -554,7 +554,9 @@ final class InboundTransfer {
         // as the sending side does, and as MSN clients did when their user cancelled: CANCEL OUTBANDCANCEL over SIP,
         // and CCL on the connection when there is one; but not once the complete file is being delivered to a sender
         // that waits for the outcome (acknowledge=afterRoute): that outcome is still what it is told
-        if (!delivering) {
+        // nor once the session has settled (our success BYE is out): the sender counts the file as delivered, and the
+        // receiver goes on to the MAC and the delivery
+        if (!delivering && !control.sessionSettled()) {
             cancelQuietly(CancelCode.OUTBANDCANCEL);
         }
         control.cancelHere();
