@@ -94,6 +94,12 @@ final class InboundTransfer {
     }
 
     void run() {
+        if (control.peerCancelCode() != null) {
+            // the sender cancelled after the offer got its slot but before it ran: nothing more goes to it (SPEC 3)
+            view.failed(cancelled());
+            TransferManager.notReceived(handler, accepted);
+            return;
+        }
         if (control.cancelledHere() || manager.isClosed()) {
             refuse(CancelCode.OUTBANDCANCEL, null);
             return;
