@@ -362,9 +362,16 @@ final class InboundTransfer {
                     sender.toString(), Phase.CONNECTION, null);
         }
         authCookie = address.authCookie().getAsLong();
+        List<InetSocketAddress> candidates;
         try {
-            List<InetSocketAddress> targets = Addresses.allowed(Addresses.candidates(address), settings.ftpPeerAddresses(),
-                    peerAddresses);
+            candidates = Addresses.candidates(address);
+        } catch (Addresses.NotAnAddress e) {
+            cancelQuietly(CancelCode.FAIL);
+            throw new TransferProtocolException("The sender's ACCEPT is unusable: " + e.getMessage(), cookie,
+                    sender.toString(), Phase.CONNECTION, null);
+        }
+        try {
+            List<InetSocketAddress> targets = Addresses.allowed(candidates, settings.ftpPeerAddresses(), peerAddresses);
             if (targets.isEmpty()) {
                 cancelQuietly(CancelCode.REJECT);
                 throw Failures.refusedTarget(address, settings, peerAddresses, cookie, sender.toString());

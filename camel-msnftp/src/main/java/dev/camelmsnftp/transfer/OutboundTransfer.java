@@ -168,9 +168,16 @@ final class OutboundTransfer {
     private MsnftpResult connectAndSend(Invitation accept, TransferKeys keys, ReadableByteChannel in)
             throws TransferException, MsnftpException {
         SocketChannel channel;
+        List<InetSocketAddress> candidates;
         try {
-            List<InetSocketAddress> targets = Addresses.allowed(Addresses.candidates(accept), settings.ftpPeerAddresses(),
-                    peerAddresses);
+            candidates = Addresses.candidates(accept);
+        } catch (Addresses.NotAnAddress e) {
+            cancelQuietly(CancelCode.FAIL);
+            throw new TransferProtocolException("The receiver's ACCEPT is unusable: " + e.getMessage(), cookie,
+                    peer.toString(), Phase.CONNECTION, null);
+        }
+        try {
+            List<InetSocketAddress> targets = Addresses.allowed(candidates, settings.ftpPeerAddresses(), peerAddresses);
             if (targets.isEmpty()) {
                 cancelQuietly(CancelCode.REJECT);
                 throw Failures.refusedTarget(accept, settings, peerAddresses, cookie, peer.toString());

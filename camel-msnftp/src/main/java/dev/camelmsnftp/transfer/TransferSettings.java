@@ -49,6 +49,14 @@ public final class TransferSettings {
         this.ftpHost = Objects.requireNonNull(b.ftpHost);
         this.ftpPort = Objects.requireNonNull(b.ftpPort);
         this.advertisedAddress = b.advertisedAddress;
+        if (advertisedAddress != null) {
+            try {
+                Addresses.literal(advertisedAddress, "advertisedAddress");
+            } catch (Addresses.NotAnAddress e) {
+                // a peer must not look up a name we send (ours refuses one), so we do not send one
+                throw new IllegalArgumentException(e.getMessage() + ": give the IP address peers reach us at");
+            }
+        }
         this.ftpPeerAddresses = Objects.requireNonNull(b.ftpPeerAddresses, "ftpPeerAddresses");
         this.connectivity = b.connectivity;
         this.alwaysListen = b.alwaysListen;

@@ -32,6 +32,7 @@ import dev.camelmsnftp.testsupport.FreePorts;
 import dev.camelmsnftp.transfer.Flow;
 import dev.camelmsnftp.transfer.TransferException.Phase;
 import dev.camelmsnftp.transfer.TransferFailedException;
+import dev.camelmsnftp.transfer.TransferProtocolException;
 import dev.camelmsnftp.transfer.TransferRejectedException;
 import dev.camelmsnftp.transfer.TransferTimeoutException;
 import org.apache.camel.Exchange;
@@ -160,6 +161,75 @@ class MsnftpBoundsTest extends MsnftpTestSupport {
         MockEndpoint.assertIsSatisfied(context);
     }
 
+    static Stream<Arguments> receiverListensDialectsAndFields() {
+        return receiverListensAndDialects().flatMap(row -> Stream.of("IP-Address", "IP-Address-Internal")
+                .map(field -> Arguments.of(row.get()[0], row.get()[1], field)));
+    }
+
+    /**
+     * A receiver's ACCEPT that gives a host name instead of an IP address: the name is never looked up (a hostile peer
+     * would make our host ask the DNS what it likes, and hold the transfer for as long as the resolver takes), the
+     * transfer fails at once as a protocol error naming the field, the peer gets CANCEL FAIL. The name here is
+     * {@code localhost}, which would resolve to the peer's own address and pass ftpPeerAddresses, where a socket
+     * listens: nothing connects to it.
+     */
+    @ParameterizedTest(name = "flow {0}, {1}, name in {2}")
+    @MethodSource("receiverListensDialectsAndFields")
+    void theProducerDoesNotLookUpANameInTheAccept(Flow flow, Dialect dialect, String field) throws Exception {
+        try (ScriptedPeer mallory = new ScriptedPeer("mallory"); ServerSocketChannel listening = listenOnLoopback()) {
+            CompletableFuture<Exchange> producer = CompletableFuture.supplyAsync(() -> template.send(
+                    alice(mallory.address(), sending(flow, dialect, SipMode.SESSION)),
+                    exchange -> exchange.getIn().setBody("not for a name")));
+            ScriptedPeer.Received invite = mallory.next(Duration.ofSeconds(5));
+            Invitation.Builder accept = acceptNaming(invite.invitation().cookie(), listening, field).senderConnect();
+            invite.reply((dialect.encrypted() ? accept.keys(TransferKeys.random()) : accept).build());
+
+            assertThat(producer.get(15, TimeUnit.SECONDS).getException()).isInstanceOfSatisfying(
+                    TransferProtocolException.class, e -> {
+                        assertThat(e.phase()).isEqualTo(Phase.CONNECTION);
+                        assertThat(e.getMessage()).contains(field + " \"localhost\" is not an IP address");
+                    });
+            assertThat(mallory.next(Duration.ofSeconds(5)).invitation().cancelCode()).contains(CancelCode.FAIL);
+            assertThat(listening.accept()).as("no connection to where the name pointed").isNull();
+        }
+    }
+
+    /** The same for the consumer in flow A, where the sender's ACCEPT says where to connect. */
+    @ParameterizedTest(name = "{0}, name in {1}")
+    @MethodSource("dialectsAndFields")
+    void theConsumerDoesNotLookUpANameInTheAccept(Dialect dialect, String field) throws Exception {
+        getMockEndpoint("mock:received").expectedMessageCount(0);
+        try (ScriptedPeer mallory = new ScriptedPeer("mallory"); ServerSocketChannel listening = listenOnLoopback()) {
+            Invitation.Builder invite = Invitation.invite(Cookies.next(), "gift.bin", 1000);
+            mallory.send(receiverFor(Flow.A), (dialect.encrypted() ? invite.encryption(true) : invite).build());
+            ScriptedPeer.Received accept = mallory.next(Duration.ofSeconds(5));
+            accept.reply(acceptNaming(accept.invitation().cookie(), listening, field).build());
+
+            assertThat(consumerFailures.poll(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(
+                    TransferProtocolException.class, e -> {
+                        assertThat(e.phase()).isEqualTo(Phase.CONNECTION);
+                        assertThat(e.getMessage()).contains(field + " \"localhost\" is not an IP address");
+                    });
+            assertThat(mallory.next(Duration.ofSeconds(5)).invitation().cancelCode()).contains(CancelCode.FAIL);
+            assertThat(listening.accept()).as("no connection to where the name pointed").isNull();
+        }
+        MockEndpoint.assertIsSatisfied(context);
+    }
+
+    static Stream<Arguments> dialectsAndFields() {
+        return Stream.of(Dialect.values()).flatMap(dialect -> Stream.of("IP-Address", "IP-Address-Internal")
+                .map(field -> Arguments.of(dialect, field)));
+    }
+
+    /** A listening ACCEPT for {@code listening} on 127.0.0.1, with {@code localhost} in {@code field} instead. */
+    private static Invitation.Builder acceptNaming(long cookie, ServerSocketChannel listening, String field)
+            throws IOException {
+        int port = ((InetSocketAddress) listening.getLocalAddress()).getPort();
+        boolean external = field.equals("IP-Address");
+        Invitation.Builder accept = Invitation.listeningAccept(cookie, external ? "localhost" : "127.0.0.1", port, 77);
+        return accept.internalAddress(external ? "127.0.0.1" : "localhost", port);
+    }
+
     /**
      * Our listener takes only a connection from the peer's address: one from elsewhere (127.0.0.2, while the sender's
      * SIP came from 127.0.0.1) that comes first is closed without a byte, and the real sender is served after it.
@@ -280,6 +350,13 @@ class MsnftpBoundsTest extends MsnftpTestSupport {
             context.getRouteController().stopAllRoutes();
             Files.deleteIfExists(expected);
         }
+    }
+
+    private static ServerSocketChannel listenOnLoopback() throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        channel.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+        channel.configureBlocking(false);
+        return channel;
     }
 
     private static ServerSocketChannel listenOnIpv6Loopback() throws IOException {
