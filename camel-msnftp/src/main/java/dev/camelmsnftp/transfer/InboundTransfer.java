@@ -557,6 +557,18 @@ final class InboundTransfer {
         TransferManager.notReceived(handler, accepted);
     }
 
+    /**
+     * Cancelled on our side while the offer waited for a transfer slot: CANCEL OUTBANDCANCEL, and it never runs; it ends
+     * as a transfer cancelled while running does (failed, cancelled, reported to the handler).
+     */
+    void cancelledWhileWaiting() {
+        cancelQuietly(CancelCode.OUTBANDCANCEL);
+        control.cancelHere();
+        fail(new TransferCancelledException("Cancelled on our side while the offer waited for a transfer slot",
+                cookie, sender.toString(), Phase.ANSWER, false, -1, null));
+        TransferManager.notReceived(handler, accepted);
+    }
+
     /** The transfer as listeners and the dev console see it. */
     Transfer view() {
         return view;

@@ -421,7 +421,7 @@ public final class TransferManager implements AutoCloseable {
         Slots of = slots.get(handler);
         Slots.Admission admission = of == null ? Slots.Admission.FULL : of.admit(transfer);
         if (admission != Slots.Admission.FULL) {
-            view.canceller(transfer::cancel);
+            view.canceller(admission == Slots.Admission.QUEUED ? () -> cancelWaiting(transfer) : transfer::cancel);
             track(view);
         }
         switch (admission) {
@@ -503,6 +503,24 @@ public final class TransferManager implements AutoCloseable {
     private boolean withdraw(InboundTransfer transfer) {
         Slots of = slots.get(transfer.handler());
         return of != null && of.withdraw(transfer);
+    }
+
+    /**
+     * Cancels on our side ({@link Transfer#cancel()}, JMX) an offer that was queued for a slot: while it still waits it
+     * leaves the queue at once (its place goes to the next offer) and ends as cancelled, the sender told with CANCEL
+     * OUTBANDCANCEL; one that got its slot in the meantime is cancelled as any running transfer.
+     */
+    private void cancelWaiting(InboundTransfer transfer) {
+        if (!withdraw(transfer)) {
+            transfer.cancel();
+            return;
+        }
+        transfer.expiry(null);
+        inbound.remove(transfer.key(), transfer);
+        recentlyEnded.add(transfer.key());
+        transfer.cancelledWhileWaiting();
+        tracked.remove(transfer.view());
+        signalActivity();
     }
 
     /** The consumer or the manager stops while an offer waits: the sender is told, the handler too. */
