@@ -18,13 +18,16 @@ final class Slots {
         /** It waits for a slot. */
         QUEUED,
         /** Slots and queue are full: refuse it. */
-        FULL
+        FULL,
+        /** The receiver stopped (see {@link #close()}): refuse it. */
+        CLOSED
     }
 
     private final int slots;
     private final int capacity;
     private final ArrayDeque<InboundTransfer> waiting = new ArrayDeque<>();
     private int running;
+    private boolean closed;
 
     Slots(int slots, int capacity) {
         this.slots = slots;
@@ -32,6 +35,9 @@ final class Slots {
     }
 
     synchronized Admission admit(InboundTransfer transfer) {
+        if (closed) {
+            return Admission.CLOSED;
+        }
         if (running < slots) {
             running++;
             return Admission.START;
@@ -57,8 +63,12 @@ final class Slots {
         return waiting.remove(transfer);
     }
 
-    /** Empties the queue, returning what waited. */
-    synchronized List<InboundTransfer> drain() {
+    /**
+     * The receiver stops: no offer is admitted from now on, and the queue is emptied, returning what waited. An offer
+     * admitted before is either returned here or has its slot.
+     */
+    synchronized List<InboundTransfer> close() {
+        closed = true;
         List<InboundTransfer> drained = new ArrayList<>(waiting);
         waiting.clear();
         return drained;

@@ -153,9 +153,11 @@ public final class TransferManager implements AutoCloseable {
      */
     public void removeInboundHandler(InboundHandler handler) {
         handlers.remove(handler);
-        Slots removed = slots.get(handler);
+        // an offer for it admitted before this is in the queue (given up here) or in inbound (cancelled below); one
+        // that comes later finds no slots, or closed ones, and is declined
+        Slots removed = slots.remove(handler);
         if (removed != null) {
-            removed.drain().forEach(this::giveUpWaiting);
+            removed.close().forEach(this::giveUpWaiting);
         }
         inbound.values().stream().filter(transfer -> transfer.handler() == handler).forEach(InboundTransfer::cancel);
         WorkDirectoryLock directory = workDirectories.remove(handler);
@@ -180,6 +182,11 @@ public final class TransferManager implements AutoCloseable {
     public void releaseWorkDirectory(WorkDirectoryLock directory) {
         senderDirectories.remove(directory);
         directory.close();
+    }
+
+    /** Whether {@code handler} has transfer slots here (it is registered). */
+    boolean hasSlots(InboundHandler handler) {
+        return slots.containsKey(handler);
     }
 
     /** Offers waiting for a slot of {@code handler}. */
@@ -418,9 +425,10 @@ public final class TransferManager implements AutoCloseable {
             notReceived(handler, offer);
             return 200;
         }
+        // the handler may have been removed since it was chosen: then there are no slots (or closed ones) to admit to
         Slots of = slots.get(handler);
-        Slots.Admission admission = of == null ? Slots.Admission.FULL : of.admit(transfer);
-        if (admission != Slots.Admission.FULL) {
+        Slots.Admission admission = of == null ? Slots.Admission.CLOSED : of.admit(transfer);
+        if (admission == Slots.Admission.START || admission == Slots.Admission.QUEUED) {
             view.canceller(admission == Slots.Admission.QUEUED ? () -> cancelWaiting(transfer) : transfer::cancel);
             track(view);
         }
@@ -442,6 +450,12 @@ public final class TransferManager implements AutoCloseable {
                         settings.maxQueuedOffers());
                 notReceived(handler, offer);
                 return decline(message, invite, CancelCode.FAIL, handler, "no transfer slot and the queue is full");
+            }
+            case CLOSED -> {
+                inbound.remove(key, transfer);
+                peerLog.info("File {} from {} declined: its receiver stopped", name, sender);
+                notReceived(handler, offer);
+                return decline(message, invite, CancelCode.FAIL, handler, "the receiver stopped");
             }
         }
         return 200;
@@ -623,7 +637,7 @@ public final class TransferManager implements AutoCloseable {
     public void close() {
         closed = true;
         agent.removeMessageListener(MEDIA_TYPE);
-        slots.values().forEach(of -> of.drain().forEach(this::giveUpWaiting));
+        slots.values().forEach(of -> of.close().forEach(this::giveUpWaiting));
         outbound.values().forEach(OutboundTransfer::cancel);
         inbound.values().forEach(InboundTransfer::cancel);
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();

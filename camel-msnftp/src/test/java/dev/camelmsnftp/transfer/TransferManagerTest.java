@@ -463,4 +463,77 @@ class TransferManagerTest {
             file.delete();
         }
     }
+    /**
+     * A receiver removed while an offer for it is being decided: the offer chose the handler just before the removal and
+     * is accepted by it just after. It is declined with CANCEL FAIL, never run (no ACCEPT, no port, no file) for a
+     * consumer that stopped and gave back its work directory; and the removed handler's transfer slots are gone, not
+     * kept while the manager lives.
+     */
+    @Test
+    void anOfferRacingTheRemovalOfItsReceiverIsDeclinedAndTheSlotsAreGone() throws Exception {
+        CountDownLatch deciding = new CountDownLatch(1);
+        CountDownLatch removed = new CountDownLatch(1);
+        CountDownLatch notReceived = new CountDownLatch(1);
+        TransferSettings built = settings("bob@corp.example").build();
+        InboundHandler handler = new InboundHandler() {
+            @Override
+            public PeerFilter peers() {
+                return PeerFilter.parse("*");
+            }
+
+            @Override
+            public TransferSettings settings() {
+                return built;
+            }
+
+            @Override
+            public OfferDecision decide(Offer offer) {
+                deciding.countDown();
+                try {
+                    assertThat(removed.await(10, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return OfferDecision.accept();
+            }
+
+            @Override
+            public void onFile(ReceivedFile file) {
+                received.add(file);
+            }
+
+            @Override
+            public void onNotReceived(Offer offer) {
+                notReceived.countDown();
+            }
+        };
+        bob.addInboundHandler(handler);
+        assertThat(bob.hasSlots(handler)).isTrue();
+        try (SipAgent dave = SipAgent.start(SipAgentConfig.builder("dave@corp.example").sipHost("127.0.0.1").sipPort(0)
+                .build())) {
+            BlockingQueue<String> daveGot = new LinkedBlockingQueue<>();
+            dave.addMessageListener(TransferManager.MEDIA_TYPE, (IncomingMessage message) -> {
+                daveGot.add(new String(message.body(), StandardCharsets.UTF_8));
+                return 200;
+            });
+            long cookie = 4_242_424;
+            var offered = dave.sendMessage(bobAddress(), TransferManager.CONTENT_TYPE, InvitationCodec.formatBytes(
+                    Invitation.invite(cookie, "late.bin", 1000).connectivityN().build()), SipMode.PAGER);
+            assertThat(deciding.await(5, TimeUnit.SECONDS)).as("the offer chose the handler").isTrue();
+
+            bob.removeInboundHandler(handler);
+            removed.countDown();
+            offered.get(5, TimeUnit.SECONDS);
+
+            Invitation answer = InvitationCodec.parse(daveGot.poll(5, TimeUnit.SECONDS));
+            assertThat(answer.cookie()).isEqualTo(cookie);
+            assertThat(answer.command()).as("declined, not answered with a listening ACCEPT")
+                    .isEqualTo(dev.camelmsnftp.invite.InvitationCommand.CANCEL);
+            assertThat(answer.cancelCode()).contains(dev.camelmsnftp.invite.CancelCode.FAIL);
+            assertThat(notReceived.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(bob.activeTransfers()).isZero();
+            assertThat(bob.transfers()).isEmpty();
+            assertThat(bob.hasSlots(handler)).as("the removed handler's slots are not kept").isFalse();
+        }
+    }
 }
