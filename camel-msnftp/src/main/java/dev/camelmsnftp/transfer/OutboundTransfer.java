@@ -107,11 +107,10 @@ final class OutboundTransfer {
         awaitDelivery = settings.acknowledge() == Acknowledgement.AFTER_ROUTE && accept.receiverReportsDelivery();
         Flow flow = !accept.offersToListen() ? Flow.A : settings.connectivity() ? Flow.C : Flow.B;
         view.accepted(flow, keys != null ? Dialect.MSN_SECURE_FTP : Dialect.MSNFTP);
+        MsnftpResult result = null;
         try (ReadableByteChannel in = openSource(); Connections waits = control.waitingOn(new Connections())) {
             connections = waits;
-            MsnftpResult result = flow.receiverListens() ? connectAndSend(accept, keys, in) : listenAndSend(keys, in);
-            return new TransferResult(cookie, peer.toString(), source.name(), result.bytes(), result.byeCode(),
-                    result.encrypted(), flow, result.delivered() ? Acknowledgement.AFTER_ROUTE : Acknowledgement.AFTER_RECEIVE);
+            result = flow.receiverListens() ? connectAndSend(accept, keys, in) : listenAndSend(keys, in);
         } catch (MsnftpException e) {
             TransferException failure = Failures.of(e, cookie, peer.toString(), control.peerCancelCode());
             if (!Failures.peerKnows(e, control.peerCancelCode())) {
@@ -121,10 +120,19 @@ final class OutboundTransfer {
         } catch (CancellationException e) {
             throw cancelledException(Phase.CONNECTION);
         } catch (IOException e) {
-            cancelQuietly(CancelCode.FAIL);
-            throw new TransferFailedException("Cannot read the file to send: " + e.getMessage(), cookie, peer.toString(),
-                    Phase.CONNECTION, -1, e);
+            if (result == null) {
+                cancelQuietly(CancelCode.FAIL);
+                throw new TransferFailedException("Cannot read the file to send: " + e.getMessage(), cookie,
+                        peer.toString(), Phase.CONNECTION, -1, e);
+            }
+            // the receiver has the file and said so: only closing the source (or our selector) failed afterwards; that
+            // changes nothing for the transfer (failing it would send a CANCEL after the success BYE, and a
+            // redelivery would send the file twice)
+            LOG.warn("File {} sent to {} (cookie {}), but closing its source afterwards failed: {}", source.name(), peer,
+                    cookie, e.toString());
         }
+        return new TransferResult(cookie, peer.toString(), source.name(), result.bytes(), result.byeCode(),
+                result.encrypted(), flow, result.delivered() ? Acknowledgement.AFTER_ROUTE : Acknowledgement.AFTER_RECEIVE);
     }
 
     private ReadableByteChannel openSource() throws IOException {
