@@ -33,16 +33,17 @@ final class MsnftpChannel implements Closeable {
 
     MsnftpChannel(SocketChannel channel, int inputBufferSize) throws IOException {
         this.channel = channel;
+        // the buffer first: an OutOfMemoryError (direct memory) then leaves no selector behind
+        this.in = ByteBuffer.allocateDirect(inputBufferSize).flip();
         channel.configureBlocking(false);
         Selector opened = Selector.open();
         try {
             this.key = channel.register(opened, 0);
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
             opened.close();
             throw e;
         }
         this.selector = opened;
-        this.in = ByteBuffer.allocateDirect(inputBufferSize).flip();
     }
 
     static long deadline(Duration timeout) {

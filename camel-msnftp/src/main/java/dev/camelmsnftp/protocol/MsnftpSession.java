@@ -101,17 +101,25 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
             try {
                 channel = new MsnftpChannel(socket, inputBuffer);
             } catch (IOException e) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
+                closeQuietly(socket);
                 throw new MsnftpException(Kind.CONNECTION_LOST, Phase.HANDSHAKE, "Cannot use the connection", e);
+            } catch (RuntimeException | Error e) {
+                // no memory for the buffer, or worse: the connection is still ours to close
+                closeQuietly(socket);
+                throw e;
             }
             if (cancelled) {
                 channel.cancel();
             }
             return channel;
+        }
+    }
+
+    private static void closeQuietly(SocketChannel socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already failing
         }
     }
 
