@@ -39,7 +39,6 @@ public class MsnftpProducer extends DefaultProducer {
 
     private final MsnftpEndpoint endpoint;
     private TransferSettings settings;
-    private Semaphore slots;
     private Expression fileName;
     private volatile SharedAgent agent;
     private String remoteUser;
@@ -57,7 +56,6 @@ public class MsnftpProducer extends DefaultProducer {
         super.doStart();
         settings = endpoint.transferSettings();
         remoteUser = SipAddress.parse(endpoint.getPeer()).addressOfRecord();
-        slots = new Semaphore(settings.maxConcurrentTransfers(), true);
         String expression = endpoint.getConfiguration().getFileName();
         fileName = expression == null ? null
                 : endpoint.getCamelContext().resolveLanguage("simple").createExpression(expression);
@@ -102,6 +100,8 @@ public class MsnftpProducer extends DefaultProducer {
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         Path spooled = null;
+        // the endpoint's slots, shared with every other producer sending to the same URI
+        Semaphore slots = endpoint.producerSlots();
         slots.acquire();
         try {
             String name = offeredName(exchange);
