@@ -150,11 +150,12 @@ public final class InvitationCodec {
         if (encryptionKey != null || hashKey != null) {
             builder.keysFromCodec(keys(encryptionKey, hashKey));
         }
-        for (Map.Entry<InvitationField, String> entry : known.entrySet()) {
-            builder.set(entry.getKey(), entry.getValue(), typed(entry.getKey(), entry.getValue()));
-        }
-        unknown.forEach(builder::unknown);
         try {
+            for (Map.Entry<InvitationField, String> entry : known.entrySet()) {
+                // a value the builder refuses (a blank Cancel-Code) is the peer's mistake, refused like the others
+                builder.set(entry.getKey(), entry.getValue(), typed(entry.getKey(), entry.getValue()));
+            }
+            unknown.forEach(builder::unknown);
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw new MalformedInvitationException(Reason.INVALID_NUMBER, e.getMessage());

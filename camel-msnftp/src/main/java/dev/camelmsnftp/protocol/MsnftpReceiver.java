@@ -93,6 +93,9 @@ public final class MsnftpReceiver extends MsnftpSession {
                 return completed(ch, new MsnftpResult(size, code, dialect(), code));
             }
             phase = Phase.BYE;
+            // the success BYE tells the sender the file is delivered (it reports success from then on): a cancel after
+            // this point must not discard the file, so the encrypted dialect still waits for the MAC (byeTimeout)
+            settle();
             ch.writeLine("BYE " + ByeCodes.SUCCESS, deadline(byeTimeout), Phase.BYE);
             if (secure != null) {
                 phase = Phase.MAC;

@@ -85,6 +85,13 @@ public abstract sealed class MsnftpSession permits MsnftpSender, MsnftpReceiver 
         }
     }
 
+    /** Whether the session has settled (see {@link #settle}): a cancel no longer ends it, it runs to its end. */
+    public boolean settled() {
+        synchronized (lock) {
+            return settled;
+        }
+    }
+
     /**
      * Takes over the connection for {@link #run}, with an input buffer of {@code inputBuffer} bytes; a session
      * cancelled before it comes here starts cancelled.

@@ -62,9 +62,13 @@ final class RequestSender {
         // the request once sent, and whether the caller gave it up (then it is given up as soon as it is sent)
         List<CompletableFuture<SipResponse>> sent = new ArrayList<>(1);
         boolean[] givenUp = new boolean[1];
+        // opened once the tail is in place, outside the lock: sending may take seconds (a TCP connect to the peer's
+        // Contact), and the lock is every dialog's, so the request is never sent while holding it
+        CompletableFuture<Void> queued = new CompletableFuture<>();
         synchronized (dialogTails) {
             CompletableFuture<SipResponse> previous = dialogTails.getOrDefault(dialog, CompletableFuture.completedFuture(null));
-            next = previous.handle((response, error) -> null).thenCompose(ignored -> {
+            next = previous.handle((response, error) -> null).thenCombine(queued, (ignored, alsoIgnored) -> null)
+                    .thenCompose(ignored -> {
                 CompletableFuture<SipResponse> request = sendNow(dialog, method, contentType, body);
                 synchronized (sent) {
                     sent.add(request);
@@ -77,6 +81,7 @@ final class RequestSender {
             });
             dialogTails.put(dialog, next);
         }
+        queued.complete(null);
         CompletableFuture<SipResponse> tail = next;
         next.whenComplete((response, error) -> {
             dialogTails.remove(dialog, tail);

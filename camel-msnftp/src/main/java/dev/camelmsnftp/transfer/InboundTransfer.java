@@ -94,6 +94,12 @@ final class InboundTransfer {
     }
 
     void run() {
+        if (control.peerCancelCode() != null) {
+            // the sender cancelled after the offer got its slot but before it ran: nothing more goes to it (SPEC 3)
+            view.failed(cancelled());
+            TransferManager.notReceived(handler, accepted);
+            return;
+        }
         if (control.cancelledHere() || manager.isClosed()) {
             refuse(CancelCode.OUTBANDCANCEL, null);
             return;
@@ -555,7 +561,9 @@ final class InboundTransfer {
         // as the sending side does, and as MSN clients did when their user cancelled: CANCEL OUTBANDCANCEL over SIP,
         // and CCL on the connection when there is one; but not once the complete file is being delivered to a sender
         // that waits for the outcome (acknowledge=afterRoute): that outcome is still what it is told
-        if (!delivering) {
+        // nor once the session has settled (our success BYE is out): the sender counts the file as delivered, and the
+        // receiver goes on to the MAC and the delivery
+        if (!delivering && !control.sessionSettled()) {
             cancelQuietly(CancelCode.OUTBANDCANCEL);
         }
         control.cancelHere();

@@ -86,6 +86,12 @@ final class TransferControl {
         return peerCancelValue;
     }
 
+    /** Whether the MSNFTP session has settled: it runs to its end whatever a cancel says (see MsnftpSession#settle). */
+    boolean sessionSettled() {
+        MsnftpSession running = session;
+        return running != null && running.settled();
+    }
+
     boolean cancelledHere() {
         return cancelledHere;
     }

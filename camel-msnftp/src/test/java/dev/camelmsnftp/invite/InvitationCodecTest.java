@@ -289,6 +289,16 @@ class InvitationCodecTest {
         }
 
         @Test
+        void aBlankCancelCodeIsMalformedNotAnUncheckedFailure() {
+            // a peer's "Cancel-Code:" with nothing after it: a clear 400 for that message, not an exception that the
+            // SIP layer logs with its stack trace (past the peer-log limit) and answers 500
+            for (String command : new String[] { "CANCEL", "ACCEPT", "INVITE" }) {
+                assertThat(reasonFor("Invitation-Command: " + command + "\nInvitation-Cookie: 1\nCancel-Code:   \n"))
+                        .isNotNull();
+            }
+        }
+
+        @Test
         void conflictingDuplicates() {
             assertThat(reasonFor("Invitation-Command: ACCEPT\nInvitation-Cookie: 1\nInvitation-Cookie: 2"))
                     .isEqualTo(Reason.CONFLICTING_FIELD);

@@ -64,7 +64,7 @@ class ArchiveToS3FailuresTest {
             assertThat(again.getException()).as("sent again once the bucket exists").isNull();
             List<String> keys = s3.listObjectsV2Paginator(list -> list.bucket(BUCKET)).contents().stream()
                     .map(S3Object::key).toList();
-            List<String> named = archivedNames(before, file.name()).stream().filter(keys::contains).toList();
+            List<String> named = archivedNames(before, again, file.name()).stream().filter(keys::contains).toList();
             assertThat(named).as("the object, once").hasSize(1).hasSameSizeAs(keys);
             try (InputStream object = s3.getObject(get -> get.bucket(BUCKET).key(named.get(0)))) {
                 assertThat(sha256(object)).isEqualTo(file.sha256());

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -61,9 +62,10 @@ class ArchiveToS3Test extends ArchiveTestSupport {
         NotifyBuilder handled = new NotifyBuilder(context).fromRoute("archive").whenDone(files.size()).create();
         LocalDate before = LocalDate.now();
 
+        Map<SampleFile, Exchange> sent = new HashMap<>();
         for (SampleFile file : files) {
-            Exchange sent = send(file.name(), file.path());
-            assertThat(sent.getException()).as("sending %s", file.name()).isNull();
+            sent.put(file, send(file.name(), file.path()));
+            assertThat(sent.get(file).getException()).as("sending %s", file.name()).isNull();
         }
 
         assertThat(handled.matches(60, TimeUnit.SECONDS)).as("the archive route is done with every file").isTrue();
@@ -71,7 +73,7 @@ class ArchiveToS3Test extends ArchiveTestSupport {
                 .map(S3Object::key).toList();
         assertThat(keys).as("nothing but the files sent").hasSize(files.size());
         for (SampleFile file : files) {
-            List<String> named = archivedNames(before, file.name()).stream().filter(keys::contains).toList();
+            List<String> named = archivedNames(before, sent.get(file), file.name()).stream().filter(keys::contains).toList();
             assertThat(named).as("%s in the bucket", file.name()).hasSize(1);
             String key = named.get(0);
             try (InputStream object = s3.getObject(get -> get.bucket(BUCKET).key(key))) {

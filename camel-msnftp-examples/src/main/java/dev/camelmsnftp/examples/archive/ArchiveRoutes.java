@@ -11,10 +11,12 @@ import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * Archives every file received over MSNFTP under {@code <sender>/<yyyy>/<MM>/<dd>/<name>} at the Camel endpoint
+ * Archives every file received over MSNFTP under {@code <sender>/<yyyy>/<MM>/<dd>/<cookie>-<name>} at the Camel endpoint
  * {@code archive.<archive.to>.uri}: {@code archive.to=folder}, {@code sftp} or {@code s3} (or any name with its own
- * {@code archive.<name>.uri}). Everything is set by properties (see {@code application.properties} and the examples'
- * README).
+ * {@code archive.<name>.uri}). The invitation cookie before the name keeps two files of the same name from one sender
+ * on one day apart (a folder, an SFTP server and S3 would each replace the first with the second) and finds the
+ * transfer in the logs of both sides. Everything is set by properties (see {@code application.properties} and the
+ * examples' README).
  */
 public class ArchiveRoutes extends RouteBuilder {
 
@@ -41,12 +43,13 @@ public class ArchiveRoutes extends RouteBuilder {
                 + "&ftpHost={{archive.ftpHost}}&advertisedAddress={{?archive.advertisedAddress}}"
                 + "&alwaysListen={{archive.alwaysListen}}"
                 + "&registrar={{?archive.registrar}}&outboundProxy={{?archive.outboundProxy}}"
-                + "&authUsername={{?archive.authUsername}}&password={{?archive.password}}"
+                + "&authUsername={{?archive.authUsername}}&password=RAW({{?archive.password}})"
                 + "&maxFileSize={{archive.maxFileSize}}&encryption={{archive.encryption}}"
                 + "&workDir={{archive.workDir}}")
                 .routeId("archive")
                 .setHeader(Exchange.FILE_NAME,
-                        simple("${header." + MsnftpConstants.REMOTE_USER + "}/${date:now:yyyy/MM/dd}/${header.CamelFileName}"))
+                        simple("${header." + MsnftpConstants.REMOTE_USER + "}/${date:now:yyyy/MM/dd}/${header."
+                                + MsnftpConstants.INVITATION_COOKIE + "}-${header.CamelFileName}"))
                 .setHeader(S3_KEY, header(Exchange.FILE_NAME))
                 .process(exchange -> s3Metadata(exchange.getMessage()))
                 .to("{{archive." + to + ".uri}}")

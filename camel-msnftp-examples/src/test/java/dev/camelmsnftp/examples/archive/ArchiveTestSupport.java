@@ -18,6 +18,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import dev.camelmsnftp.component.MsnftpConstants;
 import dev.camelmsnftp.testsupport.FreePorts;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
@@ -152,14 +153,16 @@ public abstract class ArchiveTestSupport extends CamelTestSupport {
     }
 
     /**
-     * Where the route files a name received today from alice: {@code <sender>/<yyyy>/<MM>/<dd>/<name>}. Both days are
-     * returned when the test may have run across midnight.
+     * Where the route files a name received today from alice in the transfer {@code sent} reported:
+     * {@code <sender>/<yyyy>/<MM>/<dd>/<cookie>-<name>}. Both days are returned when the test may have run across
+     * midnight.
      */
-    public static List<String> archivedNames(LocalDate before, String name) {
+    public static List<String> archivedNames(LocalDate before, Exchange sent, String name) {
+        String file = sent.getMessage().getHeader(MsnftpConstants.INVITATION_COOKIE, Long.class) + "-" + name;
         LocalDate after = LocalDate.now();
         DateTimeFormatter day = DateTimeFormatter.ofPattern("yyyy/MM/dd");
-        String first = SENDER + "/" + before.format(day) + "/" + name;
-        return before.equals(after) ? List.of(first) : List.of(first, SENDER + "/" + after.format(day) + "/" + name);
+        String first = SENDER + "/" + before.format(day) + "/" + file;
+        return before.equals(after) ? List.of(first) : List.of(first, SENDER + "/" + after.format(day) + "/" + file);
     }
 
     public static String sha256(Path file) {

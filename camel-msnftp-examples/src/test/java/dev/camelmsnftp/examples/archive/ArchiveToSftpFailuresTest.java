@@ -126,7 +126,7 @@ class ArchiveToSftpFailuresTest {
 
             assertThat(again.getException()).as("sent again once the server is back").isNull();
             Path stored = sftp.root().resolve("archive");
-            assertThat(archivedNames(before, file.name())).map(stored::resolve).filteredOn(Files::isRegularFile)
+            assertThat(archivedNames(before, again, file.name())).map(stored::resolve).filteredOn(Files::isRegularFile)
                     .singleElement().satisfies(path -> assertThat(sha256(path)).isEqualTo(file.sha256()));
         }
     }

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -54,15 +56,16 @@ class ArchiveToSftpTest extends ArchiveTestSupport {
         NotifyBuilder handled = new NotifyBuilder(context).fromRoute("archive").whenDone(files.size()).create();
         LocalDate before = LocalDate.now();
 
+        Map<SampleFile, Exchange> sent = new HashMap<>();
         for (SampleFile file : files) {
-            Exchange sent = send(file.name(), file.path());
-            assertThat(sent.getException()).as("sending %s", file.name()).isNull();
+            sent.put(file, send(file.name(), file.path()));
+            assertThat(sent.get(file).getException()).as("sending %s", file.name()).isNull();
         }
 
         assertThat(handled.matches(60, TimeUnit.SECONDS)).as("the archive route is done with every file").isTrue();
         Path archive = sftp.root().resolve("archive");
         for (SampleFile file : files) {
-            assertThat(archivedNames(before, file.name())).map(archive::resolve).filteredOn(Files::isRegularFile)
+            assertThat(archivedNames(before, sent.get(file), file.name())).map(archive::resolve).filteredOn(Files::isRegularFile)
                     .as("%s on the SFTP server", file.name()).singleElement()
                     .satisfies(stored -> assertThat(sha256(stored)).as(file.name()).isEqualTo(file.sha256()));
         }

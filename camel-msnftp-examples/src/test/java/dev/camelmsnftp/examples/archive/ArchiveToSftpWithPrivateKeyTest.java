@@ -50,7 +50,7 @@ class ArchiveToSftpWithPrivateKeyTest extends ArchiveTestSupport {
 
         assertThat(sent.getException()).isNull();
         assertThat(handled.matches(60, TimeUnit.SECONDS)).as("the archive route is done with every file").isTrue();
-        assertThat(archivedNames(before, minutes.name())).map(sftp.root().resolve("archive")::resolve)
+        assertThat(archivedNames(before, sent, minutes.name())).map(sftp.root().resolve("archive")::resolve)
                 .filteredOn(Files::isRegularFile).singleElement()
                 .satisfies(stored -> assertThat(sha256(stored)).isEqualTo(minutes.sha256()));
     }
