@@ -113,7 +113,8 @@ final class OutboundTransfer {
             return new TransferResult(cookie, peer.toString(), source.name(), result.bytes(), result.byeCode(),
                     result.encrypted(), flow, result.delivered() ? Acknowledgement.AFTER_ROUTE : Acknowledgement.AFTER_RECEIVE);
         } catch (MsnftpException e) {
-            TransferException failure = Failures.of(e, cookie, peer.toString(), control.peerCancelCode());
+            TransferException failure = Failures.of(e, cookie, peer.toString(), control.peerCancelCode(),
+                    control.peerCancelValue());
             if (!Failures.peerKnows(e, control.peerCancelCode())) {
                 cancelQuietly(CancelCode.FTTIMEOUT);
             }
