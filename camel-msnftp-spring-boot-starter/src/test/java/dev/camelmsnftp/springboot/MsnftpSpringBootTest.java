@@ -2,10 +2,12 @@ package dev.camelmsnftp.springboot;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import dev.camelmsnftp.component.MsnftpComponent;
 import dev.camelmsnftp.component.MsnftpConfiguration;
@@ -58,12 +60,18 @@ class MsnftpSpringBootTest {
             byte[] bytes = new byte[300_000];
             new Random(14).nextBytes(bytes);
             Path outbox = Files.createDirectories(dir.resolve("outbox"));
-            Files.write(outbox.resolve("report.bin.tmp"), bytes);
-            Files.move(outbox.resolve("report.bin.tmp"), outbox.resolve("report.bin"));
+            // written beside the outbox and renamed into it (same file system, so the move is atomic): the file:
+            // consumer polling the outbox never sees a half-written file, nor one under another name
+            Path staged = Files.write(Files.createDirectories(dir.resolve("staging")).resolve("report.bin"), bytes);
+            Files.move(staged, outbox.resolve("report.bin"), StandardCopyOption.ATOMIC_MOVE);
 
             Path received = dir.resolve("inbox/report.bin");
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(received) && Files.size(received) == bytes.length);
             assertThat(Files.readAllBytes(received)).isEqualTo(bytes);
+            try (Stream<Path> inbox = Files.list(dir.resolve("inbox"))) {
+                assertThat(inbox.map(file -> file.getFileName().toString())).as("only the complete file was sent")
+                        .containsExactly("report.bin");
+            }
             await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(outbox.resolve("report.bin")));
         }
     }

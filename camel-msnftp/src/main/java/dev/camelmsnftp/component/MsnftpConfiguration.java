@@ -177,7 +177,8 @@ public class MsnftpConfiguration implements Cloneable {
     private String workDir;
 
     @UriParam(label = "common", defaultValue = "16",
-              description = "Transfers in flight at once; further INVITEs get CANCEL FAIL (consumer) or wait (producer).")
+              description = "Transfers in flight at once; further INVITEs get CANCEL FAIL (consumer) or wait (producer)."
+                            + " A producer's bound is its endpoint's: all routes sending to the same URI share it.")
     private int maxConcurrentTransfers = 16;
 
     @UriParam(label = "consumer", defaultValue = "256",

@@ -31,7 +31,10 @@ public final class MsnftpConstants {
               javaType = "String")
     public static final String REMOTE_USER = "CamelMsnftpRemoteUser";
 
-    @Metadata(label = "producer", description = "On failure: the Cancel-Code the receiver sent, if any.", javaType = "String")
+    @Metadata(label = "producer", description = "On failure: the Cancel-Code of the receiver's CANCEL, if it sent one:"
+                                                + " declining the offer (REJECT, FAIL, ...) or cancelling after it accepted"
+                                                + " (FTTIMEOUT, OUTBANDCANCEL, ...).",
+              javaType = "String")
     public static final String CANCEL_CODE = "CamelMsnftpCancelCode";
 
     @Metadata(description = "Whether the encrypted variant (MSN_SECURE_FTP) was used.", javaType = "boolean")

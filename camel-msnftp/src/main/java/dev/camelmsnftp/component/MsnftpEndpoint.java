@@ -2,6 +2,7 @@ package dev.camelmsnftp.component;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 import dev.camelmsnftp.transfer.Transfer;
 import dev.camelmsnftp.transfer.TransferListener;
@@ -54,6 +55,8 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
     private final TransferStatistics statistics = new TransferStatistics();
     private TransferListener listener = TransferListener.NONE;
     private TransferListener metrics = TransferListener.NONE;
+    /** The transfer slots all producers of this endpoint share (maxConcurrentTransfers), fresh at each start. */
+    private volatile Semaphore producerSlots;
 
     public MsnftpEndpoint(String uri, MsnftpComponent component, MsnftpConfiguration configuration) {
         super(uri, component);
@@ -102,6 +105,7 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
         } catch (WorkDirectory.InsecureWorkDirectoryException e) {
             throw new IllegalStateException("msnftp option workDir: " + e.getMessage(), e);
         }
+        producerSlots = new Semaphore(configuration.getMaxConcurrentTransfers(), true);
     }
 
     @Override
@@ -116,6 +120,18 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
     /** The settings of this endpoint's transfers. */
     TransferSettings transferSettings() {
         return configuration.transferSettings(WorkDirectory.defaultFor(configuration.getIdentity()), listener);
+    }
+
+    /**
+     * The slots the producers of this endpoint take one of per transfer: maxConcurrentTransfers for all of them
+     * together, however many routes send to this URI. A producer releases the slot to the semaphore it took it from.
+     */
+    Semaphore producerSlots() {
+        Semaphore slots = producerSlots;
+        if (slots == null) {
+            throw new IllegalStateException("The endpoint " + getEndpointUri() + " is not started");
+        }
+        return slots;
     }
 
     SharedAgent acquireAgent(Object owner) throws Exception {

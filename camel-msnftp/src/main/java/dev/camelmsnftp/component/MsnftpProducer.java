@@ -6,6 +6,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 
@@ -38,7 +39,6 @@ public class MsnftpProducer extends DefaultProducer {
 
     private final MsnftpEndpoint endpoint;
     private TransferSettings settings;
-    private Semaphore slots;
     private Expression fileName;
     private volatile SharedAgent agent;
     private String remoteUser;
@@ -56,7 +56,6 @@ public class MsnftpProducer extends DefaultProducer {
         super.doStart();
         settings = endpoint.transferSettings();
         remoteUser = SipAddress.parse(endpoint.getPeer()).addressOfRecord();
-        slots = new Semaphore(settings.maxConcurrentTransfers(), true);
         String expression = endpoint.getConfiguration().getFileName();
         fileName = expression == null ? null
                 : endpoint.getCamelContext().resolveLanguage("simple").createExpression(expression);
@@ -101,6 +100,8 @@ public class MsnftpProducer extends DefaultProducer {
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         Path spooled = null;
+        // the endpoint's slots, shared with every other producer sending to the same URI
+        Semaphore slots = endpoint.producerSlots();
         slots.acquire();
         try {
             String name = offeredName(exchange);
@@ -135,9 +136,10 @@ public class MsnftpProducer extends DefaultProducer {
         } catch (TransferException e) {
             in.setHeader(MsnftpConstants.INVITATION_COOKIE, e.cookie());
             in.setHeader(MsnftpConstants.REMOTE_USER, remoteUser);
-            if (e instanceof TransferRejectedException rejected && rejected.cancelCode().isPresent()) {
-                in.setHeader(MsnftpConstants.CANCEL_CODE, rejected.cancelCode().get());
-            }
+            // the receiver's CANCEL: declining the offer, or cancelling after it accepted (FTTIMEOUT, OUTBANDCANCEL, ...)
+            Optional<String> cancelCode = e instanceof TransferRejectedException rejected ? rejected.cancelCode()
+                    : e instanceof TransferCancelledException cancelled ? cancelled.cancelCode() : Optional.empty();
+            cancelCode.ifPresent(code -> in.setHeader(MsnftpConstants.CANCEL_CODE, code));
             // the receiver's failure BYE code (e.g. 2147500037 not delivered, 2147942405 disk full), as after a success
             OptionalLong byeCode = e instanceof TransferFailedException failed ? failed.byeCode()
                     : e instanceof TransferCancelledException cancelled ? cancelled.byeCode() : OptionalLong.empty();

@@ -44,6 +44,11 @@ final class AgentRuntime {
 
     /** How many listener tasks may wait for a thread of the agent's own pool before messages are answered 503. */
     static final int QUEUE_LIMIT = 10_000;
+    /**
+     * The least time between two runs of the deadline check: requests that time out one after the other are timed out
+     * in batches, so the check's walk over the waiting requests runs at most 20 times a second, not once per request.
+     */
+    static final long CHECK_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final SipAgentConfig config;
     private final SharedStack stack;
@@ -53,9 +58,14 @@ final class AgentRuntime {
     private final Executor executor;
     private final AuthenticationHelper authentication;
     private final Set<Outgoing> pending = ConcurrentHashMap.newKeySet();
+    /** How many requests are in {@link #pending}, bounded by {@code maxPendingRequests}. */
+    private final AtomicInteger pendingCount = new AtomicInteger();
     /** The one task that looks for requests past their deadline, and when it runs; null when none is armed. */
     private ScheduledFuture<?> deadlineCheck;
     private long deadlineCheckAt;
+    /** When the deadline check last ran ({@link System#nanoTime()}), and how often it ran. */
+    private long lastDeadlineCheck = System.nanoTime() - CHECK_SPACING_NANOS;
+    private long deadlineChecks;
     private final AtomicLong cseq = new AtomicLong(1);
     private volatile boolean running = true;
 
@@ -209,33 +219,50 @@ final class AgentRuntime {
     }
 
     /**
-     * Tracks a request until it finishes, and makes sure a check runs by its deadline. One check is armed at a time, at
-     * the earliest deadline, instead of a timer task per request: with the same time-out for every request, a new
-     * request's deadline is never earlier than the armed check, so sending one costs no timer task and no wake-up of
-     * the timer thread (a task per request put itself at the head of the timer's queue and woke it, once per MESSAGE).
+     * Tracks a request until it finishes, and makes sure a check runs by its deadline; false, and nothing tracked, when
+     * {@code maxPendingRequests} requests already wait. One check is armed at a time, at the earliest deadline, instead
+     * of a timer task per request: with the same time-out for every request, a new request's deadline is never earlier
+     * than the armed check, so sending one costs no timer task and no wake-up of the timer thread (a task per request
+     * put itself at the head of the timer's queue and woke it, once per MESSAGE).
      */
-    void track(Outgoing outgoing) {
+    boolean track(Outgoing outgoing) {
+        if (pendingCount.incrementAndGet() > config.maxPendingRequests()) {
+            pendingCount.decrementAndGet();
+            return false;
+        }
         pending.add(outgoing);
         armDeadlineCheck(outgoing.deadline());
+        return true;
     }
 
+    void untrack(Outgoing outgoing) {
+        if (pending.remove(outgoing)) {
+            pendingCount.decrementAndGet();
+        }
+    }
+
+    /** Arms the check for {@code deadline}, or for {@link #CHECK_SPACING_NANOS} after the last check if that is later. */
     private synchronized void armDeadlineCheck(long deadline) {
+        long at = deadline - (lastDeadlineCheck + CHECK_SPACING_NANOS) < 0 ? lastDeadlineCheck + CHECK_SPACING_NANOS
+                : deadline;
         if (deadlineCheck != null) {
-            if (deadlineCheckAt - deadline <= 0) {
+            if (deadlineCheckAt - at <= 0) {
                 return;
             }
             deadlineCheck.cancel(false);
         }
-        deadlineCheckAt = deadline;
-        deadlineCheck = schedule(this::checkDeadlines, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        deadlineCheckAt = at;
+        deadlineCheck = schedule(this::checkDeadlines, Duration.ofNanos(Math.max(0, at - System.nanoTime())));
     }
 
     /** Times out every request past its deadline, then arms the next check at the earliest deadline left, if any. */
     private void checkDeadlines() {
+        long now = System.nanoTime();
         synchronized (this) {
             deadlineCheck = null;
+            lastDeadlineCheck = now;
+            deadlineChecks++;
         }
-        long now = System.nanoTime();
         long earliest = 0;
         boolean waiting = false;
         for (Outgoing outgoing : pending) {
@@ -252,13 +279,14 @@ final class AgentRuntime {
         }
     }
 
+    /** How many times the deadline check has run. */
+    synchronized long deadlineChecks() {
+        return deadlineChecks;
+    }
+
     /** The tasks waiting on the agent's timer (request deadlines, session idle checks, registration). */
     int scheduledTasks() {
         return timer.getQueue().size();
-    }
-
-    void untrack(Outgoing outgoing) {
-        pending.remove(outgoing);
     }
 
     /** Fails what still waits for an answer and ends the timer and the agent's own threads (bounded wait). */

@@ -1,6 +1,7 @@
 package dev.camelmsnftp.sip;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import javax.sip.ClientTransaction;
@@ -31,8 +32,12 @@ final class Outgoing implements SharedStack.ResponseHandler {
     private final Consumer<ResponseEvent> onSuccess;
     private final Consumer<ResponseEvent> onLaterSuccess;
     private final CompletableFuture<SipResponse> future = new CompletableFuture<>();
-    /** Set by the first final outcome (response, time-out, failure to send); everything after it is late. */
-    private volatile boolean finished;
+    /**
+     * Claimed by the first final outcome (response, time-out, failure to send, stop); everything after it is late. A
+     * claim, not a flag: a 2xx to an INVITE and our time-out at the same moment must not both act (the one would confirm
+     * the dialog while the other reports the request failed, and nobody would end that dialog).
+     */
+    private final AtomicBoolean finished = new AtomicBoolean();
     private volatile ClientTransaction transaction;
     /** When our time-out ends the request ({@link System#nanoTime()}), set as it is sent. */
     private volatile long deadline;
@@ -82,7 +87,14 @@ final class Outgoing implements SharedStack.ResponseHandler {
      */
     CompletableFuture<SipResponse> send() {
         deadline = System.nanoTime() + runtime.config().requestTimeout().toNanos();
-        runtime.track(this);
+        if (!runtime.track(this)) {
+            // never sent: its transaction is ended here (JAIN-SIP would never end one it did not send)
+            fail(new SipAgentException(Kind.TRANSPORT, "Not sending " + description + ": "
+                                                       + runtime.config().maxPendingRequests()
+                                                       + " requests already wait for their answer (maxPendingRequests)"),
+                    true);
+            return future;
+        }
         future.whenComplete((response, error) -> {
             if (future.isCancelled()) {
                 finish();
@@ -128,7 +140,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
         if (status < 200) {
             return;
         }
-        if (finished || future.isDone()) {
+        if (finished.get() || future.isDone()) {
             if (status < 300 && onLaterSuccess != null) {
                 onLaterSuccess.accept(event);
             }
@@ -140,6 +152,13 @@ final class Outgoing implements SharedStack.ResponseHandler {
             return;
         }
         if (status < 300) {
+            if (!finish()) {
+                // our time-out (or a stop) decided first: this answer is late, as one after the outcome
+                if (onLaterSuccess != null) {
+                    onLaterSuccess.accept(event);
+                }
+                return;
+            }
             if (onSuccess != null) {
                 try {
                     onSuccess.accept(event);
@@ -147,7 +166,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
                     LOG.warn("Handling the answer to {} failed", description, e);
                 }
             }
-            complete(new SipResponse(status, response.getReasonPhrase()));
+            report(new SipResponse(status, response.getReasonPhrase()));
             return;
         }
         boolean authentication = status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED
@@ -191,7 +210,7 @@ final class Outgoing implements SharedStack.ResponseHandler {
      * reported it failed (a receiver that gave up on its ACCEPT must not have the sender act on it later).
      */
     void timedOut() {
-        if (finished) {
+        if (finished.get()) {
             return;
         }
         fail(new SipAgentException(Kind.TIMEOUT, "No final response to " + description + " within "
@@ -209,7 +228,12 @@ final class Outgoing implements SharedStack.ResponseHandler {
      * before the reentrant listener, that thread waited 0.4 ms for the lock for one response in five on loopback).
      */
     void complete(SipResponse response) {
-        finish();
+        if (finish()) {
+            report(response);
+        }
+    }
+
+    private void report(SipResponse response) {
         runtime.executeOrRun(() -> {
             try {
                 future.complete(response);
@@ -225,7 +249,9 @@ final class Outgoing implements SharedStack.ResponseHandler {
 
     /** Ends the transaction, then reports the failure: no retransmission of the request goes out after that. */
     private void fail(SipAgentException failure, boolean givenUp) {
-        finish();
+        if (!finish()) {
+            return;
+        }
         runtime.executeOrRun(() -> {
             try {
                 endTransaction(givenUp);
@@ -281,8 +307,12 @@ final class Outgoing implements SharedStack.ResponseHandler {
         return transaction instanceof gov.nist.javax.sip.stack.SIPTransaction nist && nist.isReliable();
     }
 
-    private void finish() {
-        finished = true;
+    /** Claims the outcome; false when another one already did. */
+    private boolean finish() {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
         runtime.untrack(this);
+        return true;
     }
 }

@@ -31,6 +31,8 @@ public final class SipAgentConfig {
     public static final Duration DEFAULT_CONNECTION_IDLE_TIMEOUT = Duration.ofMinutes(2);
     /** Default of {@link #maxServerTransactions()} (JAIN-SIP's documented default, which it only applies when set). */
     public static final int DEFAULT_MAX_SERVER_TRANSACTIONS = 5000;
+    /** Default of {@link #maxPendingRequests()}. */
+    public static final int DEFAULT_MAX_PENDING_REQUESTS = 1000;
 
     private final SipAddress localUser;
     private final String sipHost;
@@ -55,6 +57,7 @@ public final class SipAgentConfig {
     private final int maxConnections;
     private final Duration connectionIdleTimeout;
     private final int maxServerTransactions;
+    private final int maxPendingRequests;
     private final Duration incomingSessionIdleTimeout;
 
     private SipAgentConfig(Builder b) {
@@ -89,6 +92,7 @@ public final class SipAgentConfig {
         this.maxConnections = b.maxConnections;
         this.connectionIdleTimeout = positive(b.connectionIdleTimeout, "connectionIdleTimeout");
         this.maxServerTransactions = b.maxServerTransactions;
+        this.maxPendingRequests = b.maxPendingRequests;
         if (sipPort < 0 || sipPort > 65535) {
             throw new IllegalArgumentException("sipPort must be 0..65535: " + sipPort);
         }
@@ -106,6 +110,9 @@ public final class SipAgentConfig {
         }
         if (maxServerTransactions < 10) {
             throw new IllegalArgumentException("maxServerTransactions must be >= 10");
+        }
+        if (maxPendingRequests < 1) {
+            throw new IllegalArgumentException("maxPendingRequests must be >= 1");
         }
     }
 
@@ -235,6 +242,16 @@ public final class SipAgentConfig {
         return maxServerTransactions;
     }
 
+    /**
+     * How many requests the agent may have sent and not yet seen answered at once; one more fails at once (kind
+     * {@code TRANSPORT}) instead of being sent. A peer that makes us send (a declined offer is answered with a CANCEL
+     * of our own) and never answers can so hold at most this many client transactions, for {@code requestTimeout}
+     * each.
+     */
+    public int maxPendingRequests() {
+        return maxPendingRequests;
+    }
+
     @Override
     public String toString() {
         return "SipAgentConfig[localUser=" + localUser + ", listen=" + sipHost + ":" + sipPort + "/" + transport.wireName()
@@ -268,6 +285,7 @@ public final class SipAgentConfig {
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private Duration connectionIdleTimeout = DEFAULT_CONNECTION_IDLE_TIMEOUT;
         private int maxServerTransactions = DEFAULT_MAX_SERVER_TRANSACTIONS;
+        private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
 
         private Builder(String localUser) {
             this.localUser = Objects.requireNonNull(localUser, "localUser");
@@ -405,6 +423,12 @@ public final class SipAgentConfig {
         /** How many server transactions JAIN-SIP keeps at once (default 5000). */
         public Builder maxServerTransactions(int maxServerTransactions) {
             this.maxServerTransactions = maxServerTransactions;
+            return this;
+        }
+
+        /** How many requests may wait for their answer at once (default 1000); more fail without being sent. */
+        public Builder maxPendingRequests(int maxPendingRequests) {
+            this.maxPendingRequests = maxPendingRequests;
             return this;
         }
 

@@ -22,8 +22,12 @@ final class Failures {
     private Failures() {
     }
 
-    /** An MSNFTP session failure; {@code cancelledByPeerOverSip} when the peer's CANCEL is why we stopped it. */
-    static TransferException of(MsnftpException e, long cookie, String peer, String cancelledByPeerOverSip) {
+    /**
+     * An MSNFTP session failure; {@code cancelledByPeerOverSip} when the peer's CANCEL is why we stopped it (its code or
+     * "(none)"), {@code peerCancelCode} that CANCEL's Cancel-Code as sent ({@code null} without one).
+     */
+    static TransferException of(MsnftpException e, long cookie, String peer, String cancelledByPeerOverSip,
+                                String peerCancelCode) {
         String what = "MSNFTP session failed: " + e.getMessage();
         return switch (e.kind()) {
             case VERSION_MISMATCH, AUTHENTICATION_FAILED, MAC_MISMATCH, PROTOCOL_ERROR ->
@@ -41,7 +45,7 @@ final class Failures {
             }
             case CANCELLED -> cancelledByPeerOverSip != null
                     ? new TransferCancelledException("The peer cancelled (CANCEL " + cancelledByPeerOverSip + ")", cookie,
-                            peer, Phase.TRANSFER, true, -1, e)
+                            peer, Phase.TRANSFER, true, -1, peerCancelCode, e)
                     : new TransferCancelledException("Cancelled: the transfer was stopped on our side", cookie, peer,
                             Phase.TRANSFER, false, -1, e);
         };

@@ -146,7 +146,8 @@ final class InboundTransfer {
             }
         } catch (MsnftpException e) {
             if (!afterHandOver(e)) {
-                TransferException failure = Failures.of(e, cookie, sender.toString(), control.peerCancelCode());
+                TransferException failure = Failures.of(e, cookie, sender.toString(), control.peerCancelCode(),
+                        control.peerCancelValue());
                 if (!Failures.peerKnows(e, control.peerCancelCode())) {
                     cancelQuietly(CancelCode.FTTIMEOUT);
                 }
@@ -553,7 +554,7 @@ final class InboundTransfer {
         String code = cancel.cancelCode().map(CancelCode::value).orElse("(none)");
         view.failed(new TransferCancelledException("The sender cancelled (CANCEL " + code + ") while the offer waited for"
                                                    + " a transfer slot", cookie, sender.toString(), Phase.ANSWER, true, -1,
-                null));
+                cancel.cancelCode().map(CancelCode::value).orElse(null), null));
         TransferManager.notReceived(handler, accepted);
     }
 

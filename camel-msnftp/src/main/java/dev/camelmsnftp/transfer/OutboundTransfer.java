@@ -112,7 +112,8 @@ final class OutboundTransfer {
             connections = waits;
             result = flow.receiverListens() ? connectAndSend(accept, keys, in) : listenAndSend(keys, in);
         } catch (MsnftpException e) {
-            TransferException failure = Failures.of(e, cookie, peer.toString(), control.peerCancelCode());
+            TransferException failure = Failures.of(e, cookie, peer.toString(), control.peerCancelCode(),
+                    control.peerCancelValue());
             if (!Failures.peerKnows(e, control.peerCancelCode())) {
                 cancelQuietly(CancelCode.FTTIMEOUT);
             }

@@ -23,6 +23,7 @@ final class TransferControl {
     private volatile Connections connections;
     private volatile MsnftpSession session;
     private volatile String peerCancelCode;
+    private volatile String peerCancelValue;
     private volatile boolean cancelledHere;
     private volatile boolean stopped;
 
@@ -37,7 +38,8 @@ final class TransferControl {
     void fromPeer(Invitation invitation) {
         if (invitation.command() == InvitationCommand.CANCEL) {
             cancelSent.set(true);
-            peerCancelCode = invitation.cancelCode().map(CancelCode::value).orElse("(none)");
+            peerCancelValue = invitation.cancelCode().map(CancelCode::value).orElse(null);
+            peerCancelCode = peerCancelValue != null ? peerCancelValue : "(none)";
             next.complete(invitation);
             stop();
         } else {
@@ -79,6 +81,11 @@ final class TransferControl {
         return peerCancelCode;
     }
 
+    /** The Cancel-Code of the peer's CANCEL as it sent it, {@code null} when it sent none or did not cancel. */
+    String peerCancelValue() {
+        return peerCancelValue;
+    }
+
     /** Whether the MSNFTP session has settled: it runs to its end whatever a cancel says (see MsnftpSession#settle). */
     boolean sessionSettled() {
         MsnftpSession running = session;
@@ -94,7 +101,7 @@ final class TransferControl {
         String code = peerCancelCode;
         return code != null
                 ? new TransferCancelledException("The " + peerRole + " cancelled (CANCEL " + code + ")", cookie, peer, phase,
-                        true, -1, null)
+                        true, -1, peerCancelValue, null)
                 : new TransferCancelledException("Cancelled on our side", cookie, peer, phase, false, -1, null);
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -284,6 +285,47 @@ class MsnftpBoundsTest extends MsnftpTestSupport {
                                 listening.port().getAsInt())));
             }
             assertThat(producer.get(15, TimeUnit.SECONDS).getException()).isNull();
+        }
+    }
+
+    /**
+     * maxConcurrentTransfers bounds the endpoint, not each producer: two routes sending to one URI with
+     * maxConcurrentTransfers=1 offer one file at a time. The receiver holds the first offer unanswered, so it stays in
+     * flight; the second is offered only once the first ends. (The slot is taken before any flow is chosen, so one flow
+     * shows it.)
+     */
+    @Test
+    void maxConcurrentTransfersBoundsAllProducersOfOneEndpoint() throws Exception {
+        try (ScriptedPeer erin = new ScriptedPeer("erin")) {
+            String to = alice(erin.address(), "maxConcurrentTransfers=1&acceptTimeout=20s");
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:one").routeId("one").to(to);
+                    from("direct:two").routeId("two").to(to);
+                }
+            });
+            CompletableFuture<Exchange> one = template.asyncSend("direct:one", exchange -> {
+                exchange.getIn().setBody("first");
+                exchange.getIn().setHeader(Exchange.FILE_NAME, "one.txt");
+            });
+            CompletableFuture<Exchange> two = template.asyncSend("direct:two", exchange -> {
+                exchange.getIn().setBody("second");
+                exchange.getIn().setHeader(Exchange.FILE_NAME, "two.txt");
+            });
+
+            ScriptedPeer.Received first = erin.next(Duration.ofSeconds(10));
+            assertThat(erin.quietFor(Duration.ofSeconds(1)))
+                    .as("no second offer while the first holds the endpoint's only slot").isEmpty();
+            first.reply(Invitation.cancel(first.invitation().cookie(), CancelCode.REJECT).build());
+            ScriptedPeer.Received second = erin.next(Duration.ofSeconds(10));
+            second.reply(Invitation.cancel(second.invitation().cookie(), CancelCode.REJECT).build());
+
+            assertThat(Stream.of(first, second).map(r -> r.invitation().fileName().orElseThrow()))
+                    .as("one offer from each route").containsExactlyInAnyOrder("one.txt", "two.txt");
+            for (CompletableFuture<Exchange> sent : List.of(one, two)) {
+                assertThat(sent.get(15, TimeUnit.SECONDS).getException()).isInstanceOf(TransferRejectedException.class);
+            }
         }
     }
 

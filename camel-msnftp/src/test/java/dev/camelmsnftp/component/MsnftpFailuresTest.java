@@ -2,6 +2,7 @@ package dev.camelmsnftp.component;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import dev.camelmsnftp.invite.CancelCode;
 import dev.camelmsnftp.invite.Cookies;
 import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCommand;
+import dev.camelmsnftp.invite.TransferKeys;
 import dev.camelmsnftp.protocol.Dialect;
 import dev.camelmsnftp.protocol.MsnftpSender;
 import dev.camelmsnftp.sip.SipMode;
@@ -150,8 +152,59 @@ class MsnftpFailuresTest extends MsnftpTestSupport {
                             assertThat(e.byPeer()).isTrue();
                             assertThat(e.phase()).isEqualTo(Phase.TRANSFER);
                             assertThat(e.getMessage()).contains("OUTBANDCANCEL");
+                            assertThat(e.cancelCode()).contains("OUTBANDCANCEL");
                         });
+                assertThat(producer.get().getIn().getHeader(MsnftpConstants.CANCEL_CODE)).isEqualTo("OUTBANDCANCEL");
                 assertThat(wire.blocksUntilEnd()).as("what alice wrote after the CANCEL").isEqualTo(SentBlocks.ABORTED);
+            }
+            assertThat(erin.quietFor(Duration.ofMillis(300))).as("no CANCEL back: erin cancelled").isEmpty();
+        }
+    }
+
+    /**
+     * A receiver that accepts and then cancels over SIP before a byte of the file moved (as an MSN client whose
+     * connection attempt failed says CANCEL FTTIMEOUT): in flow A alice is still waiting for its connection, in flows B
+     * and C she is connected and waiting for its VER. Its Cancel-Code reaches the exchange as it does for a decline.
+     */
+    @ParameterizedTest(name = "flow {0}, {1}, {2}")
+    @MethodSource("flowsDialectsAndModes")
+    void aReceiverThatCancelsOverSipAfterAcceptingGivesTheProducerItsCancelCode(Flow flow, Dialect dialect, SipMode mode)
+            throws Exception {
+        try (ScriptedPeer erin = new ScriptedPeer("erin"); ServerSocket listener = ScriptedPeer.listen()) {
+            CompletableFuture<Exchange> producer = CompletableFuture.supplyAsync(() -> sendTo(
+                    alice(erin.address(), sending(flow, dialect, mode)), new byte[100_000], "a.bin"));
+            ScriptedPeer.Received invite = erin.next(Duration.ofSeconds(5));
+            long cookie = invite.invitation().cookie();
+            Invitation.Builder accept = flow == Flow.A ? Invitation.accept(cookie)
+                    : Invitation.listeningAccept(cookie, "127.0.0.1", listener.getLocalPort(), 4242).senderConnect();
+            if (dialect.encrypted()) {
+                accept.keys(TransferKeys.random());
+            }
+            invite.reply(accept.build());
+            Socket connected = null;
+            try {
+                if (flow == Flow.A) {
+                    assertThat(erin.next(Duration.ofSeconds(5)).invitation().offersToListen())
+                            .as("alice listens and waits for erin's connection").isTrue();
+                } else {
+                    connected = listener.accept();
+                }
+                invite.reply(Invitation.cancel(cookie, CancelCode.FTTIMEOUT).build());
+
+                Exchange sent = producer.get(15, TimeUnit.SECONDS);
+                assertThat(sent.getException()).isInstanceOfSatisfying(TransferCancelledException.class, e -> {
+                    assertThat(e.byPeer()).isTrue();
+                    assertThat(e.cancelCode()).contains("FTTIMEOUT");
+                    if (flow == Flow.A) {
+                        assertThat(e.phase()).isEqualTo(Phase.CONNECTION);
+                    }
+                });
+                assertThat(sent.getIn().getHeader(MsnftpConstants.CANCEL_CODE)).isEqualTo("FTTIMEOUT");
+                assertThat(sent.getIn().getHeader(MsnftpConstants.INVITATION_COOKIE, Long.class)).isEqualTo(cookie);
+            } finally {
+                if (connected != null) {
+                    connected.close();
+                }
             }
             assertThat(erin.quietFor(Duration.ofMillis(300))).as("no CANCEL back: erin cancelled").isEmpty();
         }

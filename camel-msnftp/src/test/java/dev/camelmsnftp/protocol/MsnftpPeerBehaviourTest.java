@@ -298,6 +298,33 @@ class MsnftpPeerBehaviourTest {
             assertThat(peer.closedWithoutMoreBytes()).as("then the receiver closed").isTrue();
         }
 
+        /**
+         * Once the receiver said {@code BYE 16777989} the sender counts the file as delivered (pidgin-sipe, OCS, ours
+         * with acknowledge=afterReceive): a cancel on our side after it (the route or context stopping) must not
+         * discard the file. The plain receiver never did; the encrypted one did, as it still waited for the MAC.
+         */
+        @ParameterizedTest
+        @EnumSource(Dialect.class)
+        void aCancelAfterOurSuccessByeKeepsTheFile(Dialect dialect) throws Exception {
+            boolean secure = dialect == Dialect.MSN_SECURE_FTP;
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            RawPeer peer = connect(false);
+            MsnftpReceiver receiver = receiver(Channels.newChannel(received))
+                    .keys(secure ? TransferKeys.of(ENCRYPTION_KEY, HASH_KEY) : null).build();
+            Future<MsnftpResult> result = executor.submit(() -> receiver.run(pair.ours()));
+            senderHandshake(peer, dialect.toString());
+            peer.send(framed(secure ? independentRc4(FILE) : FILE));
+            assertThat(peer.readLine()).isEqualTo("BYE 16777989\r\n");
+
+            receiver.cancel();
+            if (secure) {
+                peer.send(independentMacLine(FILE));
+            }
+
+            assertThat(result.get(10, TimeUnit.SECONDS).bytes()).isEqualTo(SIZE);
+            assertThat(received.toByteArray()).isEqualTo(FILE);
+        }
+
         @Test
         void aReceiverThatNeverClosesHoldsTheSenderOnlyForTheWait() throws Exception {
             RawPeer peer = connect(false);

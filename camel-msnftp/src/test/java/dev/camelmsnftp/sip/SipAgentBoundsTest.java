@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -59,6 +61,47 @@ class SipAgentBoundsTest {
         if (bob != null) {
             bob.close();
         }
+    }
+
+    /**
+     * A peer that makes us send (our answers to its messages, such as the CANCEL of a declined offer) and never answers
+     * holds at most maxPendingRequests of our client transactions; one more is not sent and fails at once, and once the
+     * waiting ones timed out, requests go out again.
+     */
+    @Test
+    void repliesAPeerNeverAnswersAreBoundedByMaxPendingRequests() throws Exception {
+        start(SipTesting.onLoopback("alice", SipTransport.UDP).maxPendingRequests(20));
+        List<CompletableFuture<SipResponse>> replies = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            bob.send(bob.request("MESSAGE", alice.localPort(), null, "Content-Type: text/x-msmsgsinvite\r\n", "n: " + i),
+                    alice.localPort());
+            IncomingMessage message = delivered.poll(5, TimeUnit.SECONDS);
+            assertThat(message).as("message %d delivered", i).isNotNull();
+            replies.add(message.reply("text/x-msmsgsinvite", ("reply: " + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThat(alice.runtime().pendingRequests()).isEqualTo(20);
+        for (int i = 20; i < 30; i++) {
+            CompletableFuture<SipResponse> refused = replies.get(i);
+            assertThatThrownBy(() -> refused.get(1, TimeUnit.SECONDS)).as("reply %d, beyond the bound", i)
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(SipAgentException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(SipAgentException.Kind.TRANSPORT);
+                        assertThat(e.getMessage()).contains("maxPendingRequests");
+                    });
+        }
+        for (int i = 0; i < 20; i++) {
+            CompletableFuture<SipResponse> waiting = replies.get(i);
+            assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).as("reply %d, never answered", i)
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(SipAgentException.class,
+                            e -> assertThat(e.kind()).isEqualTo(SipAgentException.Kind.TIMEOUT));
+        }
+        assertThat(alice.runtime().pendingRequests()).isZero();
+        bob.send(bob.request("MESSAGE", alice.localPort(), null, "Content-Type: text/x-msmsgsinvite\r\n", "n: again"),
+                alice.localPort());
+        IncomingMessage again = delivered.poll(5, TimeUnit.SECONDS);
+        assertThat(again).isNotNull();
+        CompletableFuture<SipResponse> sentAgain = again.reply("text/x-msmsgsinvite", "reply: again".getBytes(StandardCharsets.UTF_8));
+        assertThat(alice.runtime().pendingRequests()).as("sent again once the others ended").isEqualTo(1);
+        sentAgain.cancel(true);
     }
 
     @Test

@@ -99,6 +99,34 @@ class SipAgentRobustnessTest {
         }
     }
 
+    /**
+     * Requests that time out one after the other, each at its own deadline, are timed out in batches: the check that
+     * walks the waiting requests runs at most once per CHECK_SPACING_NANOS, not once per request (which made a flood of
+     * unanswered requests cost the square of their number on the agent's timer thread).
+     */
+    @Test
+    void requestsTimingOutOneAfterTheOtherAreCheckedInBatches() throws Exception {
+        Duration timeout = Duration.ofMillis(1000);
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             SipAgent alice = SipAgent.start(config("alice", SipTransport.UDP).requestTimeout(timeout).build())) {
+            byte[] body = "x: y".getBytes(StandardCharsets.UTF_8);
+            long checksBefore = alice.runtime().deadlineChecks();
+            List<CompletableFuture<SipResponse>> unanswered = new ArrayList<>();
+            long first = System.nanoTime();
+            for (int i = 0; i < 300; i++) {
+                unanswered.add(alice.sendMessage("sip:carol@127.0.0.1:" + silent.getLocalPort(), TYPE, body, SipMode.PAGER));
+            }
+            long spreadNanos = System.nanoTime() - first;
+            for (CompletableFuture<SipResponse> result : unanswered) {
+                assertThat(result).failsWithin(timeout.plusSeconds(5));
+            }
+            long checks = alice.runtime().deadlineChecks() - checksBefore;
+            long allowed = 3 + spreadNanos / AgentRuntime.CHECK_SPACING_NANOS;
+            assertThat(checks).as("checks for 300 deadlines spread over %d ms", spreadNanos / 1_000_000)
+                    .isLessThanOrEqualTo(allowed);
+        }
+    }
+
     @Test
     void twoHundredInARowAndTwentyConcurrentlyNoneLostThreadsBackToBaseline() throws Exception {
         Set<Thread> baseline = Threads.snapshot();
