@@ -410,7 +410,7 @@ final class InboundTransfer {
      * end, and {@link Answer#throwIfFailed()} says why.
      */
     private Answer answer(Invitation accept) {
-        return new Answer(TransferManager.reply(invite, accept));
+        return new Answer(manager.reply(invite, accept));
     }
 
     /**
@@ -594,7 +594,7 @@ final class InboundTransfer {
 
     private void cancelQuietly(CancelCode code) {
         if (control.claimCancel()) {
-            TransferManager.reply(invite, Invitation.cancel(cookie, code).build());
+            manager.reply(invite, Invitation.cancel(cookie, code).build());
         }
     }
 }

@@ -602,17 +602,18 @@ public final class TransferManager implements AutoCloseable {
     }
 
     /**
-     * Sends an invitation back the way {@code message} came; failures are logged. Cancelling the returned future gives
-     * the request up (see {@link IncomingMessage#reply}).
+     * Sends an invitation back the way {@code message} came; failures are logged, as the peer's doing, at most
+     * {@link PeerLog}'s share at WARN (a peer that refuses or never answers our CANCELs, offer after offer, must not
+     * flood the log). Cancelling the returned future gives the request up (see {@link IncomingMessage#reply}).
      */
-    static java.util.concurrent.CompletableFuture<?> reply(IncomingMessage message, Invitation invitation) {
+    java.util.concurrent.CompletableFuture<?> reply(IncomingMessage message, Invitation invitation) {
         java.util.concurrent.CompletableFuture<?> reply = message.reply(CONTENT_TYPE, InvitationCodec.formatBytes(invitation));
         reply.whenComplete((response, error) -> {
             if (error != null && notHeldBySender(message, error)) {
                 LOG.debug("{} for cookie {} not taken by {}: another instance of ours answered first, or the offer is over",
                         invitation.command(), invitation.cookie(), message.from());
             } else if (error != null && !reply.isCancelled()) {
-                LOG.warn("Could not send {} for cookie {} to {}: {}", invitation.command(), invitation.cookie(),
+                peerLog.warn("Could not send {} for cookie {} to {}: {}", invitation.command(), invitation.cookie(),
                         message.from(), error.getMessage());
             }
         });

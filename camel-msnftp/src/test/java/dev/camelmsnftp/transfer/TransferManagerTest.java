@@ -1,8 +1,10 @@
 package dev.camelmsnftp.transfer;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -571,5 +573,38 @@ class TransferManagerTest {
             assertThat(bob.transfers()).isEmpty();
             assertThat(bob.hasSlots(handler)).as("the removed handler's slots are not kept").isFalse();
         }
+    }
+
+    /**
+     * A peer that refuses our CANCELs, offer after offer, is logged as the peer's doing: at most PeerLog's share of
+     * WARN lines, the rest at DEBUG (each failed reply was a WARN of its own).
+     */
+    @Test
+    void refusedAnswersToDeclinedOffersDoNotFloodTheLog() throws Exception {
+        bobReceives(settings("bob@corp.example"), "alice@corp.example");
+        try (SipAgent dave = SipAgent.start(SipAgentConfig.builder("dave@corp.example").sipHost("127.0.0.1").sipPort(0)
+                .build())) {
+            dave.addMessageListener(TransferManager.MEDIA_TYPE, (IncomingMessage message) -> 403);
+            PrintStream original = System.err;
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                for (long cookie = 1; cookie <= 30; cookie++) {
+                    dave.sendMessage(bobAddress(), TransferManager.CONTENT_TYPE, InvitationCodec.formatBytes(
+                            Invitation.invite(cookie, "refused.bin", 10).build()), SipMode.PAGER).get(5, TimeUnit.SECONDS);
+                }
+                await("every CANCEL refused").atMost(Duration.ofSeconds(20))
+                        .until(() -> lines(captured, "Could not send CANCEL").size() == 30);
+            } finally {
+                System.setErr(original);
+            }
+            List<String> warned = lines(captured, "Could not send CANCEL").stream().filter(line -> line.contains("WARN"))
+                    .toList();
+            assertThat(warned).as("refused CANCELs logged at WARN").isNotEmpty().hasSizeLessThanOrEqualTo(10);
+        }
+    }
+
+    private static List<String> lines(ByteArrayOutputStream captured, String containing) {
+        return captured.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains(containing)).toList();
     }
 }
