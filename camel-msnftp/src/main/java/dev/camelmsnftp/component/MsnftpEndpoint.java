@@ -54,7 +54,32 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
 
     private final TransferStatistics statistics = new TransferStatistics();
     private TransferListener listener = TransferListener.NONE;
-    private TransferListener metrics = TransferListener.NONE;
+    /**
+     * The endpoint's Micrometer meters while it is started. Camel stops, and never shuts down, an endpoint it removes
+     * (with a removed route), so meters kept until shutdown stayed in the registry after it.
+     */
+    private volatile TransferListener metrics = TransferListener.NONE;
+    private final TransferListener currentMetrics = new TransferListener() {
+        @Override
+        public void offered(Transfer transfer) {
+            metrics.offered(transfer);
+        }
+
+        @Override
+        public void accepted(Transfer transfer) {
+            metrics.accepted(transfer);
+        }
+
+        @Override
+        public void progress(Transfer transfer) {
+            metrics.progress(transfer);
+        }
+
+        @Override
+        public void finished(Transfer transfer) {
+            metrics.finished(transfer);
+        }
+    };
     /** The transfer slots all producers of this endpoint share (maxConcurrentTransfers), fresh at each start. */
     private volatile Semaphore producerSlots;
 
@@ -87,8 +112,7 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
     protected void doInit() throws Exception {
         super.doInit();
         configuration.agentKey();
-        metrics = MetricsSupport.forEndpoint(this, statistics);
-        listener = TransferListener.all(List.of(statistics, configuration.transferLogging(), metrics,
+        listener = TransferListener.all(List.of(statistics, configuration.transferLogging(), currentMetrics,
                 getComponent().transferListeners()));
         transferSettings();
     }
@@ -106,15 +130,17 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
             throw new IllegalStateException("msnftp option workDir: " + e.getMessage(), e);
         }
         producerSlots = new Semaphore(configuration.getMaxConcurrentTransfers(), true);
+        metrics = MetricsSupport.forEndpoint(this, statistics);
     }
 
     @Override
-    protected void doShutdown() throws Exception {
-        if (metrics instanceof AutoCloseable meters) {
-            meters.close();
-        }
+    protected void doStop() throws Exception {
+        TransferListener meters = metrics;
         metrics = TransferListener.NONE;
-        super.doShutdown();
+        if (meters instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+        super.doStop();
     }
 
     /** The settings of this endpoint's transfers. */
