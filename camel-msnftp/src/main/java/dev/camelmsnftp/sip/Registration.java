@@ -204,6 +204,9 @@ final class Registration {
     private volatile Duration granted = Duration.ofMinutes(10);
     /** When the refresh is due, as System.nanoTime. */
     private volatile long refreshAt;
+    /** Whether the registrar ever accepted a binding of ours, and until when (System.nanoTime) it holds it. */
+    private volatile boolean bound;
+    private volatile long boundUntil;
 
     /**
      * Asks the registrar for our bindings. Ours gone: register again now. Registrar unreachable: FAILED, and REGISTER
@@ -276,13 +279,18 @@ final class Registration {
         return false;
     }
 
-    /** Removes the binding (Expires: 0), waiting at most the request time-out. */
+    /**
+     * Removes the binding (Expires: 0), waiting at most the request time-out. Also when the state is not REGISTERED but
+     * a binding may still be there: a refresh that failed (FAILED) leaves the one granted before until it expires, and
+     * a REGISTER under way may yet be accepted (the removal is sent after it).
+     */
     void unregister() {
         boolean wasRegistered;
         synchronized (this) {
             stopped = true;
             cancelNext();
-            wasRegistered = state == RegistrationState.REGISTERED;
+            wasRegistered = state == RegistrationState.REGISTERED || registering != null
+                            || bound && System.nanoTime() - boundUntil < 0;
         }
         runtime.stack().removeConnectionListener(connectionClosed);
         if (!wasRegistered) {
@@ -385,6 +393,8 @@ final class Registration {
                       + " answers", registrar);
         }
         granted = Duration.ofSeconds(seconds);
+        boundUntil = System.nanoTime() + granted.toNanos();
+        bound = true;
     }
 
     private boolean listsOurContact(Response response) {

@@ -177,6 +177,49 @@ class SipAgentRegistrationTest {
         assertThat(alice.registrationFailure()).isEmpty();
     }
 
+    /**
+     * A refresh the registrar answers 503 (overloaded for a moment) leaves the state FAILED, but the binding it granted
+     * before is still there: stopping must still remove it, or the registrar goes on routing (and, with several
+     * instances, forking) to a contact that is gone until the binding expires.
+     */
+    @Test
+    void stoppingAfterAFailedRefreshStillRemovesTheBinding() throws Exception {
+        Thread starter = startAlice(aliceAt("127.0.0.1:" + registrar.port()).keepAliveInterval(Duration.ofMillis(500))
+                .build());
+        String register = nextRegister();
+        registrar.send(answer(register, 200, "OK", binding(register, 600)), alicePort(register));
+        starter.join(10_000);
+        assertThat(alice.registrationState()).isEqualTo(RegistrationState.REGISTERED);
+
+        // the registrar is overloaded for a moment: the check and the REGISTER after it are answered 503
+        String query = nextRegister();
+        assertThat(header(query, "Contact")).as("the query").isNull();
+        registrar.send(answer(query, 503, "Service Unavailable", ""), alicePort(query));
+        String refresh = nextRegisterWithContact();
+        registrar.send(answer(refresh, 503, "Service Unavailable", ""), alicePort(refresh));
+        await("the refresh is seen as failed").atMost(Duration.ofSeconds(10))
+                .until(() -> alice.registrationState() == RegistrationState.FAILED);
+
+        SipAgent stopping = alice;
+        alice = null;
+        Thread stopper = new Thread(stopping::close, "stop-alice");
+        stopper.start();
+        String removal = null;
+        for (int i = 0; i < 10 && removal == null; i++) {
+            String next = registrar.receiveRequest("REGISTER");
+            if (next == null) {
+                break;
+            }
+            if (header(next, "Contact") != null && ("0".equals(header(next, "Expires"))
+                                                   || header(next, "Contact").contains("expires=0"))) {
+                removal = next;
+            }
+        }
+        assertThat(removal).as("a REGISTER with Expires 0 when the agent stops").isNotNull();
+        registrar.send(answer(removal, 200, "OK", ""), alicePort(removal));
+        stopper.join(10_000);
+    }
+
     private String nextRegisterWithContact() throws IOException {
         for (int i = 0; i < 20; i++) {
             String register = nextRegister();
