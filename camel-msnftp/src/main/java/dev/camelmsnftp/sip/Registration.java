@@ -279,6 +279,15 @@ final class Registration {
         return false;
     }
 
+    /** Forgets an agent that never started: nothing was sent, and its stack no longer tells it of closed connections. */
+    void abandon() {
+        synchronized (this) {
+            stopped = true;
+            cancelNext();
+        }
+        runtime.stack().removeConnectionListener(connectionClosed);
+    }
+
     /**
      * Removes the binding (Expires: 0), waiting at most the request time-out. Also when the state is not REGISTERED but
      * a binding may still be there: a refresh that failed (FAILED) leaves the one granted before until it expires, and

@@ -262,6 +262,11 @@ final class SharedStack implements SipListener {
         connectionListeners.remove(listener);
     }
 
+    /** How many listeners of closed connections the stack holds (one per agent with a registrar); for tests. */
+    int connectionListeners() {
+        return connectionListeners.size();
+    }
+
     private void connectionClosed(InetSocketAddress peer) {
         LOG.debug("SIP connection to {} closed", peer);
         for (Consumer<InetSocketAddress> listener : connectionListeners) {

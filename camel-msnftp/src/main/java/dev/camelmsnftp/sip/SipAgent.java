@@ -65,11 +65,22 @@ public final class SipAgent implements AutoCloseable {
     public static SipAgent start(SipAgentConfig config) throws SipAgentException {
         SharedStack stack = SharedStack.acquire(config.sipHost(), config.sipPort(), config.transport(),
                 AgentRuntime.stackProperties(config), AgentRuntime.networkSettings(config));
-        SipAgent agent;
+        AgentRuntime runtime = null;
+        SipAgent agent = null;
         try {
-            agent = new SipAgent(new AgentRuntime(config, stack, AgentRuntime.advertisedHost(config)));
+            runtime = new AgentRuntime(config, stack, AgentRuntime.advertisedHost(config));
+            agent = new SipAgent(runtime);
             stack.attach(config.localUser().user(), agent.inbound);
         } catch (SipAgentException | RuntimeException e) {
+            // the stack may live on for other agents: leave nothing of this one on it (its registration's listener
+            // of closed connections would keep the agent, and start its timer thread, for as long as the stack lives)
+            if (agent != null && agent.registration != null) {
+                agent.registration.abandon();
+            }
+            if (runtime != null) {
+                runtime.stop();
+                runtime.shutdown();
+            }
             stack.release(config.localUser().user(), null);
             throw e;
         }

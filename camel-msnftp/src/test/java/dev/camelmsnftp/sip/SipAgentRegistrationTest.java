@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import static dev.camelmsnftp.sip.RawSipPeer.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -218,6 +219,30 @@ class SipAgentRegistrationTest {
         assertThat(removal).as("a REGISTER with Expires 0 when the agent stops").isNotNull();
         registrar.send(answer(removal, 200, "OK", ""), alicePort(removal));
         stopper.join(10_000);
+    }
+
+    /**
+     * A second agent for alice on alice's listening point is refused. What it set up must not stay on the stack it
+     * shares with the first: its registration's listener of closed connections (holding the whole agent, and starting
+     * its timer thread when a connection closes) stayed, one more for each attempt of a route whose start is retried.
+     */
+    @Test
+    void anAgentThatCannotStartLeavesNothingOnTheStackItShares() throws Exception {
+        Thread starter = startAlice(aliceAt("127.0.0.1:" + registrar.port()).keepAliveInterval(Duration.ZERO).build());
+        String register = nextRegister();
+        registrar.send(answer(register, 200, "OK", binding(register, 600)), alicePort(register));
+        starter.join(10_000);
+        assertThat(alice.registrationState()).isEqualTo(RegistrationState.REGISTERED);
+        SharedStack stack = alice.sharedStack();
+        int before = stack.connectionListeners();
+        SipAgentConfig again = aliceAt("127.0.0.1:" + registrar.port()).sipPort(alice.localPort())
+                .keepAliveInterval(Duration.ZERO).build();
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> SipAgent.start(again)).isInstanceOf(SipAgentException.class)
+                    .hasMessageContaining("already listens");
+        }
+        assertThat(stack.connectionListeners()).as("listeners on the shared stack").isEqualTo(before);
+        assertThat(alice.isRunning()).isTrue();
     }
 
     private String nextRegisterWithContact() throws IOException {
