@@ -26,8 +26,9 @@ public final class MsnftpConstants {
               javaType = "long")
     public static final String BYE_CODE = "CamelMsnftpByeCode";
 
-    @Metadata(description = "The peer's SIP address as user@host, without sip: and without a port, on both sides. Producer:"
-                            + " the recipient (as the endpoint addresses it). Consumer: the sender (its From address).",
+    @Metadata(description = "The peer's SIP address in the user-at-host form, without sip: and without a port, on both"
+                            + " sides. Producer: the recipient (as the endpoint addresses it). Consumer: the sender (its"
+                            + " From address).",
               javaType = "String")
     public static final String REMOTE_USER = "CamelMsnftpRemoteUser";
 
