@@ -48,7 +48,7 @@ public class MsnftpConfiguration implements Cloneable {
     @Deprecated
     @UriParam(label = "common", description = "The former name of identity, still accepted.")
     @Metadata(deprecationNote = "Use identity: Camel masks every option whose name contains 'user' in logs, JMX and route"
-                                + " dumps, so localUser=alice@corp.example showed as localUser=xxxxxx.")
+                                + " dumps, so the address given as localUser showed as localUser=xxxxxx.")
     private String localUser;
 
     @UriParam(label = "common", defaultValue = "0.0.0.0", description = "The local address the SIP stack listens on.")
@@ -81,7 +81,8 @@ public class MsnftpConfiguration implements Cloneable {
                                                 + " (udp, tcp, tls).")
     private String outboundProxy;
 
-    @UriParam(label = "security", secret = true, description = "The user name for SIP digest authentication.")
+    @UriParam(label = "security", secret = true,
+              description = "The user name for SIP digest authentication; by default the user part of identity.")
     private String authUsername;
 
     @UriParam(label = "security", secret = true, description = "The password for SIP digest authentication.")
@@ -125,8 +126,8 @@ public class MsnftpConfiguration implements Cloneable {
     private boolean connectivity;
 
     @UriParam(label = "consumer", defaultValue = "false",
-              description = "Offer to listen even when the INVITE has no Connectivity: N (flow C). Old senders (aMSN, MSN < 5)"
-                            + " hang on it.")
+              description = "Offer to listen even when the INVITE has no Connectivity: N (flow C). Old senders (aMSN, MSN"
+                            + " Messenger before 5.0) hang on it.")
     private boolean alwaysListen;
 
     @UriParam(label = "security", defaultValue = "auto", enums = "auto,required,disabled",
@@ -208,8 +209,9 @@ public class MsnftpConfiguration implements Cloneable {
 
     @UriParam(label = "consumer",
               description = "Further senders whose files are accepted, besides the peer of the URI: a comma-separated list of"
-                            + " SIP addresses (alice@corp.example) and patterns for a whole domain (*@partner.example). With"
-                            + " msnftp:* and this list, only the list is accepted. Other senders get CANCEL REJECT and an INFO"
+                            + " SIP addresses in the user-at-domain form and patterns for a whole domain (a star, the at sign"
+                            + " and the domain). With the wildcard peer (a star: anyone) and this list, only the list is"
+                            + " accepted. Other senders get CANCEL REJECT and an INFO"
                             + " log line; no byte of their file is sent.")
     private String allowedSenders;
 

@@ -20,14 +20,17 @@ public final class MsnftpConstants {
     @Metadata(description = "Producer: the size sent. Consumer: the size received.", javaType = "long")
     public static final String FILE_LENGTH = Exchange.FILE_LENGTH;
 
-    @Metadata(description = "The MSNFTP BYE code (unsigned 32-bit): the one the receiver sent (producer) or the one we sent"
-                            + " (consumer). 16777989 is success. Not set when an empty file was sent to a receiver that"
-                            + " said TFR and never BYE (aMSN does so).",
+    @Metadata(description = "The MSNFTP BYE code (unsigned 32-bit): the one the receiver sent (producer) or, on the"
+                            + " consumer, the code for the complete file, 16777989 (success). With acknowledge=afterRoute and a"
+                            + " sender that waits for the outcome, the code the consumer finally sends follows the route: 2147500037"
+                            + " when it fails. Not set when an empty file was sent to a receiver that said TFR and never BYE (aMSN"
+                            + " does so).",
               javaType = "long")
     public static final String BYE_CODE = "CamelMsnftpByeCode";
 
-    @Metadata(description = "The peer's SIP address as user@host, without sip: and without a port, on both sides. Producer:"
-                            + " the recipient (as the endpoint addresses it). Consumer: the sender (its From address).",
+    @Metadata(description = "The peer's SIP address in the user-at-host form, without sip: and without a port, on both"
+                            + " sides. Producer: the recipient (as the endpoint addresses it). Consumer: the sender (its"
+                            + " From address).",
               javaType = "String")
     public static final String REMOTE_USER = "CamelMsnftpRemoteUser";
 

@@ -48,7 +48,7 @@ public class MsnftpEndpoint extends DefaultEndpoint implements EndpointServiceLo
     @UriParam(label = "filter",
               description = "The strategy for headers that would travel between the exchange and the peer. No header does"
                             + " today: the invitation carries only the protocol's own fields, and the consumer copies no"
-                            + " field the peer sent into the exchange. The default drops Camel* headers, in any case, in"
+                            + " field the peer sent into the exchange. The default drops the headers whose name starts with Camel, in any case, in"
                             + " both directions.")
     private HeaderFilterStrategy headerFilterStrategy = new MsnftpHeaderFilterStrategy();
 

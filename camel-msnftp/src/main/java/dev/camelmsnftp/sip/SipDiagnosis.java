@@ -2,8 +2,8 @@ package dev.camelmsnftp.sip;
 
 /**
  * Says in words what went wrong with a request and which option to check: the first line an operator reads, with
- * the failure it explains kept as the cause. The option names are those of {@link SipAgentConfig} and, the same, of
- * the Camel endpoint.
+ * the failure it explains kept as the cause. The option names are those of the Camel endpoint, the same as those of
+ * {@link SipAgentConfig} but for our own address, which is the endpoint's identity and SipAgentConfig's localUser.
  */
 final class SipDiagnosis {
 
@@ -30,7 +30,7 @@ final class SipDiagnosis {
                    + ") (check the authUsername and password options)";
         } else if (failure.status().isPresent() && failure.status().getAsInt() == 403) {
             what = "the registrar " + registrar.hostAndPort() + " does not accept " + user + " (403 Forbidden) (check the"
-                   + " localUser and authUsername options)";
+                   + " identity and authUsername options)";
         } else if (failure.status().isPresent()) {
             what = "the registrar " + registrar.hostAndPort() + " answered " + status(failure) + " (check the registrar"
                    + " option)";

@@ -103,7 +103,7 @@ final class Failures {
             case 480 -> answered + ": the peer is not signed in now (check that its application runs and registers, then"
                         + " retry; a redelivery policy does it)";
             case 401, 407 -> answered + ": our credentials were refused (check the authUsername and password options)";
-            case 403 -> answered + ": we may not send to this peer (check the localUser and authUsername options)";
+            case 403 -> answered + ": we may not send to this peer (check the identity and authUsername options)";
             case 408 -> answered + ": the peer's client did not answer (is its application running?)";
             case 481 -> answered + ": the peer refuses invitations outside an IM session (use sipMode=session)";
             case 415, 488 -> answered + ": the peer's client does not take File Transfer invitations";

@@ -1,11 +1,17 @@
 package dev.camelmsnftp.component;
 
 import java.io.InputStream;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 import org.junit.jupiter.api.Test;
@@ -35,6 +41,37 @@ class ComponentDocsTest {
         }
         assertThat(adoc).as("the tables of %s are stale: run this test with -Dmsnftp.docs.update=true", ADOC)
                 .isEqualTo(generated);
+    }
+
+    /**
+     * camel-package-maven-plugin keeps only letters, digits, white space, the backslash and {@code .,-='/!&%():;#${}}
+     * of a description (and drops anything between angle brackets): {@code alice@corp.example} became
+     * {@code alicecorp.example} in the catalog, the IDEs and the tables above, and {@code MSN < 5} became {@code MSN 5},
+     * the opposite. Descriptions are written with the characters it keeps.
+     */
+    @Test
+    void descriptionsUseOnlyCharactersTheCatalogKeeps() {
+        List<String> broken = new ArrayList<>();
+        for (Class<?> type : List.of(MsnftpConfiguration.class, MsnftpEndpoint.class, MsnftpComponent.class,
+                MsnftpConstants.class)) {
+            for (Field field : type.getDeclaredFields()) {
+                UriParam param = field.getAnnotation(UriParam.class);
+                UriPath path = field.getAnnotation(UriPath.class);
+                Metadata metadata = field.getAnnotation(Metadata.class);
+                for (String text : new String[] { param == null ? "" : param.description(),
+                        path == null ? "" : path.description(), metadata == null ? "" : metadata.description(),
+                        metadata == null ? "" : metadata.deprecationNote() }) {
+                    String lost = text.codePoints()
+                            .filter(c -> !Character.isJavaIdentifierPart(c) && !Character.isWhitespace(c)
+                                         && ".,-='/\\!&%():;#${}".indexOf(c) < 0)
+                            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+                    if (!lost.isEmpty()) {
+                        broken.add(type.getSimpleName() + "." + field.getName() + " loses " + lost + " in: " + text);
+                    }
+                }
+            }
+        }
+        assertThat(broken).as("descriptions the catalog would garble").isEmpty();
     }
 
     private static String replace(String adoc, String marker, String content) {

@@ -8,13 +8,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import dev.camelmsnftp.invite.CancelCode;
+import dev.camelmsnftp.invite.Invitation;
 import dev.camelmsnftp.invite.InvitationCommand;
 import dev.camelmsnftp.transfer.Transfer;
 import dev.camelmsnftp.transfer.TransferCancelledException;
@@ -24,10 +27,12 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What an operator sees of real transfers through JMX (the endpoint's counters, the transfers in flight, the cancel
@@ -154,6 +159,62 @@ class MsnftpManagementTest extends MsnftpTestSupport {
             assertThat(attribute(endpoint, "InFlightCount")).isZero();
             assertThat(mbeans().invoke(endpoint, "cancelTransfer", new Object[] { cookie }, new String[] { "long" }))
                     .as("nothing left to cancel").isEqualTo(Boolean.FALSE);
+        }
+    }
+
+    /**
+     * An offer that waits for a slot of the consumer is cancelled through JMX: it leaves the queue at once, the sender
+     * gets one CANCEL OUTBANDCANCEL for it, and the consumer's exception handler is told it was cancelled.
+     */
+    @Test
+    void anOfferWaitingForASlotIsCancelledThroughJmxAndTheConsumerIsTold() throws Exception {
+        BlockingQueue<Throwable> handled = new LinkedBlockingQueue<>();
+        context.getRegistry().bind("handled", new ExceptionHandler() {
+            @Override
+            public void handleException(Throwable exception) {
+                handled.add(exception);
+            }
+
+            @Override
+            public void handleException(String message, Throwable exception) {
+                handled.add(exception);
+            }
+
+            @Override
+            public void handleException(String message, Exchange exchange, Throwable exception) {
+                handled.add(exception);
+            }
+        });
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(carolReceives("maxConcurrentTransfers=1&acceptTimeout=30s&exceptionHandler=#handled")).routeId("carol")
+                        .to("mock:carol");
+            }
+        });
+        String carol = "sip:carol@127.0.0.1:" + CAROL_PORT;
+        try (ScriptedPeer dave = new ScriptedPeer("dave")) {
+            dave.send(carol, Invitation.invite(1111, "first.bin", 10).connectivityN().build());
+            assertThat(dave.next(Duration.ofSeconds(10)).invitation().command()).as("the first offer has the slot")
+                    .isEqualTo(InvitationCommand.ACCEPT);
+            dave.send(carol, Invitation.invite(2222, "second.bin", 10).connectivityN().build());
+            ObjectName endpoint = endpoint(uri -> uri.contains("sipPort=" + CAROL_PORT));
+            await("the second offer waits for the slot").atMost(Duration.ofSeconds(10))
+                    .until(() -> ((String[]) mbeans().getAttribute(endpoint, "InFlightTransfers")).length == 2);
+
+            assertThat(mbeans().invoke(endpoint, "cancelTransfer", new Object[] { 2222L }, new String[] { "long" }))
+                    .isEqualTo(Boolean.TRUE);
+
+            ScriptedPeer.Received cancel = dave.next(Duration.ofSeconds(10));
+            assertThat(cancel.invitation().cookie()).isEqualTo(2222);
+            assertThat(cancel.invitation().command()).isEqualTo(InvitationCommand.CANCEL);
+            assertThat(cancel.invitation().cancelCode()).contains(CancelCode.OUTBANDCANCEL);
+            assertThat(handled.poll(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(TransferCancelledException.class,
+                    e -> assertThat(e.cookie()).isEqualTo(2222));
+            assertThat((String[]) mbeans().getAttribute(endpoint, "InFlightTransfers")).as("only the first one is left")
+                    .singleElement().asString().contains("first.bin");
+            assertThat(dave.quietFor(Duration.ofMillis(500))).as("nothing more for the cancelled offer").isEmpty();
+            dave.send(carol, Invitation.cancel(1111, CancelCode.OUTBANDCANCEL).build());
         }
     }
 
