@@ -259,12 +259,17 @@ final class InboundDispatcher implements SharedStack.Agent {
 
     /**
      * An incoming IM session: 200 with our SDP, and the first message when OCS carried it in ms-text-format; 486 Busy
-     * Here when as many sessions as allowed are open already.
+     * Here when as many sessions as allowed are open already; 480 when no listener takes sessions now.
      */
     private void onInvite(RequestEvent event, ServerTransaction transaction) {
         Request request = event.getRequest();
         Dialog dialog = transaction.getDialog();
         boolean opening = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null;
+        if (opening && !listeners.isEmpty() && listeners.values().stream().noneMatch(MessageListener::acceptsSessions)) {
+            // nothing here takes what the session would carry: another instance under this address may (forking)
+            respond(transaction, Response.TEMPORARILY_UNAVAILABLE, response -> reason(response, "Nothing receives here"));
+            return;
+        }
         if (opening && dialog != null && !incoming.admit(dialog)) {
             respond(transaction, Response.BUSY_HERE, response -> reason(response, "Too many IM sessions open"));
             return;

@@ -20,4 +20,14 @@ public interface MessageListener {
     default boolean quick(IncomingMessage message) {
         return false;
     }
+
+    /**
+     * Whether peers may open an IM session with us now to send such messages. When the agent has listeners and none of
+     * them does, a peer's opening INVITE is answered 480 Temporarily Unavailable: with several instances registered
+     * under one address, a forking proxy then takes the answer of one that receives (a 200 here would make the peer
+     * keep this session, and send everything to an instance with nobody to take it). Always, unless overridden.
+     */
+    default boolean acceptsSessions() {
+        return true;
+    }
 }

@@ -100,8 +100,8 @@ final class Failures {
         String what = switch (status) {
             case 404 -> answered + ": the address is unknown there (check the endpoint's peer address; the peer must be"
                         + " registered at the same registrar as we are)";
-            case 480 -> answered + ": the peer is not signed in now (check that its application runs and registers, then"
-                        + " retry; a redelivery policy does it)";
+            case 480 -> answered + ": the peer is not signed in now, or nothing there receives files now (check that its"
+                        + " application runs, registers and has a receiving route, then retry; a redelivery policy does it)";
             case 401, 407 -> answered + ": our credentials were refused (check the authUsername and password options)";
             case 403 -> answered + ": we may not send to this peer (check the identity and authUsername options)";
             case 408 -> answered + ": the peer's client did not answer (is its application running?)";

@@ -114,6 +114,15 @@ public final class TransferManager implements AutoCloseable {
             public boolean quick(IncomingMessage message) {
                 return TransferManager.quick(message);
             }
+
+            /**
+             * While something here receives files (see {@link #receivesNothing}), or while we send one: a peer may
+             * answer our offer in an IM session of its own.
+             */
+            @Override
+            public boolean acceptsSessions() {
+                return !receivesNothing() || !outbound.isEmpty();
+            }
         });
     }
 
@@ -129,6 +138,16 @@ public final class TransferManager implements AutoCloseable {
 
     public SipAgent agent() {
         return agent;
+    }
+
+    /**
+     * Whether no inbound handler is registered (a manager that only sends, or whose consumer stopped): its agent then
+     * answers offers 480 and, unless it is sending a file, refuses new IM sessions 480, instead of declining (200 and
+     * CANCEL REJECT), so that with several instances registered under one address, the one that receives takes every
+     * offer.
+     */
+    boolean receivesNothing() {
+        return !closed && handlers.isEmpty();
     }
 
     /**
@@ -378,6 +397,12 @@ public final class TransferManager implements AutoCloseable {
         }
         String name = invite.fileName().get();
         Optional<InboundHandler> chosen = handlerFor(sender);
+        if (receivesNothing()) {
+            // not a decline (no CANCEL): another instance of ours registered under this address may receive it, and a
+            // forking proxy takes its 200 over this 480; without one the sender learns the peer is unavailable now
+            peerLog.info("File {} from {} not taken: nothing receives files here (answered 480)", name, sender);
+            return 480;
+        }
         if (closed || chosen.isEmpty()) {
             peerLog.info("File {} from {} declined: not an allowed sender (nobody here receives files from it)", name,
                     sender);

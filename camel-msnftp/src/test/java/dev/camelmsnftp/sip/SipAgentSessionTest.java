@@ -2,13 +2,18 @@ package dev.camelmsnftp.sip;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** IM sessions (SPEC 3.3): reused while open, closed with BYE by either side or when idle. */
@@ -50,6 +55,39 @@ class SipAgentSessionTest {
 
     private long bobReceived(String method) {
         return bob.receivedRequests().getOrDefault(method, 0L);
+    }
+
+    /**
+     * A callee whose listeners take no sessions now answers the opening INVITE 480 (a forking proxy then takes another
+     * instance's answer); once one does, the next message opens a session as usual. Both transports.
+     */
+    @ParameterizedTest
+    @EnumSource(value = SipTransport.class, names = { "UDP", "TCP" })
+    void aCalleeThatTakesNoSessionsNowAnswersTheInvite480(SipTransport transport) throws Exception {
+        alice = SipAgent.start(config("alice", transport).build());
+        bob = SipAgent.start(config("bob", transport).build());
+        AtomicBoolean receiving = new AtomicBoolean(false);
+        bob.addMessageListener(TYPE, new MessageListener() {
+            @Override
+            public int onMessage(IncomingMessage message) {
+                atBob.incrementAndGet();
+                return 200;
+            }
+
+            @Override
+            public boolean acceptsSessions() {
+                return receiving.get();
+            }
+        });
+        assertThatThrownBy(() -> alice.sendMessage(bobAddress(), TYPE, BODY, SipMode.SESSION).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(SipAgentException.class,
+                        e -> assertThat(e.status()).hasValue(480));
+        assertThat(atBob).hasValue(0);
+
+        receiving.set(true);
+        assertThat(alice.sendMessage(bobAddress(), TYPE, BODY, SipMode.SESSION).get(10, TimeUnit.SECONDS).status())
+                .isEqualTo(200);
+        assertThat(atBob).hasValue(1);
     }
 
     @Test

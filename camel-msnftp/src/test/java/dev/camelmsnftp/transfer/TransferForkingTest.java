@@ -250,6 +250,33 @@ class TransferForkingTest {
         assertThat(millis.values()).allSatisfy(each -> assertThat(each).allMatch(ms -> ms < 10_000));
     }
 
+    /**
+     * A bob that receives nothing (a node that only sends as bob, or whose consumer stopped while a producer keeps its
+     * agent) is registered as one of bob's contacts like the receivers, so parallel forking brings it every offer. It
+     * must not answer in a way that decides for the instance that receives: every file reaches that one, in both modes.
+     */
+    @ParameterizedTest
+    @EnumSource(SipMode.class)
+    void anInstanceThatReceivesNothingDoesNotDeclineForTheOthers(SipMode mode) throws Exception {
+        KamailioExtension kamailio = kamailio(Forking.PARALLEL);
+        manager(agent(kamailio, "bob")).addInboundHandler(receiver(0, settings("bob", "bob-0").build()));
+        manager(agent(kamailio, "bob"));
+        TransferManager alice = manager(agent(kamailio, "alice"));
+        List<String> declined = new ArrayList<>();
+        int files = 6;
+        for (int f = 0; f < files; f++) {
+            String name = "nothing-" + mode + "-" + f;
+            try {
+                alice.send("bob@" + KamailioExtension.DOMAIN, FileSource.of(content(name), name + ".bin"),
+                        settings("alice", "alice").sipMode(mode).build());
+            } catch (TransferException e) {
+                declined.add(e.getMessage());
+            }
+        }
+        assertThat(declined).as("offers that failed (the bob that receives nothing answered first)").isEmpty();
+        assertThat(deliveries).hasSize(files);
+    }
+
     private static KamailioExtension kamailio(Forking forking) {
         return forking == Forking.PARALLEL ? PARALLEL : SERIAL;
     }

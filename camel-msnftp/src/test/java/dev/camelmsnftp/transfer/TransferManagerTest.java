@@ -393,6 +393,24 @@ class TransferManagerTest {
     @EnumSource(SipMode.class)
     void anAcceptForAnUnknownCookieIsIgnored(SipMode mode) throws Exception {
         bobReceives(settings("bob@corp.example"), "*");
+        // alice receives too: an agent that neither receives nor sends refuses IM sessions (480)
+        TransferSettings aliceSettings = settings("alice@corp.example").workDir(dir.resolve("alice-work")).build();
+        alice.addInboundHandler(new InboundHandler() {
+            @Override
+            public PeerFilter peers() {
+                return PeerFilter.parse("*");
+            }
+
+            @Override
+            public TransferSettings settings() {
+                return aliceSettings;
+            }
+
+            @Override
+            public void onFile(ReceivedFile file) {
+                throw new AssertionError("nothing is sent to alice here");
+            }
+        });
         var answer = bobAgent.sendMessage("sip:alice@127.0.0.1:" + aliceAgent.localPort(), TransferManager.CONTENT_TYPE,
                 "Invitation-Command: ACCEPT\r\nInvitation-Cookie: 12345\r\n".getBytes(StandardCharsets.UTF_8), mode);
         if (mode == SipMode.SESSION) {
