@@ -48,27 +48,7 @@ class CancelBeforeRunTest {
             CountDownLatch over = new CountDownLatch(1);
             TransferSettings settings = TransferSettings.builder("carol@corp.example").ftpHost("127.0.0.1")
                     .workDir(dir.resolve("work")).acceptTimeout(Duration.ofSeconds(5)).build();
-            carol.addInboundHandler(new InboundHandler() {
-                @Override
-                public PeerFilter peers() {
-                    return PeerFilter.parse("*");
-                }
-
-                @Override
-                public TransferSettings settings() {
-                    return settings;
-                }
-
-                @Override
-                public void onFile(ReceivedFile file) {
-                    throw new AssertionError("nothing may arrive");
-                }
-
-                @Override
-                public void onNotReceived(Offer offer) {
-                    over.countDown();
-                }
-            });
+            carol.addInboundHandler(new TestHandler("*", settings).onNotReceived(offer -> over.countDown()));
             String carolAddress = "sip:carol@127.0.0.1:" + carolAgent.localPort();
             long cookie = 777_777;
 

@@ -49,27 +49,7 @@ class QueuedOfferCancelTest {
             TransferSettings settings = TransferSettings.builder("carol@corp.example").ftpHost("127.0.0.1")
                     .workDir(dir.resolve("work")).acceptTimeout(Duration.ofSeconds(30)).maxConcurrentTransfers(1)
                     .maxQueuedOffers(1).build();
-            InboundHandler handler = new InboundHandler() {
-                @Override
-                public PeerFilter peers() {
-                    return PeerFilter.parse("*");
-                }
-
-                @Override
-                public TransferSettings settings() {
-                    return settings;
-                }
-
-                @Override
-                public void onFile(ReceivedFile file) {
-                    throw new AssertionError("nothing may arrive");
-                }
-
-                @Override
-                public void onFailure(TransferException failure) {
-                    failures.add(failure);
-                }
-            };
+            InboundHandler handler = new TestHandler("*", settings).onFailure(failures::add);
             carol.addInboundHandler(handler);
             String carolAddress = "sip:carol@127.0.0.1:" + carolAgent.localPort();
             long running = 111_111;

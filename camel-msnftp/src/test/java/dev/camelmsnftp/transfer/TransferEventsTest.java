@@ -141,27 +141,7 @@ class TransferEventsTest {
     }
 
     private void bobReceives(TransferSettings settings) {
-        bob.addInboundHandler(new InboundHandler() {
-            @Override
-            public PeerFilter peers() {
-                return PeerFilter.parse("*");
-            }
-
-            @Override
-            public TransferSettings settings() {
-                return settings;
-            }
-
-            @Override
-            public void onFile(ReceivedFile file) {
-                received.add(file);
-            }
-
-            @Override
-            public void onFailure(TransferException failure) {
-                failures.add(failure);
-            }
-        });
+        bob.addInboundHandler(new TestHandler("*", settings).onFile(received::add).onFailure(failures::add));
     }
 
     private String bobAddress() {

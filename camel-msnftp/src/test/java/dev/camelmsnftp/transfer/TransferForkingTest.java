@@ -92,27 +92,13 @@ class TransferForkingTest {
     }
 
     private InboundHandler receiver(int instance, TransferSettings settings) {
-        return new InboundHandler() {
-            @Override
-            public PeerFilter peers() {
-                return PeerFilter.parse("*");
+        return new TestHandler("*", settings).onFile(file -> {
+            try {
+                deliveries.computeIfAbsent(sha256(file.path()), hash -> new CopyOnWriteArrayList<>()).add(instance);
+            } finally {
+                file.delete();
             }
-
-            @Override
-            public TransferSettings settings() {
-                return settings;
-            }
-
-            @Override
-            public void onFile(ReceivedFile file) throws Exception {
-                try {
-                    deliveries.computeIfAbsent(sha256(file.path()), hash -> new CopyOnWriteArrayList<>())
-                            .add(instance);
-                } finally {
-                    file.delete();
-                }
-            }
-        };
+        });
     }
 
     @ParameterizedTest

@@ -93,27 +93,7 @@ class TransferManagerTest {
     /** Bob receives with these settings; files are checked and deleted by the test. */
     private void bobReceives(TransferSettings.Builder settings, String from) {
         TransferSettings built = settings.build();
-        bob.addInboundHandler(new InboundHandler() {
-            @Override
-            public PeerFilter peers() {
-                return PeerFilter.parse(from);
-            }
-
-            @Override
-            public TransferSettings settings() {
-                return built;
-            }
-
-            @Override
-            public void onFile(ReceivedFile file) {
-                received.add(file);
-            }
-
-            @Override
-            public void onFailure(TransferException failure) {
-                failures.add(failure);
-            }
-        });
+        bob.addInboundHandler(new TestHandler(from, built).onFile(received::add).onFailure(failures::add));
     }
 
     private Path file(String name, int size) throws Exception {
@@ -395,22 +375,7 @@ class TransferManagerTest {
         bobReceives(settings("bob@corp.example"), "*");
         // alice receives too: an agent that neither receives nor sends refuses IM sessions (480)
         TransferSettings aliceSettings = settings("alice@corp.example").workDir(dir.resolve("alice-work")).build();
-        alice.addInboundHandler(new InboundHandler() {
-            @Override
-            public PeerFilter peers() {
-                return PeerFilter.parse("*");
-            }
-
-            @Override
-            public TransferSettings settings() {
-                return aliceSettings;
-            }
-
-            @Override
-            public void onFile(ReceivedFile file) {
-                throw new AssertionError("nothing is sent to alice here");
-            }
-        });
+        alice.addInboundHandler(new TestHandler("*", aliceSettings));
         var answer = bobAgent.sendMessage("sip:alice@127.0.0.1:" + aliceAgent.localPort(), TransferManager.CONTENT_TYPE,
                 "Invitation-Command: ACCEPT\r\nInvitation-Cookie: 12345\r\n".getBytes(StandardCharsets.UTF_8), mode);
         if (mode == SipMode.SESSION) {
@@ -531,17 +496,7 @@ class TransferManagerTest {
         CountDownLatch removed = new CountDownLatch(1);
         CountDownLatch notReceived = new CountDownLatch(1);
         TransferSettings built = settings("bob@corp.example").build();
-        InboundHandler handler = new InboundHandler() {
-            @Override
-            public PeerFilter peers() {
-                return PeerFilter.parse("*");
-            }
-
-            @Override
-            public TransferSettings settings() {
-                return built;
-            }
-
+        InboundHandler handler = new TestHandler("*", built) {
             @Override
             public OfferDecision decide(Offer offer) {
                 deciding.countDown();
