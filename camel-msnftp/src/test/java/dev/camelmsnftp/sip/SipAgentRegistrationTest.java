@@ -118,18 +118,24 @@ class SipAgentRegistrationTest {
         assertThat(alice.registrationState()).isEqualTo(RegistrationState.REGISTERED);
     }
 
-    private static long cseq(String request) {
-        return Long.parseLong(header(request, "CSeq").split(" ")[0]);
-    }
-
-    @Test
-    void aBindingTheRegistrarLostIsFoundByTheKeepAliveAndRegisteredAgainAtOnce() throws Exception {
+    /** Starts alice with a 0.5 s keep-alive, answers her REGISTER 200 (600 s) and returns that REGISTER. */
+    private String aliceRegisteredWithKeepAlive() throws Exception {
         Thread starter = startAlice(aliceAt("127.0.0.1:" + registrar.port()).keepAliveInterval(Duration.ofMillis(500))
                 .build());
         String register = nextRegister();
         registrar.send(answer(register, 200, "OK", binding(register, 600)), alicePort(register));
         starter.join(10_000);
         assertThat(alice.registrationState()).isEqualTo(RegistrationState.REGISTERED);
+        return register;
+    }
+
+    private static long cseq(String request) {
+        return Long.parseLong(header(request, "CSeq").split(" ")[0]);
+    }
+
+    @Test
+    void aBindingTheRegistrarLostIsFoundByTheKeepAliveAndRegisteredAgainAtOnce() throws Exception {
+        String register = aliceRegisteredWithKeepAlive();
 
         // the check: a REGISTER without Contact (a query), answered with the bindings the registrar holds
         String query = nextRegister();
@@ -185,12 +191,7 @@ class SipAgentRegistrationTest {
      */
     @Test
     void stoppingAfterAFailedRefreshStillRemovesTheBinding() throws Exception {
-        Thread starter = startAlice(aliceAt("127.0.0.1:" + registrar.port()).keepAliveInterval(Duration.ofMillis(500))
-                .build());
-        String register = nextRegister();
-        registrar.send(answer(register, 200, "OK", binding(register, 600)), alicePort(register));
-        starter.join(10_000);
-        assertThat(alice.registrationState()).isEqualTo(RegistrationState.REGISTERED);
+        String register = aliceRegisteredWithKeepAlive();
 
         // the registrar is overloaded for a moment: the check and the REGISTER after it are answered 503
         String query = nextRegister();
